@@ -1,0 +1,38 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+// Shared field formats. The same limits apply in the page (for early feedback) and on the server.
+export const LIMITS = {
+  nameMax: 100,
+  emailMax: 254,
+  phoneMax: 32,
+  /** Max bytes of one WebSocket frame. SDP with many candidates stays well under 16 KB. */
+  frameMaxBytes: 64 * 1024,
+  /** Max bytes of an HTTP JSON body. */
+  bodyMaxBytes: 8 * 1024,
+} as const;
+
+export const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+
+export const SessionState = Type.Union([
+  Type.Literal('waiting'),
+  Type.Literal('offered'),
+  Type.Literal('consented'),
+  Type.Literal('live'),
+  Type.Literal('ended'),
+]);
+export type SessionState = Static<typeof SessionState>;
+
+export const EndReason = Type.Union([
+  Type.Literal('refused'),
+  Type.Literal('cancelled'),
+  Type.Literal('customerEnded'),
+  Type.Literal('analystEnded'),
+  Type.Literal('customerLeft'),
+  Type.Literal('analystLeft'),
+  Type.Literal('expired'),
+  Type.Literal('serverShutdown'),
+]);
+export type EndReason = Static<typeof EndReason>;
+
+export const Role = Type.Union([Type.Literal('customer'), Type.Literal('analyst')]);
+export type Role = Static<typeof Role>;

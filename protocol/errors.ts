@@ -1,0 +1,50 @@
+// The one error catalogue. Codes are stable and namespaced (clients and tests match on them);
+// messages say what to do next. Both the server and the browser import this file.
+export const ERRORS = {
+  'request.invalidJson': 'The request body is not valid JSON. Send a JSON object.',
+  'request.invalidBody': 'The request is missing a field or has one of the wrong type. Check the fields and try again.',
+  'request.tooLarge': 'The request is too large. Shorten the fields and try again.',
+  'request.notFound': 'Nothing is served at this address. Check the link.',
+  'queue.unknown': 'This support queue does not exist. Pick one of the listed queues.',
+  'ticket.invalidName': 'Please enter your name (1 to 100 characters).',
+  'ticket.invalidEmail': 'Please enter a valid email address, such as name@example.com.',
+  'ticket.invalidPhone': 'Please enter a valid phone number (digits, spaces, +, -, parentheses; 6 to 20 digits).',
+  'ticket.notFound': 'This ticket does not exist or has already ended. Open the support portal to start again.',
+  'ticket.alreadyTaken': 'Another analyst has already taken this ticket.',
+  'ticket.customerOffline': 'The customer is not connected right now. Wait until the ticket shows them online.',
+  'ticket.notInYourQueues': 'This ticket belongs to a queue you are not a member of.',
+  'token.invalid': 'This support link is not valid or has expired. Ask your analyst for a new link or open the support portal.',
+  'auth.required': 'Please sign in as an analyst first.',
+  'auth.invalidCredentials': 'Wrong user name or password. Check them and try again.',
+  'session.notMember': 'You are not a member of this session.',
+  'session.notActive': 'There is no active session for this action. Take a ticket first, or wait for the analyst.',
+  'session.invalidTransition': 'That action is not possible at this stage of the session.',
+  'session.busy': 'You are already in a session. End it before taking another ticket.',
+  'frame.invalidJson': 'The message is not valid JSON.',
+  'frame.invalid': 'The message does not match the protocol (unknown type, missing or extra field, or wrong type).',
+  'frame.tooLarge': 'The message is too large.',
+  'frame.forbidden': 'Your role cannot send this message.',
+  'server.internal': 'Something went wrong on our side. Try again in a moment.',
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+export function errorBody(code: ErrorCode): ErrorBody {
+  return { error: { code, message: ERRORS[code] } };
+}
+
+/** WebSocket close codes (4000-4999 is the application range). */
+export const CLOSE_CODES = {
+  /** The peer kept sending frames that violate the protocol. */
+  protocolViolation: 4400,
+  /** The session or ticket this connection was for has ended. */
+  ended: 4410,
+  /** The same ticket or analyst connected again elsewhere; this older connection is replaced. */
+  replaced: 4409,
+  /** The server is shutting down; reconnect later. */
+  shuttingDown: 4503,
+} as const;

@@ -1,0 +1,61 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ErrorCode, ERRORS } from './errors.js';
+import { QueueSnapshot, QueueTicketRemoved, QueueTicketUpserted, TicketTake } from './queue.js';
+import { ConsentReply, SessionEnd, SessionStarted, SessionStateFrame, ShareState } from './session.js';
+import { SignalRelay, SignalSend } from './signal.js';
+import { TicketCancel, TicketStatus } from './ticket.js';
+
+export * from './common.js';
+export * from './errors.js';
+export * from './queue.js';
+export * from './session.js';
+export * from './signal.js';
+export * from './ticket.js';
+export * from './validate-fields.js';
+
+const ErrorCodeSchema = Type.Union(Object.keys(ERRORS).map((code) => Type.Literal(code)));
+
+/** Server → client: something the client sent was refused. `ref` names the frame type it answers. */
+export const ErrorFrame = Type.Object(
+  {
+    type: Type.Literal('error'),
+    code: ErrorCodeSchema,
+    message: Type.String(),
+    ref: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type ErrorFrame = Omit<Static<typeof ErrorFrame>, 'code'> & { code: ErrorCode };
+
+/** Every frame a browser may send. The server validates each against this union. */
+export const ClientFrame = Type.Union([TicketTake, TicketCancel, ConsentReply, ShareState, SessionEnd, SignalSend]);
+export type ClientFrame = Static<typeof ClientFrame>;
+export type ClientFrameType = ClientFrame['type'];
+
+/** Every frame the server sends. */
+export const ServerFrame = Type.Union([
+  QueueSnapshot,
+  QueueTicketUpserted,
+  QueueTicketRemoved,
+  TicketStatus,
+  SessionStarted,
+  SessionStateFrame,
+  SignalRelay,
+  ErrorFrame,
+]);
+export type ServerFrame = Exclude<Static<typeof ServerFrame>, { type: 'error' }> | ErrorFrame;
+
+/** Picks one member of a frame union by its `type`. */
+export type FrameOf<U, T> = Extract<U, { type: T }>;
+
+/** Which role may send which client frame. */
+export const FRAME_ROLES: Record<ClientFrameType, ReadonlyArray<'customer' | 'analyst'>> = {
+  'ticket.take': ['analyst'],
+  'ticket.cancel': ['customer'],
+  'consent.reply': ['customer'],
+  'share.state': ['customer'],
+  'session.end': ['customer', 'analyst'],
+  signal: ['customer', 'analyst'],
+};
+
+export const WS_PATH = '/ws';

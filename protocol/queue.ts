@@ -1,0 +1,59 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, SessionState } from './common.js';
+
+// Queue family: what analysts see of the waiting tickets, live.
+
+export const QueueInfo = Type.Object({ id: Id, name: Type.String() }, { additionalProperties: false });
+export type QueueInfo = Static<typeof QueueInfo>;
+
+export const TicketSummary = Type.Object(
+  {
+    id: Id,
+    queue: Id,
+    name: Type.String(),
+    email: Type.String(),
+    phone: Type.String(),
+    /** Epoch milliseconds when the ticket was created (the queue is ordered by it). */
+    createdAt: Type.Number(),
+    customerOnline: Type.Boolean(),
+    state: SessionState,
+    /** Display name of the analyst who took it, once taken. */
+    analystName: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type TicketSummary = Static<typeof TicketSummary>;
+
+/** Sent to an analyst when they connect: their queues and every waiting ticket in them. */
+export const QueueSnapshot = Type.Object(
+  {
+    type: Type.Literal('queue.snapshot'),
+    analystName: Type.String(),
+    queues: Type.Array(QueueInfo),
+    tickets: Type.Array(TicketSummary),
+    serverTime: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+
+/** A ticket appeared in, or changed within, one of the analyst's queues. */
+export const QueueTicketUpserted = Type.Object(
+  { type: Type.Literal('queue.ticketUpserted'), ticket: TicketSummary },
+  { additionalProperties: false },
+);
+
+/** A ticket left the queue (taken, cancelled, expired). */
+export const QueueTicketRemoved = Type.Object(
+  {
+    type: Type.Literal('queue.ticketRemoved'),
+    ticketId: Id,
+    reason: Type.Union([Type.Literal('taken'), Type.Literal('ended')]),
+  },
+  { additionalProperties: false },
+);
+
+/** Analyst → server: take a waiting ticket. */
+export const TicketTake = Type.Object(
+  { type: Type.Literal('ticket.take'), ticketId: Id },
+  { additionalProperties: false },
+);

@@ -1,0 +1,54 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { EndReason, Id, SessionState } from './common.js';
+
+// Ticket family: the customer's view of their own ticket, and the HTTP bodies that create one.
+
+export const TicketCreateBody = Type.Object(
+  {
+    queue: Type.String({ maxLength: 64 }),
+    name: Type.String({ maxLength: 200 }),
+    email: Type.String({ maxLength: 300 }),
+    phone: Type.String({ maxLength: 64 }),
+  },
+  { additionalProperties: false },
+);
+export type TicketCreateBody = Static<typeof TicketCreateBody>;
+
+/** An analyst creating a ticket for a customer on the phone: only the name is required. */
+export const AnalystTicketCreateBody = Type.Object(
+  {
+    queue: Type.String({ maxLength: 64 }),
+    name: Type.String({ maxLength: 200 }),
+    email: Type.Optional(Type.String({ maxLength: 300 })),
+    phone: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export type AnalystTicketCreateBody = Static<typeof AnalystTicketCreateBody>;
+
+export const TicketCreated = Type.Object(
+  { ticketId: Id, token: Type.String(), url: Type.String() },
+  { additionalProperties: false },
+);
+export type TicketCreated = Static<typeof TicketCreated>;
+
+/** Server → customer: the state of their ticket, sent on connect and on every change. */
+export const TicketStatus = Type.Object(
+  {
+    type: Type.Literal('ticket.status'),
+    ticketId: Id,
+    queue: Id,
+    queueName: Type.String(),
+    name: Type.String(),
+    state: SessionState,
+    /** 1-based place among the waiting tickets of the queue; 0 once taken. */
+    position: Type.Integer({ minimum: 0 }),
+    analystName: Type.Optional(Type.String()),
+    endReason: Type.Optional(EndReason),
+  },
+  { additionalProperties: false },
+);
+export type TicketStatus = Static<typeof TicketStatus>;
+
+/** Customer → server: leave the queue. */
+export const TicketCancel = Type.Object({ type: Type.Literal('ticket.cancel') }, { additionalProperties: false });

@@ -1,0 +1,102 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyWebsocket from '@fastify/websocket';
+import { CLOSE_CODES, errorBody, LIMITS } from '../protocol/index.js';
+import { AnalystDirectory } from './auth/analysts.js';
+import { LoginSessions } from './auth/login-sessions.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { RelayContext } from './context.js';
+import { Hub } from './hub.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { pageRoutes } from './routes/pages.js';
+import { queueRoutes } from './routes/queues.js';
+import { ticketRoutes } from './routes/tickets.js';
+import { wsRoutes } from './routes/ws.js';
+import { MemoryTicketStore } from './store/memory-store.js';
+import type { TicketStore } from './store/ticket-store.js';
+
+export interface AppOptions {
+  clock?: Clock;
+  store?: TicketStore;
+  logger?: FastifyServerOptions['logger'];
+  /** How often waiting tickets of absent customers are checked for expiry. */
+  sweepIntervalMs?: number;
+}
+
+// Personal data never reaches the logs: customer tokens are cut out of URLs.
+export function redactUrl(url: string): string {
+  return url.replace(/\/s\/[^/?#]+/, '/s/:token').replace(/\?.*$/, '');
+}
+
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel, serializers: { req: (req) => ({ method: req.method, url: redactUrl(req.url) }) } },
+    bodyLimit: LIMITS.bodyMaxBytes,
+    // Wrong types are errors, not something to coerce; unknown fields are refused, not stripped.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
+  });
+
+  // External plugins first.
+  await app.register(fastifyCookie);
+  await app.register(fastifyWebsocket, {
+    // Frames over LIMITS.frameMaxBytes get a typed error; only far larger ones make ws drop the socket.
+    options: { maxPayload: LIMITS.frameMaxBytes * 4 },
+  });
+
+  // Then our own state.
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? new MemoryTicketStore(clock);
+  const relay: RelayContext = {
+    config,
+    clock,
+    store,
+    hub: new Hub(store, config.queues, clock),
+    directory: await AnalystDirectory.fromConfig(config.analysts),
+    logins: new LoginSessions(clock, config.loginTtlMs),
+    shuttingDown: false,
+  };
+  app.decorate('relay', relay);
+  app.decorateRequest('identity', null);
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err.validation) return reply.code(400).send(errorBody('request.invalidBody'));
+    switch (err.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return reply.code(400).send(errorBody('request.invalidJson'));
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return reply.code(413).send(errorBody('request.tooLarge'));
+    }
+    if (err instanceof SyntaxError) return reply.code(400).send(errorBody('request.invalidJson'));
+    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send(errorBody('request.invalidBody'));
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send(errorBody('server.internal'));
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('request.notFound')));
+
+  const sweep = setInterval(
+    () => store.expireOffline({ customer: config.customerGraceMs, link: config.linkTtlMs }),
+    options.sweepIntervalMs ?? 1000,
+  );
+  sweep.unref();
+
+  // Graceful shutdown: readiness fails first, then every client is told and its socket closed.
+  app.addHook('preClose', async () => {
+    relay.shuttingDown = true;
+    clearInterval(sweep);
+    relay.hub.closeAll(CLOSE_CODES.shuttingDown, 'server shutting down');
+  });
+  app.addHook('onClose', async () => relay.hub.dispose());
+
+  // Routes.
+  await app.register(healthRoutes);
+  await app.register(queueRoutes);
+  await app.register(authRoutes);
+  await app.register(ticketRoutes);
+  await app.register(wsRoutes);
+  await app.register(pageRoutes);
+  return app;
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { Analyst, AnalystDirectory } from './auth/analysts.js';
+import type { LoginSessions } from './auth/login-sessions.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Hub } from './hub.js';
+import type { TicketRecord, TicketStore } from './store/ticket-store.js';
+
+/** Everything the routes share, decorated onto the Fastify instance as `relay`. */
+export interface RelayContext {
+  config: Config;
+  clock: Clock;
+  store: TicketStore;
+  hub: Hub;
+  directory: AnalystDirectory;
+  logins: LoginSessions;
+  shuttingDown: boolean;
+}
+
+/** Who opened a WebSocket, decided at the HTTP upgrade before any frame is read. */
+export type Identity = { role: 'customer'; ticket: TicketRecord } | { role: 'analyst'; analyst: Analyst };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    relay: RelayContext;
+  }
+  interface FastifyRequest {
+    identity: Identity | null;
+  }
+}
+
+export type RelayApp = FastifyInstance;

@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  AnalystTicketCreateBody,
+  checkContact,
+  checkEmail,
+  checkName,
+  checkPhone,
+  errorBody,
+  TicketCreateBody,
+  type ErrorCode,
+} from '../../protocol/index.js';
+import { analystOf } from './auth.js';
+
+/** Where customer links point: PUBLIC_URL when set, else the origin the request came to. */
+function linkFor(app: FastifyInstance, req: FastifyRequest, token: string): string {
+  const origin = app.relay.config.publicUrl || `${req.protocol}://${req.host}`;
+  return `${origin}/s/${token}`;
+}
+
+/** The customer token from `Authorization: Bearer <token>`. */
+export function bearerToken(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
+export async function ticketRoutes(app: FastifyInstance): Promise<void> {
+  const { store, config } = app.relay;
+  const queueExists = (id: string) => config.queues.some((q) => q.id === id);
+
+  // A customer opens a ticket from the portal.
+  app.post('/api/tickets', { schema: { body: TicketCreateBody } }, async (req, reply) => {
+    const body = req.body as TicketCreateBody;
+    if (!queueExists(body.queue)) return reply.code(400).send(errorBody('queue.unknown'));
+    const problem = checkContact(body);
+    if (problem) return reply.code(400).send(errorBody(problem));
+    const ticket = store.create({
+      queue: body.queue,
+      customer: { name: body.name.trim(), email: body.email.trim(), phone: body.phone.trim() },
+      createdBy: 'customer',
+    });
+    return reply.code(201).send({ ticketId: ticket.id, token: ticket.token, url: linkFor(app, req, ticket.token) });
+  });
+
+  // An analyst on the phone makes a ticket and reads or sends the link to the customer.
+  app.post('/api/analyst/tickets', { schema: { body: AnalystTicketCreateBody } }, async (req, reply) => {
+    const analyst = analystOf(app, req);
+    if (!analyst) return reply.code(401).send(errorBody('auth.required'));
+    const body = req.body as AnalystTicketCreateBody;
+    if (!queueExists(body.queue)) return reply.code(400).send(errorBody('queue.unknown'));
+    if (!analyst.queues.includes(body.queue)) return reply.code(403).send(errorBody('ticket.notInYourQueues'));
+    const email = body.email?.trim() ?? '';
+    const phone = body.phone?.trim() ?? '';
+    const problem: ErrorCode | null =
+      checkName(body.name) ?? (email ? checkEmail(email) : null) ?? (phone ? checkPhone(phone) : null);
+    if (problem) return reply.code(400).send(errorBody(problem));
+    const ticket = store.create({ queue: body.queue, customer: { name: body.name.trim(), email, phone }, createdBy: 'analyst' });
+    return reply.code(201).send({ ticketId: ticket.id, token: ticket.token, url: linkFor(app, req, ticket.token) });
+  });
+
+  // The customer's page checks its link before connecting, to say plainly when it is no longer valid.
+  app.get('/api/tickets/current', async (req, reply) => {
+    const token = bearerToken(req);
+    const ticket = token ? store.byToken(token) : undefined;
+    if (!ticket) return reply.code(404).send(errorBody('token.invalid'));
+    const { queue, customer, state } = ticket;
+    return { ticketId: ticket.id, queue, name: customer.name, state };
+  });
+}

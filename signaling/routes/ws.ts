@@ -1,0 +1,63 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { errorBody, WS_PATH } from '../../protocol/index.js';
+import { Connection } from '../ws/connection.js';
+import { dispatchFrame } from '../ws/dispatch.js';
+import { analystOf } from './auth.js';
+
+/** A browser's Origin must match the host it connects to (stops other sites riding an analyst's cookie). */
+function originAllowed(req: FastifyRequest): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true; // not a browser
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export async function wsRoutes(app: FastifyInstance): Promise<void> {
+  const { store, hub, config } = app.relay;
+
+  // Authenticate on the upgrade, before any frame can be read: a customer by the token of their
+  // ticket, an analyst by their login cookie.
+  const authenticate = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!originAllowed(req)) return reply.code(403).send(errorBody('frame.forbidden'));
+    const token = (req.query as { token?: string }).token;
+    if (token) {
+      const ticket = store.byToken(token);
+      if (!ticket) return reply.code(401).send(errorBody('token.invalid'));
+      req.identity = { role: 'customer', ticket };
+      return;
+    }
+    const analyst = analystOf(app, req);
+    if (!analyst) return reply.code(401).send(errorBody('auth.required'));
+    req.identity = { role: 'analyst', analyst };
+  };
+
+  app.get(WS_PATH, { websocket: true, preValidation: authenticate }, (socket, req) => {
+    const identity = req.identity!;
+    const conn =
+      identity.role === 'customer'
+        ? new Connection(randomUUID(), 'customer', socket, null, identity.ticket.id)
+        : new Connection(randomUUID(), 'analyst', socket, identity.analyst, null);
+    // Listeners first, synchronously, so no early frame is lost.
+    socket.on('message', (raw: Buffer, isBinary: boolean) => {
+      try {
+        dispatchFrame({ conn, store, hub }, raw, isBinary);
+      } catch (err) {
+        req.log.error({ err }, 'frame handler failed');
+        conn.sendError('server.internal');
+      }
+    });
+    socket.on('close', () => hub.detach(conn));
+    if (identity.role === 'customer') {
+      // The ticket may have ended between the upgrade check and now.
+      const ticket = store.get(identity.ticket.id);
+      if (!ticket) return conn.close(4401, 'ticket ended');
+      hub.attachCustomer(conn, ticket);
+    } else {
+      hub.attachAnalyst(conn, config.queues.filter((q) => identity.analyst.queues.includes(q.id)));
+    }
+  });
+}

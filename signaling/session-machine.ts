@@ -1,0 +1,32 @@
+import type { SessionState } from '../protocol/index.js';
+
+// The life of a ticket and its session, written out in one place:
+//
+//   waiting ──take──▶ offered ──allow──▶ consented ──shareStart──▶ live
+//      │                 │                   ▲                       │
+//      │              refuse                 └──────shareStop────────┘
+//      ▼                 ▼
+//    ended ◀──────── end (from any state but ended: cancel, leave, expire, hang up)
+
+export type SessionEvent = 'take' | 'allow' | 'refuse' | 'shareStart' | 'shareStop' | 'end';
+
+const TRANSITIONS: Record<SessionState, Partial<Record<SessionEvent, SessionState>>> = {
+  waiting: { take: 'offered', end: 'ended' },
+  offered: { allow: 'consented', refuse: 'ended', end: 'ended' },
+  consented: { shareStart: 'live', end: 'ended' },
+  live: { shareStop: 'consented', end: 'ended' },
+  ended: {},
+};
+
+/** The state after `event`, or null when the event is not allowed in `state`. */
+export function nextState(state: SessionState, event: SessionEvent): SessionState | null {
+  return TRANSITIONS[state][event] ?? null;
+}
+
+export const isEnded = (state: SessionState): boolean => state === 'ended';
+export const isWaiting = (state: SessionState): boolean => state === 'waiting';
+/** A session exists (an analyst took the ticket) and has not ended. */
+export const isInSession = (state: SessionState): boolean =>
+  state === 'offered' || state === 'consented' || state === 'live';
+/** WebRTC signals may flow only after the customer said yes. */
+export const mayRelaySignals = (state: SessionState): boolean => state === 'consented' || state === 'live';

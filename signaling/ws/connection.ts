@@ -1,0 +1,40 @@
+import type { WebSocket } from 'ws';
+import { ERRORS, type ErrorCode, type Role, type ServerFrame } from '../../protocol/index.js';
+import type { Analyst } from '../auth/analysts.js';
+
+/** One WebSocket client, with who it is (fixed at the upgrade) and what it is attached to. */
+export class Connection {
+  /** Customer: its ticket. Analyst: the session it took, if any. */
+  ticketId: string | null;
+  invalidFrames = 0;
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    readonly role: Role,
+    private readonly socket: WebSocket,
+    readonly analyst: Analyst | null,
+    ticketId: string | null,
+  ) {
+    this.ticketId = ticketId;
+  }
+
+  send(frame: ServerFrame): void {
+    // OPEN === 1; a frame for a closing socket is dropped, the peer is gone anyway.
+    if (this.socket.readyState === 1) this.socket.send(JSON.stringify(frame));
+  }
+
+  sendError(code: ErrorCode, ref?: string): void {
+    this.send({ type: 'error', code, message: ERRORS[code], ...(ref ? { ref } : {}) });
+  }
+
+  isClosed(): boolean {
+    return this.closed;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close(code, reason);
+  }
+}

@@ -1,0 +1,18 @@
+import type { ClientFrameType } from '../../../protocol/index.js';
+import { consentReply } from './consent-reply.js';
+import type { Handler } from './context.js';
+import { sessionEnd } from './session-end.js';
+import { shareState } from './share-state.js';
+import { signal } from './signal.js';
+import { ticketCancel } from './ticket-cancel.js';
+import { ticketTake } from './ticket-take.js';
+
+/** One handler per client frame type. */
+export const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
+  'ticket.take': ticketTake,
+  'ticket.cancel': ticketCancel,
+  'consent.reply': consentReply,
+  'share.state': shareState,
+  'session.end': sessionEnd,
+  signal,
+};

@@ -1,0 +1,9 @@
+import { isInSession } from '../../session-machine.js';
+import type { Handler } from './context.js';
+
+/** Either member hangs up. */
+export const sessionEnd: Handler<'session.end'> = ({ conn, store }, frame) => {
+  const ticket = conn.ticketId ? store.get(conn.ticketId) : undefined;
+  if (!ticket || !isInSession(ticket.state)) return conn.sendError('session.notActive', frame.type);
+  store.apply(ticket.id, 'end', conn.role === 'customer' ? 'customerEnded' : 'analystEnded');
+};

@@ -1,0 +1,17 @@
+import { mayRelaySignals } from '../../session-machine.js';
+import type { Handler } from './context.js';
+
+/**
+ * Relays an offer, answer or ICE candidate to the other member, and only to them. The payload is
+ * opaque; the sender is stamped from the connection, never taken from the frame.
+ */
+export const signal: Handler<'signal'> = ({ conn, store, hub }, frame) => {
+  const ticket = conn.ticketId ? store.get(conn.ticketId) : undefined;
+  if (!ticket) return conn.sendError('session.notActive', frame.type);
+  const isMember =
+    conn.role === 'customer' ? hub.customerOf(ticket.id) === conn : ticket.analyst?.connectionId === conn.id;
+  if (!isMember) return conn.sendError('session.notMember', frame.type);
+  if (!mayRelaySignals(ticket.state)) return conn.sendError('session.notActive', frame.type);
+  const target = conn.role === 'customer' ? hub.analystConnection(ticket.analyst!.connectionId) : hub.customerOf(ticket.id);
+  target?.send({ type: 'signal', from: conn.role, data: frame.data });
+};

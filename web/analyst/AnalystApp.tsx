@@ -1,0 +1,38 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api } from '../shared/api.js';
+import { PageHeader } from '../shared/components.js';
+import { useI18n } from '../shared/i18n.js';
+import { Console } from './Console.js';
+import { LoginForm } from './LoginForm.js';
+
+interface Me {
+  id: string;
+  displayName: string;
+}
+
+export function AnalystApp() {
+  const { t } = useI18n();
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const refresh = useCallback(() => {
+    api<Me>('/api/me').then((result) => setMe(result.ok ? result.data : null));
+  }, []);
+  useEffect(refresh, [refresh]);
+  const signOut = async () => {
+    await api('/api/logout', { method: 'POST', body: {} });
+    setMe(null);
+  };
+  const signedOut = useCallback(() => setMe(null), []);
+
+  if (me === undefined) return <p aria-busy="true">…</p>;
+  if (me === null) {
+    return (
+      <>
+        <PageHeader subtitle={t('analyst.title')} />
+        <main class="container">
+          <LoginForm onSignedIn={refresh} />
+        </main>
+      </>
+    );
+  }
+  return <Console name={me.displayName} onSignOut={signOut} onSignedOut={signedOut} />;
+}

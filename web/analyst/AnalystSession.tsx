@@ -1,0 +1,81 @@
+import { useEffect, useState } from 'preact/hooks';
+import { StreamVideo } from '../shared/components.js';
+import { useI18n, type StringKey } from '../shared/i18n.js';
+import { readVideoStats, type VideoStats } from '../shared/stats.js';
+import type { PeerLink } from '../shared/peer-link.js';
+import type { AnalystSessionInfo } from './use-analyst-console.js';
+
+/** Polls getStats once a second while a picture is expected. */
+function useVideoStats(peer: PeerLink | null, active: boolean): VideoStats | null {
+  const [stats, setStats] = useState<VideoStats | null>(null);
+  useEffect(() => {
+    if (!peer || !active) return setStats(null);
+    let stopped = false;
+    const tick = async () => {
+      try {
+        const next = await readVideoStats(peer.connection);
+        if (!stopped) setStats(next);
+      } catch {
+        // The connection closed between two polls.
+      }
+    };
+    const timer = setInterval(tick, 1000);
+    void tick();
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [peer, active]);
+  return stats;
+}
+
+export function AnalystSession({ session, stream, peer, onEnd, onClose }: {
+  session: AnalystSessionInfo;
+  stream: MediaStream | null;
+  peer: PeerLink | null;
+  onEnd: () => void;
+  onClose: () => void;
+}) {
+  const { t } = useI18n();
+  const name = session.ticket.name;
+  const stats = useVideoStats(peer, session.state === 'live' && stream !== null);
+  const ended = session.state === 'ended';
+  const endedKey = session.endReason === 'refused' ? 'analystSession.ended.refused' : (`ended.${session.endReason ?? 'unknown'}` as StringKey);
+  const statusKey: StringKey = session.state === 'offered' ? 'analystSession.awaitingConsent'
+    : session.state === 'consented' ? 'analystSession.consented' : 'analystSession.live';
+
+  return (
+    <section class="card session" data-testid="analyst-session" data-state={session.state}>
+      <div class="session-head">
+        <h2>{t('analystSession.title', { name })}</h2>
+        {ended ? (
+          <button type="button" class="primary" onClick={onClose} data-testid="back-to-queue">{t('analystSession.back')}</button>
+        ) : (
+          <button type="button" class="danger" onClick={onEnd} data-testid="analyst-end">{t('analystSession.end')}</button>
+        )}
+      </div>
+      <p class="muted">
+        {t('analystSession.contact')}: {[session.ticket.email, session.ticket.phone].filter(Boolean).join(' · ') || '—'}
+      </p>
+      <p role="status" data-testid="session-status" data-end-reason={session.endReason ?? ''}>
+        {ended ? t(endedKey, { name }) : t(statusKey, { name })}
+      </p>
+      {!ended && session.state === 'live' && (
+        <>
+          <StreamVideo stream={stream} muted label={t('analystSession.live', { name })} testId="remote-screen" />
+          {stats && (
+            <p class="muted stats" data-testid="video-stats" data-frames-decoded={stats.framesDecoded}
+              data-frame-width={stats.frameWidth} data-route={stats.route ?? ''}>
+              {t('analystSession.stats', {
+                width: stats.frameWidth,
+                height: stats.frameHeight,
+                fps: Math.round(stats.fps),
+                route: stats.route === 'relay' ? t('analystSession.route.relay') : t('analystSession.route.direct'),
+              })}
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,40 @@
+import { Notice, PageHeader } from '../shared/components.js';
+import { useI18n } from '../shared/i18n.js';
+import { AnalystSession } from './AnalystSession.js';
+import { CreateLinkForm } from './CreateLinkForm.js';
+import { QueueList } from './QueueList.js';
+import { useAnalystConsole } from './use-analyst-console.js';
+
+export function Console({ name, onSignOut, onSignedOut }: { name: string; onSignOut: () => void; onSignedOut: () => void }) {
+  const { t, err } = useI18n();
+  const console = useAnalystConsole(onSignedOut);
+  const inSession = console.session !== null && console.session.state !== 'ended';
+  return (
+    <>
+      <PageHeader subtitle={t('analyst.title')}>
+        <span class="muted">{t('analyst.signedInAs', { name })}</span>
+        <button type="button" class="link-button" onClick={onSignOut}>{t('analyst.signOut')}</button>
+      </PageHeader>
+      <main class="container wide">
+        {console.socket === 'closed' && <Notice kind="info">{t('analyst.connection.lost')}</Notice>}
+        {console.notice && (
+          <Notice kind="error" testId="analyst-notice">
+            {err(console.notice)}{' '}
+            <button type="button" class="link-button" onClick={console.dismissNotice}>×</button>
+          </Notice>
+        )}
+        {console.session && (
+          <AnalystSession session={console.session} stream={console.remoteStream} peer={console.peer}
+            onEnd={console.endSession} onClose={console.closeSession} />
+        )}
+        {!inSession && (
+          <div class="columns">
+            <QueueList queues={console.queues} tickets={console.tickets} clockOffset={console.clockOffset}
+              onTake={console.take} disabled={console.socket !== 'open'} />
+            <CreateLinkForm queues={console.queues} />
+          </div>
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { QueueInfo, TicketSummary } from '../../protocol/index.js';
+import { formatDuration } from '../shared/components.js';
+import { useI18n } from '../shared/i18n.js';
+
+/** The analyst's queues, oldest ticket first, with live waiting times. */
+export function QueueList({ queues, tickets, clockOffset, onTake, disabled }: {
+  queues: QueueInfo[];
+  tickets: TicketSummary[];
+  clockOffset: number;
+  onTake: (id: string) => void;
+  disabled: boolean;
+}) {
+  const { t } = useI18n();
+  const [now, setNow] = useState(Date.now() + clockOffset);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now() + clockOffset), 1000);
+    return () => clearInterval(timer);
+  }, [clockOffset]);
+
+  return (
+    <section class="card" aria-labelledby="queues-title" data-testid="queue-list">
+      <h2 id="queues-title">{t('analyst.queues')}</h2>
+      {queues.map((queue) => {
+        const waiting = tickets.filter((ticket) => ticket.queue === queue.id);
+        return (
+          <div class="queue" key={queue.id} data-queue={queue.id}>
+            <h3>
+              {queue.name} <span class="badge">{waiting.length}</span>
+            </h3>
+            {waiting.length === 0 ? (
+              <p class="muted">{t('analyst.empty')}</p>
+            ) : (
+              <ul class="tickets">
+                {waiting.map((ticket) => (
+                  <li key={ticket.id} class="ticket" data-testid="ticket" data-ticket-id={ticket.id}>
+                    <div>
+                      <strong>{ticket.name}</strong>
+                      <span class={ticket.customerOnline ? 'online' : 'offline'}>
+                        {ticket.customerOnline ? t('analyst.online') : t('analyst.offline')}
+                      </span>
+                      <div class="muted">
+                        {[ticket.email, ticket.phone].filter(Boolean).join(' · ')} · {t('analyst.waiting', { duration: formatDuration(now - ticket.createdAt) })}
+                      </div>
+                    </div>
+                    <button type="button" class="primary" disabled={disabled || !ticket.customerOnline}
+                      onClick={() => onTake(ticket.id)} aria-label={`${t('analyst.take')} ${ticket.name}`}>
+                      {t('analyst.take')}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        );
+      })}
+    </section>
+  );
+}

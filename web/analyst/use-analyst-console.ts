@@ -1,0 +1,142 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { EndReason, ErrorCode, QueueInfo, SessionState, TicketSummary } from '../../protocol/index.js';
+import { PeerLink } from '../shared/peer-link.js';
+import { SignalingClient, type SocketState } from '../shared/signaling-client.js';
+
+export interface AnalystSessionInfo {
+  id: string;
+  ticket: TicketSummary;
+  state: SessionState;
+  endReason: EndReason | null;
+}
+
+export interface AnalystConsole {
+  socket: SocketState;
+  queues: QueueInfo[];
+  tickets: TicketSummary[];
+  /** Server time minus local time, so waiting times are right even with a skewed clock. */
+  clockOffset: number;
+  session: AnalystSessionInfo | null;
+  remoteStream: MediaStream | null;
+  peer: PeerLink | null;
+  notice: ErrorCode | null;
+  take(ticketId: string): void;
+  endSession(): void;
+  closeSession(): void;
+  dismissNotice(): void;
+}
+
+/** The analyst's live view of their queues and their current session. */
+export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
+  const [socket, setSocket] = useState<SocketState>('connecting');
+  const [queues, setQueues] = useState<QueueInfo[]>([]);
+  const [tickets, setTickets] = useState<TicketSummary[]>([]);
+  const [clockOffset, setClockOffset] = useState(0);
+  const [session, setSession] = useState<AnalystSessionInfo | null>(null);
+  const [remoteStream, setRemoteStream] = useState<MediaStream | null>(null);
+  const [peerState, setPeerState] = useState<PeerLink | null>(null);
+  const [notice, setNotice] = useState<ErrorCode | null>(null);
+  const client = useRef<SignalingClient | null>(null);
+  const peer = useRef<PeerLink | null>(null);
+
+  const dropPeer = useCallback(() => {
+    peer.current?.destroy();
+    peer.current = null;
+    setPeerState(null);
+    setRemoteStream(null);
+  }, []);
+
+  useEffect(() => {
+    let disposed = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let attempt = 0;
+
+    const ensurePeer = (signaling: SignalingClient) => {
+      if (peer.current) return peer.current;
+      const link = new PeerLink(false, [], {
+        onSignal: (data) => signaling.send({ type: 'signal', data }),
+        onConnect: () => undefined,
+        onRemoteStream: (stream) => {
+          setRemoteStream(stream);
+          // When the customer stops sharing, the tracks end: clear the picture.
+          stream.getTracks().forEach((track) => track.addEventListener('ended', () => setRemoteStream(null)));
+        },
+        onClose: () => setRemoteStream(null),
+        onError: () => undefined,
+      });
+      peer.current = link;
+      setPeerState(link);
+      return link;
+    };
+
+    const connect = () => {
+      const signaling = new SignalingClient();
+      client.current = signaling;
+      signaling.onState((state, close) => {
+        if (disposed) return;
+        setSocket(state);
+        if (state === 'open') attempt = 0;
+        if (state !== 'closed') return;
+        dropPeer();
+        setSession((current) => (current && current.state !== 'ended' ? { ...current, state: 'ended', endReason: 'analystLeft' } : current));
+        attempt += 1;
+        retry = setTimeout(async () => {
+          const me = await fetch('/api/me').catch(() => null);
+          if (disposed) return;
+          if (me?.status === 401) return onSignedOut();
+          connect();
+        }, close?.code === 4503 ? 1000 : Math.min(10_000, 500 * 2 ** attempt));
+      });
+      signaling.on('queue.snapshot', (frame) => {
+        setQueues(frame.queues);
+        setTickets(frame.tickets);
+        setClockOffset(frame.serverTime - Date.now());
+      });
+      signaling.on('queue.ticketUpserted', (frame) =>
+        setTickets((list) => [...list.filter((t) => t.id !== frame.ticket.id), frame.ticket]),
+      );
+      signaling.on('queue.ticketRemoved', (frame) => setTickets((list) => list.filter((t) => t.id !== frame.ticketId)));
+      signaling.on('session.started', (frame) => {
+        setNotice(null);
+        setSession({ id: frame.sessionId, ticket: frame.ticket, state: 'offered', endReason: null });
+      });
+      signaling.on('session.state', (frame) => {
+        setSession((current) =>
+          current && current.id === frame.sessionId ? { ...current, state: frame.state, endReason: frame.endReason ?? null } : current,
+        );
+        if (frame.state === 'consented' || frame.state === 'live') ensurePeer(signaling);
+        if (frame.state === 'consented') setRemoteStream(null);
+        if (frame.state === 'ended') dropPeer();
+      });
+      signaling.on('signal', (frame) => ensurePeer(signaling).signal(frame.data));
+      signaling.on('error', (frame) => setNotice(frame.code));
+      signaling.connect();
+    };
+    connect();
+    return () => {
+      disposed = true;
+      clearTimeout(retry);
+      client.current?.close();
+      dropPeer();
+    };
+  }, [dropPeer, onSignedOut]);
+
+  const sorted = [...tickets].sort((a, b) => a.createdAt - b.createdAt);
+  return {
+    socket,
+    queues,
+    tickets: sorted,
+    clockOffset,
+    session,
+    remoteStream,
+    peer: peerState,
+    notice,
+    take: (ticketId) => {
+      setNotice(null);
+      client.current?.send({ type: 'ticket.take', ticketId });
+    },
+    endSession: () => client.current?.send({ type: 'session.end' }),
+    closeSession: () => setSession(null),
+    dismissNotice: () => setNotice(null),
+  };
+}

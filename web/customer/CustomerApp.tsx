@@ -1,0 +1,19 @@
+import { PageHeader } from '../shared/components.js';
+import { useI18n } from '../shared/i18n.js';
+import { BrowserCheckPanel } from './BrowserCheckPanel.js';
+import { IntakeForm } from './IntakeForm.js';
+import { TicketPage } from './TicketPage.js';
+
+export function CustomerApp() {
+  const { t } = useI18n();
+  const token = /^\/s\/([A-Za-z0-9_-]+)$/.exec(location.pathname)?.[1];
+  return (
+    <>
+      <PageHeader subtitle={t('app.tagline')} />
+      <main class="container">
+        <BrowserCheckPanel />
+        {token ? <TicketPage token={token} /> : <IntakeForm />}
+      </main>
+    </>
+  );
+}

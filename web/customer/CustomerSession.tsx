@@ -1,0 +1,50 @@
+import { Notice, StreamVideo } from '../shared/components.js';
+import { useI18n } from '../shared/i18n.js';
+import type { CustomerTicket } from './use-customer-ticket.js';
+
+/** The live session, customer side: share or stop, always see what is shared, end at any moment. */
+export function CustomerSession({ session, analyst }: { session: CustomerTicket; analyst: string }) {
+  const { t } = useI18n();
+  const sharing = session.screen !== null;
+  const problemKey = session.shareProblem === 'denied' ? 'session.shareDenied'
+    : session.shareProblem === 'unsupported' ? 'session.shareUnsupported'
+    : session.shareProblem === 'failed' ? 'session.shareFailed' : null;
+  return (
+    <section class="card session" data-testid="customer-session">
+      <h1>{t('session.title', { analyst })}</h1>
+      <p class="muted" data-testid="peer-state" data-connected={String(session.peerConnected)}>
+        {session.peerConnected ? t('session.connected', { analyst }) : t('session.connecting', { analyst })}
+      </p>
+      {sharing ? (
+        <div class="sharing-banner" role="status" data-testid="sharing-indicator">
+          <span class="dot" aria-hidden="true" /> {t('session.sharing', { analyst })}
+        </div>
+      ) : (
+        <p>{t('session.notSharing')}</p>
+      )}
+      {problemKey && <Notice kind="error">{t(problemKey)}</Notice>}
+      {session.peerError && <Notice kind="error">{t('session.peerError', { detail: session.peerError })}</Notice>}
+      <div class="actions">
+        {sharing ? (
+          <button type="button" class="secondary" onClick={session.stopSharing} data-testid="stop-share">
+            {t('session.stopShare')}
+          </button>
+        ) : (
+          <button type="button" class="primary" onClick={() => void session.startSharing()} data-testid="start-share">
+            {t('session.share')}
+          </button>
+        )}
+        <button type="button" class="danger" onClick={session.endSession} data-testid="end-session">
+          {t('session.end')}
+        </button>
+      </div>
+      {!sharing && <p class="muted">{t('session.shareHint')}</p>}
+      {sharing && (
+        <figure class="preview">
+          <StreamVideo stream={session.screen} muted label={t('session.preview', { analyst })} testId="local-preview" />
+          <figcaption>{t('session.preview', { analyst })}</figcaption>
+        </figure>
+      )}
+    </section>
+  );
+}

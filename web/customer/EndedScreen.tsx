@@ -1,0 +1,17 @@
+import type { EndReason } from '../../protocol/index.js';
+import { useI18n, type StringKey } from '../shared/i18n.js';
+
+export function EndedScreen({ reason }: { reason: EndReason | null }) {
+  const { t } = useI18n();
+  const key = (reason ? `ended.${reason}` : 'ended.unknown') as StringKey;
+  return (
+    <section class="card" data-testid="ended" data-reason={reason ?? 'unknown'}>
+      <h1>{t('ended.title')}</h1>
+      <p>{t(key)}</p>
+      <p class="muted">{t('ended.nothingKept')}</p>
+      <a class="button primary" href="/">
+        {t('ended.again')}
+      </a>
+    </section>
+  );
+}

@@ -1,0 +1,40 @@
+import { Notice } from '../shared/components.js';
+import { useI18n } from '../shared/i18n.js';
+import { ConsentDialog } from './ConsentDialog.js';
+import { CustomerSession } from './CustomerSession.js';
+import { EndedScreen } from './EndedScreen.js';
+import { useCustomerTicket } from './use-customer-ticket.js';
+import { WaitingRoom } from './WaitingRoom.js';
+
+/** /s/<token>: the customer's ticket, from the queue to the end of the session. */
+export function TicketPage({ token }: { token: string }) {
+  const { t, err } = useI18n();
+  const session = useCustomerTicket(token);
+  const analyst = session.status?.analystName ?? '';
+  const reconnecting = session.socket === 'closed' && session.phase !== 'ended';
+
+  switch (session.phase) {
+    case 'checking':
+      return session.error ? <Notice kind="error">{err(session.error)}</Notice> : <p aria-busy="true">{t('wait.connecting')}</p>;
+    case 'invalid':
+      return (
+        <section class="card" data-testid="invalid-link">
+          <Notice kind="error">{err('token.invalid')}</Notice>
+          <a class="button primary" href="/">{t('ended.again')}</a>
+        </section>
+      );
+    case 'waiting':
+      return <WaitingRoom status={session.status} reconnecting={reconnecting} onCancel={session.cancel} />;
+    case 'offered':
+      return (
+        <>
+          <WaitingRoom status={session.status} reconnecting={reconnecting} onCancel={session.cancel} />
+          <ConsentDialog analyst={analyst} onAnswer={session.answerConsent} />
+        </>
+      );
+    case 'session':
+      return <CustomerSession session={session} analyst={analyst} />;
+    case 'ended':
+      return <EndedScreen reason={session.endReason} />;
+  }
+}

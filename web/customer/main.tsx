@@ -1,0 +1,4 @@
+import { render } from 'preact';
+import { CustomerApp } from './CustomerApp.js';
+
+render(<CustomerApp />, document.getElementById('app')!);

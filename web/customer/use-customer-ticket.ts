@@ -1,0 +1,177 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { EndReason, ErrorCode, TicketStatus } from '../../protocol/index.js';
+import { api } from '../shared/api.js';
+import { PeerLink } from '../shared/peer-link.js';
+import { captureScreen, stopStream } from '../shared/screen-capture.js';
+import { SignalingClient, type SocketState } from '../shared/signaling-client.js';
+
+export type CustomerPhase = 'checking' | 'invalid' | 'waiting' | 'offered' | 'session' | 'ended';
+export type ShareProblem = 'denied' | 'unsupported' | 'failed' | null;
+
+export interface CustomerTicket {
+  phase: CustomerPhase;
+  status: TicketStatus | null;
+  socket: SocketState;
+  endReason: EndReason | null;
+  error: ErrorCode | 'network' | null;
+  peerConnected: boolean;
+  peerError: string | null;
+  screen: MediaStream | null;
+  shareProblem: ShareProblem;
+  cancel(): void;
+  answerConsent(allow: boolean): void;
+  startSharing(): Promise<void>;
+  stopSharing(): void;
+  endSession(): void;
+}
+
+function phaseOf(status: TicketStatus): CustomerPhase {
+  switch (status.state) {
+    case 'waiting':
+      return 'waiting';
+    case 'offered':
+      return 'offered';
+    case 'ended':
+      return 'ended';
+    default:
+      return 'session';
+  }
+}
+
+/** Everything the customer's page knows about its ticket and session, and the actions it can take. */
+export function useCustomerTicket(token: string): CustomerTicket {
+  const [phase, setPhase] = useState<CustomerPhase>('checking');
+  const [status, setStatus] = useState<TicketStatus | null>(null);
+  const [socket, setSocket] = useState<SocketState>('connecting');
+  const [endReason, setEndReason] = useState<EndReason | null>(null);
+  const [error, setError] = useState<ErrorCode | 'network' | null>(null);
+  const [peerConnected, setPeerConnected] = useState(false);
+  const [peerError, setPeerError] = useState<string | null>(null);
+  const [screen, setScreen] = useState<MediaStream | null>(null);
+  const [shareProblem, setShareProblem] = useState<ShareProblem>(null);
+
+  const client = useRef<SignalingClient | null>(null);
+  const peer = useRef<PeerLink | null>(null);
+  const screenRef = useRef<MediaStream | null>(null);
+
+  const teardownMedia = useCallback(() => {
+    stopStream(screenRef.current);
+    screenRef.current = null;
+    setScreen(null);
+    peer.current?.destroy();
+    peer.current = null;
+    setPeerConnected(false);
+  }, []);
+
+  useEffect(() => {
+    let disposed = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let attempt = 0;
+
+    const finish = (reason: EndReason | null) => {
+      setEndReason(reason);
+      setPhase('ended');
+      teardownMedia();
+    };
+
+    const connect = () => {
+      const signaling = new SignalingClient(`?token=${encodeURIComponent(token)}`);
+      client.current = signaling;
+      signaling.onState((state, close) => {
+        if (disposed) return;
+        setSocket(state);
+        if (state === 'open') attempt = 0;
+        if (state !== 'closed') return;
+        if (close?.final) {
+          setPhase((current) => (current === 'ended' ? current : 'ended'));
+          teardownMedia();
+          return;
+        }
+        // A network blip: check the link is still valid, then reconnect with backoff.
+        attempt += 1;
+        retry = setTimeout(async () => {
+          const check = await api('/api/tickets/current', { token });
+          if (disposed) return;
+          if (!check.ok && check.code === 'token.invalid') return finish(null);
+          connect();
+        }, Math.min(10_000, 500 * 2 ** attempt));
+      });
+      signaling.on('ticket.status', (frame) => {
+        setStatus(frame);
+        if (frame.state === 'ended') return finish(frame.endReason ?? null);
+        setPhase(phaseOf(frame));
+        if ((frame.state === 'consented' || frame.state === 'live') && !peer.current) {
+          peer.current = new PeerLink(true, [], {
+            onSignal: (data) => signaling.send({ type: 'signal', data }),
+            onConnect: () => setPeerConnected(true),
+            onRemoteStream: () => undefined,
+            onClose: () => setPeerConnected(false),
+            onError: (detail) => setPeerError(detail),
+          });
+        }
+      });
+      signaling.on('signal', (frame) => peer.current?.signal(frame.data));
+      signaling.on('error', (frame) => setError(frame.code));
+      signaling.connect();
+    };
+
+    api<{ state: string }>('/api/tickets/current', { token }).then((result) => {
+      if (disposed) return;
+      if (!result.ok) {
+        setError(result.code);
+        setPhase(result.code === 'token.invalid' ? 'invalid' : 'checking');
+        return;
+      }
+      connect();
+    });
+
+    // Closing the tab ends the session for the analyst at once (the socket closes).
+    return () => {
+      disposed = true;
+      clearTimeout(retry);
+      client.current?.close();
+      teardownMedia();
+    };
+  }, [token, teardownMedia]);
+
+  const stopSharing = useCallback(() => {
+    const stream = screenRef.current;
+    if (!stream) return;
+    peer.current?.stopScreen(stream);
+    stopStream(stream);
+    screenRef.current = null;
+    setScreen(null);
+    client.current?.send({ type: 'share.state', sharing: false });
+  }, []);
+
+  const startSharing = useCallback(async () => {
+    if (screenRef.current || !peer.current) return;
+    setShareProblem(null);
+    const result = await captureScreen();
+    if (!result.ok) return setShareProblem(result.reason);
+    if (!peer.current) return stopStream(result.stream); // the session ended while the picker was open
+    screenRef.current = result.stream;
+    setScreen(result.stream);
+    // The browser's own "Stop sharing" bar ends the track: treat it like our button.
+    result.stream.getVideoTracks()[0]?.addEventListener('ended', () => stopSharing());
+    peer.current.shareScreen(result.stream);
+    client.current?.send({ type: 'share.state', sharing: true });
+  }, [stopSharing]);
+
+  return {
+    phase,
+    status,
+    socket,
+    endReason,
+    error,
+    peerConnected,
+    peerError,
+    screen,
+    shareProblem,
+    cancel: () => client.current?.send({ type: 'ticket.cancel' }),
+    answerConsent: (allow) => client.current?.send({ type: 'consent.reply', allow }),
+    startSharing,
+    stopSharing,
+    endSession: () => client.current?.send({ type: 'session.end' }),
+  };
+}

@@ -1,0 +1,71 @@
+import Peer, { type SignalData } from '@thaunknown/simple-peer';
+
+export interface PeerLinkEvents {
+  onSignal(data: SignalData): void;
+  onConnect(): void;
+  onRemoteStream(stream: MediaStream): void;
+  onClose(): void;
+  onError(message: string): void;
+}
+
+/**
+ * The WebRTC link between customer and analyst, one per session. The customer is the initiator
+ * (it owns the screen); the analyst answers. The screen is added and removed with renegotiation,
+ * so the link (and later its data channels) outlives any one share.
+ */
+export class PeerLink {
+  private readonly peer: Peer;
+  private closed = false;
+
+  constructor(initiator: boolean, iceServers: RTCIceServer[], private readonly events: PeerLinkEvents) {
+    this.peer = new Peer({ initiator, trickle: true, config: { iceServers } });
+    this.peer.on('signal', (data) => events.onSignal(data));
+    this.peer.on('connect', () => events.onConnect());
+    this.peer.on('stream', (stream) => events.onRemoteStream(stream));
+    this.peer.on('error', (err) => events.onError(err.code ?? err.message));
+    this.peer.on('close', () => this.handleClose());
+  }
+
+  get connection(): RTCPeerConnection {
+    return this.peer._pc;
+  }
+
+  signal(data: SignalData): void {
+    if (!this.closed) this.peer.signal(data);
+  }
+
+  shareScreen(stream: MediaStream): void {
+    this.peer.addStream(stream);
+    void this.tuneForScreen();
+  }
+
+  stopScreen(stream: MediaStream): void {
+    if (!this.closed) this.peer.removeStream(stream);
+  }
+
+  destroy(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.peer.destroy();
+  }
+
+  /** Screen content: when bandwidth is short, drop frame rate, never resolution (text stays readable). */
+  private async tuneForScreen(): Promise<void> {
+    for (const sender of this.connection.getSenders()) {
+      if (sender.track?.kind !== 'video') continue;
+      try {
+        const params = sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: string };
+        params.degradationPreference = 'maintain-resolution';
+        await sender.setParameters(params);
+      } catch {
+        // Older browsers refuse the field; the contentHint on the track still steers the encoder.
+      }
+    }
+  }
+
+  private handleClose(): void {
+    const wasClosed = this.closed;
+    this.closed = true;
+    if (!wasClosed) this.events.onClose();
+  }
+}
