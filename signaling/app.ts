@@ -38,11 +38,22 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
   });
 
+  // The API speaks JSON only: a text/plain body is a client mistake, not a string to validate.
+  app.removeContentTypeParser('text/plain');
+
   // External plugins first.
   await app.register(fastifyCookie);
+  let sweep: NodeJS.Timeout | undefined;
   await app.register(fastifyWebsocket, {
     // Frames over LIMITS.frameMaxBytes get a typed error; only far larger ones make ws drop the socket.
     options: { maxPayload: LIMITS.frameMaxBytes * 4 },
+    // Graceful shutdown: readiness fails first, then every client is told why its socket closes.
+    preClose: (done) => {
+      relay.shuttingDown = true;
+      clearInterval(sweep);
+      relay.hub.closeAll(CLOSE_CODES.shuttingDown, 'server shutting down');
+      done();
+    },
   });
 
   // Then our own state.
@@ -77,18 +88,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('request.notFound')));
 
-  const sweep = setInterval(
+  sweep = setInterval(
     () => store.expireOffline({ customer: config.customerGraceMs, link: config.linkTtlMs }),
     options.sweepIntervalMs ?? 1000,
   );
   sweep.unref();
-
-  // Graceful shutdown: readiness fails first, then every client is told and its socket closed.
-  app.addHook('preClose', async () => {
-    relay.shuttingDown = true;
-    clearInterval(sweep);
-    relay.hub.closeAll(CLOSE_CODES.shuttingDown, 'server shutting down');
-  });
   app.addHook('onClose', async () => relay.hub.dispose());
 
   // Routes.

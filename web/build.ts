@@ -8,7 +8,7 @@ const out = `${here}dist`;
 const watch = process.argv.includes('--watch');
 
 await mkdir(out, { recursive: true });
-for (const file of ['customer.html', 'analyst.html', 'app.css']) await copyFile(`${here}public/${file}`, `${out}/${file}`);
+for (const file of ['customer.html', 'analyst.html', 'app.css', 'favicon.svg']) await copyFile(`${here}public/${file}`, `${out}/${file}`);
 
 const options: esbuild.BuildOptions = {
   entryPoints: { customer: `${here}customer/main.tsx`, analyst: `${here}analyst/main.tsx` },

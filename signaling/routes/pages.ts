@@ -39,4 +39,5 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   app.get('/', page('customer.html'));
   app.get('/s/:token', page('customer.html'));
   app.get('/analyst', page('analyst.html'));
+  app.get('/favicon.ico', async (_req, reply) => reply.redirect('/assets/favicon.svg', 301));
 }

@@ -35,12 +35,12 @@ export function CreateLinkForm({ queues }: { queues: QueueInfo[] }) {
       <div class="row">
         <div class="field">
           <label for="link-queue">{t('intake.queue')}</label>
-          <select id="link-queue" value={queue} onChange={(e) => setQueue((e.target as HTMLSelectElement).value)}>
+          <select id="link-queue" value={queue || queues[0]?.id} onChange={(e) => setQueue((e.target as HTMLSelectElement).value)}>
             {queues.map((q) => <option key={q.id} value={q.id}>{q.name}</option>)}
           </select>
         </div>
         <div class="field">
-          <label for="link-name">{t('intake.name')}</label>
+          <label for="link-name">{t('analyst.customerName')}</label>
           <input id="link-name" required maxLength={LIMITS.nameMax} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
         </div>
       </div>

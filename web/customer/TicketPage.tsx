@@ -27,10 +27,10 @@ export function TicketPage({ token }: { token: string }) {
       return <WaitingRoom status={session.status} reconnecting={reconnecting} onCancel={session.cancel} />;
     case 'offered':
       return (
-        <>
-          <WaitingRoom status={session.status} reconnecting={reconnecting} onCancel={session.cancel} />
+        <section class="card" data-testid="consent-step">
+          <h1>{t('consent.title', { analyst })}</h1>
           <ConsentDialog analyst={analyst} onAnswer={session.answerConsent} />
-        </>
+        </section>
       );
     case 'session':
       return <CustomerSession session={session} analyst={analyst} />;

@@ -84,6 +84,7 @@ export const EN = {
   'analyst.createLink.created': 'Link for {name}:',
   'analyst.createLink.copy': 'Copy link',
   'analyst.createLink.copied': 'Copied',
+  'analyst.customerName': 'Customer name',
   'analyst.optional': '(optional)',
   'analyst.connection.lost': 'Connection to the server lost. Reconnecting…',
 

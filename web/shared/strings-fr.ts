@@ -86,6 +86,7 @@ export const FR: Record<keyof typeof EN, string> = {
   'analyst.createLink.created': 'Lien pour {name} :',
   'analyst.createLink.copy': 'Copier le lien',
   'analyst.createLink.copied': 'Copié',
+  'analyst.customerName': 'Nom du client',
   'analyst.optional': '(facultatif)',
   'analyst.connection.lost': 'Connexion au serveur perdue. Reconnexion…',
 

@@ -1,0 +1,42 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+// Debian's Chromium, never a downloaded one. The fake-media flags give getDisplayMedia a synthetic
+// screen and answer the picker without a human; the rest keep Chromium off the (closed) network.
+// playwright's launch() gives every run a fresh, temporary user-data-dir.
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface BrowserSession {
+  browser: Browser;
+  /** A page in its own context (own cookies and storage), as a separate person would have. */
+  newPage(locale?: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(extraArgs: string[] = []): Promise<BrowserSession> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+  });
+  return {
+    browser,
+    async newPage(locale = 'en-US') {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
+      const page = await context.newPage();
+      page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
+      return page;
+    },
+    close: () => browser.close(),
+  };
+}

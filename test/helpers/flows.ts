@@ -1,0 +1,50 @@
+import type { Page } from 'playwright-core';
+
+/** The customer fills the portal form and lands on their waiting page. */
+export async function customerRequestsHelp(page: Page, baseUrl: string, name = 'Ann Customer', queue = 'general'): Promise<void> {
+  await page.goto(`${baseUrl}/?queue=${queue}`);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('Email').fill('ann@example.com');
+  await page.getByLabel('Phone').fill('+33 1 23 45 67 89');
+  await page.getByRole('button', { name: 'Request support' }).click();
+  await page.getByTestId('waiting-room').waitFor();
+}
+
+export async function analystSignsIn(page: Page, baseUrl: string, username = 'alice', password = `${username}-pass`): Promise<void> {
+  await page.goto(`${baseUrl}/analyst`);
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('queue-list').waitFor();
+}
+
+/** The analyst takes the customer's ticket; both sides reach the consent step. */
+export async function analystTakes(analyst: Page, customer: Page, name = 'Ann Customer'): Promise<void> {
+  const ticket = analyst.getByTestId('ticket').filter({ hasText: name });
+  await ticket.getByRole('button', { name: /Take/ }).click();
+  await analyst.getByTestId('analyst-session').waitFor();
+  await customer.getByTestId('consent-allow').waitFor();
+}
+
+/** Reads the analyst's getStats-backed video figures. */
+export async function analystVideoStats(analyst: Page): Promise<{ frames: number; width: number; route: string }> {
+  const stats = analyst.getByTestId('video-stats');
+  await stats.waitFor();
+  return {
+    frames: Number(await stats.getAttribute('data-frames-decoded')),
+    width: Number(await stats.getAttribute('data-frame-width')),
+    route: (await stats.getAttribute('data-route')) ?? '',
+  };
+}
+
+/** Polls until the analyst has decoded at least `minFrames` frames of a non-empty picture. */
+export async function waitForDecodedFrames(analyst: Page, minFrames: number, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = { frames: 0, width: 0, route: '' };
+  while (Date.now() < deadline) {
+    last = await analystVideoStats(analyst);
+    if (last.frames >= minFrames && last.width > 0) return last;
+    await analyst.waitForTimeout(250);
+  }
+  throw new Error(`analyst decoded only ${last.frames} frames (width ${last.width}) in ${timeoutMs} ms`);
+}

@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../../signaling/app.js';
+import { loadConfig, type AnalystConfig, type Config } from '../../signaling/config.js';
+
+export const ANALYSTS: AnalystConfig[] = [
+  { id: 'alice', username: 'alice', displayName: 'Alice Martin', password: 'alice-pass', queues: ['general', 'printers'] },
+  { id: 'bob', username: 'bob', displayName: 'Bob Durand', password: 'bob-pass', queues: ['general'] },
+  { id: 'carol', username: 'carol', displayName: 'Carol Petit', password: 'carol-pass', queues: ['printers'] },
+];
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ LOG_LEVEL: 'warn' }), analysts: ANALYSTS, ...overrides };
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  wsUrl: string;
+  close(): Promise<void>;
+}
+
+/** The real server, listening on an ephemeral loopback port. */
+export async function startServer(overrides: Partial<Config> = {}, options: AppOptions = {}): Promise<RunningServer> {
+  const app = await buildApp(testConfig(overrides), { logger: false, ...options });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
+  const url = `http://127.0.0.1:${address.port}`;
+  return { app, url, wsUrl: `ws://127.0.0.1:${address.port}/ws`, close: () => app.close() };
+}

@@ -1,0 +1,112 @@
+import WebSocket from 'ws';
+import type { ClientFrame, ServerFrame } from '../../protocol/index.js';
+
+type Frame = ServerFrame;
+
+/** A real WebSocket client that records every frame, so a test can wait for the next one of a type. */
+export class TestClient {
+  readonly frames: Frame[] = [];
+  private readonly waiters: { type: string; resolve: (f: Frame) => void }[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (raw) => {
+      const frame = JSON.parse(String(raw)) as Frame;
+      this.frames.push(frame);
+      for (const waiter of [...this.waiters]) {
+        if (waiter.type === frame.type) {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          waiter.resolve(frame);
+        }
+      }
+    });
+    this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  }
+
+  static connect(url: string, opts: { token?: string; cookie?: string; origin?: string } = {}): Promise<TestClient> {
+    const target = opts.token ? `${url}?token=${encodeURIComponent(opts.token)}` : url;
+    const headers: Record<string, string> = {};
+    if (opts.cookie) headers.cookie = opts.cookie;
+    if (opts.origin) headers.origin = opts.origin;
+    const socket = new WebSocket(target, { headers });
+    const client = new TestClient(socket);
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(client));
+      socket.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Resolves with the first frame of `type` not yet consumed by an earlier next() call. */
+  next<T extends Frame['type']>(type: T, timeoutMs = 3000): Promise<Extract<Frame, { type: T }>> {
+    const consumed = this.consumed.get(type) ?? 0;
+    const matching = this.frames.filter((f) => f.type === type);
+    if (matching.length > consumed) {
+      this.consumed.set(type, consumed + 1);
+      return Promise.resolve(matching[consumed] as Extract<Frame, { type: T }>);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "${type}" frame within ${timeoutMs} ms; got: ${this.frames.map((f) => f.type).join(', ')}`)), timeoutMs);
+      this.waiters.push({
+        type,
+        resolve: (frame) => {
+          clearTimeout(timer);
+          this.consumed.set(type, (this.consumed.get(type) ?? 0) + 1);
+          resolve(frame as Extract<Frame, { type: T }>);
+        },
+      });
+    });
+  }
+
+  private readonly consumed = new Map<string, number>();
+
+  /** Consumes frames of `type` in order until one matches `predicate`, and returns it. */
+  async until<T extends Frame['type']>(type: T, predicate: (frame: Extract<Frame, { type: T }>) => boolean, timeoutMs = 3000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const frame = await this.next(type, Math.max(1, deadline - Date.now()));
+      if (predicate(frame)) return frame;
+    }
+  }
+
+  /** Waits a moment and returns the frames of `type` that arrived and were not consumed. */
+  async pending<T extends Frame['type']>(type: T, settleMs = 150): Promise<Extract<Frame, { type: T }>[]> {
+    await new Promise((r) => setTimeout(r, settleMs));
+    const consumed = this.consumed.get(type) ?? 0;
+    return this.frames.filter((f) => f.type === type).slice(consumed) as Extract<Frame, { type: T }>[];
+  }
+
+  send(frame: ClientFrame | Record<string, unknown>): void {
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  sendRaw(data: string | Buffer, binary = false): void {
+    this.socket.send(data, { binary });
+  }
+
+  close(): Promise<{ code: number; reason: string }> {
+    this.socket.close();
+    return this.closed;
+  }
+}
+
+/** Signs in over HTTP and returns the login cookie header. */
+export async function login(baseUrl: string, username: string, password = `${username}-pass`): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+  const cookie = res.headers.get('set-cookie') ?? '';
+  return cookie.split(';')[0];
+}
+
+export async function createTicket(baseUrl: string, body: Record<string, unknown> = {}) {
+  const res = await fetch(`${baseUrl}/api/tickets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ queue: 'general', name: 'Ann', email: 'ann@example.com', phone: '+33 1 23 45 67 89', ...body }),
+  });
+  if (res.status !== 201) throw new Error(`ticket creation failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { ticketId: string; token: string; url: string };
+}

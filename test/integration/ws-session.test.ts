@@ -1,0 +1,262 @@
+import t from 'tap';
+import { CLOSE_CODES, LIMITS } from '../../protocol/index.js';
+import { MAX_INVALID_FRAMES } from '../../signaling/ws/dispatch.js';
+import { startServer } from '../helpers/server.js';
+import { createTicket, login, TestClient } from '../helpers/ws-client.js';
+
+const server = await startServer({ customerGraceMs: 300 }, { sweepIntervalMs: 50 });
+t.teardown(() => server.close());
+const cookies = {
+  alice: await login(server.url, 'alice'),
+  bob: await login(server.url, 'bob'),
+  carol: await login(server.url, 'carol'),
+};
+const clients: TestClient[] = [];
+t.afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+});
+const analyst = async (name: keyof typeof cookies) => {
+  const client = await TestClient.connect(server.wsUrl, { cookie: cookies[name] });
+  clients.push(client);
+  await client.next('queue.snapshot');
+  return client;
+};
+const customer = async (body: Record<string, unknown> = {}) => {
+  const ticket = await createTicket(server.url, body);
+  const client = await TestClient.connect(server.wsUrl, { token: ticket.token });
+  clients.push(client);
+  const status = await client.next('ticket.status');
+  return { client, ticket, status };
+};
+/** A customer and an analyst with a consented session between them. */
+const consentedSession = async () => {
+  const a = await analyst('alice');
+  const c = await customer();
+  a.send({ type: 'ticket.take', ticketId: c.ticket.ticketId });
+  await a.next('session.started');
+  await c.client.next('ticket.status');
+  c.client.send({ type: 'consent.reply', allow: true });
+  t.equal((await a.next('session.state')).state, 'consented');
+  return { a, c };
+};
+
+t.test('the upgrade authenticates before any frame: no credentials, a bad token or a foreign origin are refused', async (t) => {
+  await t.rejects(TestClient.connect(server.wsUrl), { status: 401 });
+  await t.rejects(TestClient.connect(server.wsUrl, { token: 'forged-token' }), { status: 401 });
+  await t.rejects(TestClient.connect(server.wsUrl, { cookie: 'rd_login=forged' }), { status: 401 });
+  await t.rejects(TestClient.connect(server.wsUrl, { cookie: cookies.alice, origin: 'https://evil.example' }), { status: 403 });
+});
+
+t.test('an analyst sees only their queues, live: tickets appear, go offline and disappear', async (t) => {
+  const carol = await TestClient.connect(server.wsUrl, { cookie: cookies.carol });
+  clients.push(carol);
+  const snapshot = await carol.next('queue.snapshot');
+  t.same(snapshot.queues.map((q) => q.id), ['printers']);
+  t.equal(snapshot.analystName, 'Carol Petit');
+  const bob = await analyst('bob');
+
+  const c = await customer({ queue: 'printers', name: 'Printer Pat' });
+  const added = await carol.next('queue.ticketUpserted');
+  t.equal(added.ticket.name, 'Printer Pat');
+  const online = await carol.next('queue.ticketUpserted');
+  t.equal(online.ticket.customerOnline, true);
+  t.same(await bob.pending('queue.ticketUpserted'), [], 'bob is not in printers and hears nothing');
+
+  c.client.send({ type: 'ticket.cancel' });
+  const removed = await carol.next('queue.ticketRemoved');
+  t.same(removed, { type: 'queue.ticketRemoved', ticketId: c.ticket.ticketId, reason: 'ended' });
+  const status = await c.client.next('ticket.status');
+  t.equal(status.state, 'ended');
+  t.equal(status.endReason, 'cancelled');
+  t.equal((await c.client.closed).code, CLOSE_CODES.ended);
+});
+
+t.test('customers see their live position, oldest first, and move up when someone ahead leaves', async (t) => {
+  const first = await customer({ name: 'First' });
+  const second = await customer({ name: 'Second' });
+  t.equal(first.status.position, 1);
+  t.equal(second.status.position, 2);
+  first.client.send({ type: 'ticket.cancel' });
+  const moved = await second.client.next('ticket.status');
+  t.equal(moved.position, 1);
+});
+
+t.test('take → consent → share: both members follow the session states', async (t) => {
+  const a = await analyst('alice');
+  const c = await customer();
+  a.send({ type: 'ticket.take', ticketId: c.ticket.ticketId });
+  const started = await a.next('session.started');
+  t.equal(started.sessionId, c.ticket.ticketId);
+  t.equal(started.ticket.email, 'ann@example.com');
+  const offered = await c.client.next('ticket.status');
+  t.equal(offered.state, 'offered');
+  t.equal(offered.analystName, 'Alice Martin', 'the consent dialog can name the analyst');
+
+  c.client.send({ type: 'consent.reply', allow: true });
+  t.equal((await a.next('session.state')).state, 'consented');
+  t.equal((await c.client.next('ticket.status')).state, 'consented');
+  c.client.send({ type: 'share.state', sharing: true });
+  t.equal((await a.next('session.state')).state, 'live');
+  c.client.send({ type: 'share.state', sharing: false });
+  t.equal((await a.next('session.state')).state, 'consented');
+
+  a.send({ type: 'session.end' });
+  const ended = await a.next('session.state');
+  t.same([ended.state, ended.endReason], ['ended', 'analystEnded']);
+  t.equal((await c.client.until('ticket.status', (f) => f.state === 'ended')).endReason, 'analystEnded');
+  t.equal(server.app.relay.store.get(c.ticket.ticketId), undefined, 'nothing is kept after the end');
+});
+
+t.test('refusing consent ends the request on both sides', async (t) => {
+  const a = await analyst('alice');
+  const c = await customer();
+  a.send({ type: 'ticket.take', ticketId: c.ticket.ticketId });
+  await a.next('session.started');
+  c.client.send({ type: 'consent.reply', allow: false });
+  const ended = await a.next('session.state');
+  t.same([ended.state, ended.endReason], ['ended', 'refused']);
+  t.equal((await c.client.closed).code, CLOSE_CODES.ended);
+});
+
+t.test('a second analyst grabbing a taken ticket gets ticket.alreadyTaken and the ticket leaves their list', async (t) => {
+  const alice = await analyst('alice');
+  const bob = await analyst('bob');
+  const c = await customer();
+  alice.send({ type: 'ticket.take', ticketId: c.ticket.ticketId });
+  bob.send({ type: 'ticket.take', ticketId: c.ticket.ticketId });
+  await alice.next('session.started');
+  const error = await bob.next('error');
+  t.equal(error.code, 'ticket.alreadyTaken');
+  t.equal(error.ref, 'ticket.take');
+  t.ok((await bob.pending('queue.ticketRemoved', 50)).some((f) => f.ticketId === c.ticket.ticketId));
+  t.equal(server.app.relay.store.get(c.ticket.ticketId)?.analyst?.id, 'alice');
+});
+
+t.test('take is refused for unknown tickets, foreign queues and a second session', async (t) => {
+  const carol = await analyst('carol');
+  carol.send({ type: 'ticket.take', ticketId: 'does-not-exist' });
+  t.equal((await carol.next('error')).code, 'ticket.notFound');
+  const c = await customer({ queue: 'general' });
+  carol.send({ type: 'ticket.take', ticketId: c.ticket.ticketId });
+  t.equal((await carol.next('error')).code, 'ticket.notInYourQueues');
+  t.equal(server.app.relay.store.get(c.ticket.ticketId)?.state, 'waiting');
+
+  const alice = await analyst('alice');
+  const other = await customer();
+  alice.send({ type: 'ticket.take', ticketId: c.ticket.ticketId });
+  await alice.next('session.started');
+  alice.send({ type: 'ticket.take', ticketId: other.ticket.ticketId });
+  t.equal((await alice.next('error')).code, 'session.busy');
+  t.equal(server.app.relay.store.get(other.ticket.ticketId)?.state, 'waiting');
+});
+
+t.test('signals relay only between the two members, after consent, with the sender stamped by the server', async (t) => {
+  const a = await analyst('alice');
+  const c = await customer();
+  a.send({ type: 'ticket.take', ticketId: c.ticket.ticketId });
+  await a.next('session.started');
+  c.client.send({ type: 'signal', data: { type: 'offer', sdp: 'v=0' } });
+  t.equal((await c.client.next('error')).code, 'session.notActive', 'no signal before consent');
+  c.client.send({ type: 'consent.reply', allow: true });
+  await a.next('session.state');
+
+  c.client.send({ type: 'signal', data: { type: 'offer', sdp: 'v=0 fake' } });
+  t.same(await a.next('signal'), { type: 'signal', from: 'customer', data: { type: 'offer', sdp: 'v=0 fake' } });
+  a.send({ type: 'signal', data: { type: 'answer', sdp: 'v=0 answer' } });
+  t.same(await c.client.next('signal'), { type: 'signal', from: 'analyst', data: { type: 'answer', sdp: 'v=0 answer' } });
+  c.client.send({ type: 'signal', from: 'analyst', data: {} } as never);
+  t.equal((await c.client.next('error')).code, 'frame.invalid', 'a client cannot choose its own "from"');
+
+  // Outsiders: another analyst of the same queue, and another customer.
+  const bob = await analyst('bob');
+  bob.send({ type: 'signal', data: { type: 'offer', sdp: 'intruder' } });
+  t.equal((await bob.next('error')).code, 'session.notActive');
+  const other = await customer();
+  other.client.send({ type: 'signal', data: { type: 'offer', sdp: 'intruder' } });
+  t.equal((await other.client.next('error')).code, 'session.notActive');
+  t.same(await a.pending('signal'), [], 'the analyst got nothing from outsiders');
+  t.same(await c.client.pending('signal'), [], 'the customer got nothing from outsiders');
+});
+
+t.test('a customer closing the tab ends the session for the analyst; an analyst leaving ends it for the customer', async (t) => {
+  const first = await consentedSession();
+  first.c.client.socket.terminate();
+  const ended = await first.a.next('session.state');
+  t.same([ended.state, ended.endReason], ['ended', 'customerLeft']);
+
+  const second = await consentedSession();
+  second.a.socket.terminate();
+  const status = await second.c.client.until('ticket.status', (f) => f.state === 'ended');
+  t.equal(status.endReason, 'analystLeft');
+  t.equal(server.app.relay.store.get(second.c.ticket.ticketId), undefined);
+});
+
+t.test('a waiting customer who disconnects keeps their ticket through the grace, then it expires', async (t) => {
+  const a = await analyst('alice');
+  const c = await customer();
+  await a.until('queue.ticketUpserted', (f) => f.ticket.id === c.ticket.ticketId && f.ticket.customerOnline);
+  c.client.socket.terminate();
+  const offline = await a.until('queue.ticketUpserted', (f) => f.ticket.id === c.ticket.ticketId && !f.ticket.customerOnline);
+  t.equal(offline.ticket.customerOnline, false);
+  a.send({ type: 'ticket.take', ticketId: c.ticket.ticketId });
+  t.equal((await a.next('error')).code, 'ticket.customerOffline');
+  const removed = await a.until('queue.ticketRemoved', (f) => f.ticketId === c.ticket.ticketId, 3000);
+  t.equal(removed.reason, 'ended');
+  await t.rejects(TestClient.connect(server.wsUrl, { token: c.ticket.token }), { status: 401 }, 'the expired token is refused');
+});
+
+t.test('a reload within the grace resumes the same ticket and place', async (t) => {
+  const c = await customer();
+  c.client.socket.terminate();
+  await c.client.closed;
+  const again = await TestClient.connect(server.wsUrl, { token: c.ticket.token });
+  clients.push(again);
+  const status = await again.next('ticket.status');
+  t.equal(status.ticketId, c.ticket.ticketId);
+  t.equal(status.state, 'waiting');
+});
+
+t.test('bad frames get a typed error and change nothing', async (t) => {
+  const a = await analyst('alice');
+  const c = await customer();
+  const before = JSON.stringify(server.app.relay.store.get(c.ticket.ticketId));
+  const cases: [string | Buffer, string, boolean?][] = [
+    ['{not json', 'frame.invalidJson'],
+    [JSON.stringify({ type: 'no.such.type' }), 'frame.invalid'],
+    [JSON.stringify({ type: 'consent.reply', allow: 'yes' }), 'frame.invalid'],
+    [JSON.stringify({ type: 'consent.reply' }), 'frame.invalid'],
+    [JSON.stringify({ type: 'consent.reply', allow: true, extra: 1 }), 'frame.invalid'],
+    [JSON.stringify([1, 2]), 'frame.invalid'],
+    [JSON.stringify({ type: 'ticket.take', ticketId: c.ticket.ticketId }), 'frame.forbidden'],
+    [JSON.stringify({ type: 'consent.reply', allow: true }), 'session.invalidTransition'],
+    [JSON.stringify({ type: 'session.end' }), 'session.notActive'],
+    [JSON.stringify({ type: 'signal', data: { x: 'y'.repeat(LIMITS.frameMaxBytes) } }), 'frame.tooLarge'],
+    [Buffer.from([1, 2, 3]), 'frame.invalid', true],
+  ];
+  for (const [payload, code, binary] of cases) {
+    c.client.sendRaw(payload, binary);
+    const error = await c.client.next('error');
+    t.equal(error.code, code, `${String(payload).slice(0, 40)} → ${code}`);
+    t.ok(error.message.length > 5);
+  }
+  a.send({ type: 'ticket.take', ticketId: '../../etc' });
+  t.equal((await a.next('error')).code, 'frame.invalid', 'ids are validated by pattern');
+  t.equal(JSON.stringify(server.app.relay.store.get(c.ticket.ticketId)), before, 'the ticket did not change');
+});
+
+t.test('a client that keeps sending bad frames is disconnected with a protocol-violation code', async (t) => {
+  const c = await customer();
+  for (let i = 0; i < MAX_INVALID_FRAMES; i++) c.client.sendRaw('garbage');
+  t.equal((await c.client.closed).code, CLOSE_CODES.protocolViolation);
+});
+
+t.test('shutting down tells every connected client with a close code', async (t) => {
+  const local = await startServer();
+  const cookie = await login(local.url, 'alice');
+  const a = await TestClient.connect(local.wsUrl, { cookie });
+  const ticket = await createTicket(local.url);
+  const c = await TestClient.connect(local.wsUrl, { token: ticket.token });
+  await local.close();
+  t.equal((await a.closed).code, CLOSE_CODES.shuttingDown);
+  t.equal((await c.closed).code, CLOSE_CODES.shuttingDown);
+});
