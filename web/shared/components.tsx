@@ -16,7 +16,7 @@ export function PageHeader({ subtitle, children }: { subtitle?: string; children
         <button
           type="button"
           class="link-button"
-          aria-label={t('lang.label')}
+          title={t('lang.label')}
           lang={lang === 'en' ? 'fr' : 'en'}
           onClick={() => setLang(lang === 'en' ? 'fr' : 'en')}
         >
