@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The one test command: installs what the tests need on a fresh Debian 12 machine (Node 20 present),
+# then typechecks, builds and runs the whole suite (unit, integration, browser end-to-end, coturn).
+# .ci/run calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Real parts come from Debian's packages: Chromium for the browser tests, coturn for TURN,
+# Redis, Xvfb and xdotool for the later scale-out and remote-control tests.
+APT_PACKAGES=(chromium coturn redis-server xvfb xdotool nginx-light)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "Installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  # No service may start during install: tests start their own coturn/redis on loopback ports.
+  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+npm ci --no-audit --no-fund
+npm run typecheck
+npm run build
+# tap compiles its plugin list; ours drops the TypeScript plugin (tests run through tsx instead).
+npx tap build
+
+log=$(mktemp)
+set +e
+npx tap 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# A plain closing line that any CI can read, from tap's own summary.
+summary=$(grep -E '^# \{ total: ' "$log" | tail -n 1)
+total=$(sed -E 's/.*total: ([0-9]+).*/\1/' <<<"$summary")
+pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary")
+fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$summary")
+rm -f "$log"
+echo "${pass:-0} passed, ${fail:-0} failed"
+if [ "${total:-0}" -eq 0 ]; then
+  echo "No test ran: that is a failure." >&2
+  exit 1
+fi
+exit "$status"
