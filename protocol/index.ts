@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ErrorCode, ERRORS } from './errors.js';
 import { QueueSnapshot, QueueTicketRemoved, QueueTicketUpserted, TicketTake } from './queue.js';
-import { ConsentReply, SessionEnd, SessionStarted, SessionStateFrame, ShareState } from './session.js';
+import { ConsentReply, SessionEnd, SessionIce, SessionStarted, SessionStateFrame, ShareState } from './session.js';
 import { SignalRelay, SignalSend } from './signal.js';
 import { TicketCancel, TicketStatus } from './ticket.js';
 
@@ -40,6 +40,7 @@ export const ServerFrame = Type.Union([
   TicketStatus,
   SessionStarted,
   SessionStateFrame,
+  SessionIce,
   SignalRelay,
   ErrorFrame,
 ]);

@@ -36,3 +36,31 @@ export const ShareState = Type.Object(
 
 /** Either member → server: end the session now. */
 export const SessionEnd = Type.Object({ type: Type.Literal('session.end') }, { additionalProperties: false });
+
+export const IceServer = Type.Object(
+  {
+    urls: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 8 }),
+    username: Type.Optional(Type.String()),
+    credential: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const IceConfig = Type.Object(
+  {
+    iceServers: Type.Array(IceServer, { maxItems: 8 }),
+    /** "relay" forces every byte through TURN (hides each side's addresses from the other). */
+    iceTransportPolicy: Type.Union([Type.Literal('all'), Type.Literal('relay')]),
+  },
+  { additionalProperties: false },
+);
+export type IceConfig = Static<typeof IceConfig>;
+
+/**
+ * Server → both members, right when the customer allows the session and before any signal:
+ * the STUN/TURN servers to use, with short-lived TURN credentials issued for this member only.
+ */
+export const SessionIce = Type.Object(
+  { type: Type.Literal('session.ice'), sessionId: Id, ...IceConfig.properties },
+  { additionalProperties: false },
+);

@@ -15,12 +15,14 @@ import { queueRoutes } from './routes/queues.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { wsRoutes } from './routes/ws.js';
 import { MemoryTicketStore } from './store/memory-store.js';
+import { RestTurnIssuer, type IceServerIssuer } from './turn-credentials.js';
 import type { TicketStore } from './store/ticket-store.js';
 
 export interface AppOptions {
   clock?: Clock;
   store?: TicketStore;
   logger?: FastifyServerOptions['logger'];
+  iceIssuer?: IceServerIssuer;
   /** How often waiting tickets of absent customers are checked for expiry. */
   sweepIntervalMs?: number;
 }
@@ -63,7 +65,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     config,
     clock,
     store,
-    hub: new Hub(store, config.queues, clock),
+    hub: new Hub(store, config.queues, clock, options.iceIssuer ?? new RestTurnIssuer(config, clock)),
     directory: await AnalystDirectory.fromConfig(config.analysts),
     logins: new LoginSessions(clock, config.loginTtlMs),
     shuttingDown: false,

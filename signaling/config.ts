@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 // Every setting, with its default. The README's configuration table mirrors this file.
 
@@ -31,6 +32,14 @@ export interface Config {
   linkTtlMs: number;
   /** How long an analyst's sign-in lasts. */
   loginTtlMs: number;
+  /** coturn's static-auth-secret; empty disables TURN (peers then use host and STUN candidates only). */
+  turnSecret: string;
+  /** TURN URLs handed to browsers, turns: on 443 first. */
+  turnUrls: string[];
+  stunUrls: string[];
+  /** Lifetime of the TURN credentials issued to each session member. */
+  turnCredentialTtlS: number;
+  iceTransportPolicy: 'all' | 'relay';
   logLevel: string;
   /** Directory of the built web bundle. */
   webRoot: string;
@@ -38,6 +47,29 @@ export interface Config {
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/** A secret from NAME, or from the file named by NAME_FILE (Docker/Kubernetes secrets). */
+function secret(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const file = env[`${name}_FILE`];
+  if (!file) return env[name];
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    throw new ConfigError(`${name}_FILE points to "${file}", which cannot be read.`);
+  }
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** TURN_URLS when given; else, from TURN_HOST, TLS on 443 (firewall-proof) and UDP 3478. */
+function turnUrls(env: NodeJS.ProcessEnv): string[] {
+  const explicit = list(env.TURN_URLS);
+  if (explicit.length > 0) return explicit;
+  const host = env.TURN_HOST;
+  return host ? [`turns:${host}:443?transport=tcp`, `turn:${host}:3478?transport=udp`] : [];
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
@@ -64,9 +96,19 @@ export function parseQueues(raw: string): QueueConfig[] {
   return queues;
 }
 
+function iceTransportPolicy(raw: string | undefined): 'all' | 'relay' {
+  if (!raw || raw === 'all') return 'all';
+  if (raw === 'relay') return 'relay';
+  throw new ConfigError(`ICE_TRANSPORT_POLICY must be "all" or "relay", got "${raw}".`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const queues = parseQueues(env.QUEUES ?? 'general:General support,printers:Printers');
-  const demoPassword = env.DEMO_PASSWORD ?? '';
+  const demoPassword = secret(env, 'DEMO_PASSWORD') ?? '';
+  const turnSecret = secret(env, 'TURN_SECRET');
+  if (turnSecret === undefined && (env.TURN_HOST || env.TURN_URLS)) {
+    throw new ConfigError('TURN_HOST/TURN_URLS need TURN_SECRET (the same value as static-auth-secret in coturn).');
+  }
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -85,6 +127,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     customerGraceMs: int(env, 'CUSTOMER_GRACE_MS', 60_000, 0),
     linkTtlMs: int(env, 'LINK_TTL_MS', 30 * 60_000, 1000),
     loginTtlMs: int(env, 'LOGIN_TTL_MS', 12 * 60 * 60_000, 1000),
+    turnSecret: turnSecret ?? '',
+    turnUrls: turnUrls(env),
+    stunUrls: list(env.STUN_URLS),
+    turnCredentialTtlS: int(env, 'TURN_CREDENTIAL_TTL_S', 4 * 3600, 60, 24 * 3600),
+    iceTransportPolicy: iceTransportPolicy(env.ICE_TRANSPORT_POLICY),
     logLevel: env.LOG_LEVEL || 'info',
     webRoot: env.WEB_ROOT || new URL('../web/dist/', import.meta.url).pathname,
   };

@@ -2,6 +2,7 @@ import { CLOSE_CODES, type QueueInfo, type SessionState, type TicketStatus, type
 import type { Clock } from './clock.js';
 import { Connection } from './ws/connection.js';
 import { isEnded, isWaiting } from './session-machine.js';
+import type { IceServerIssuer } from './turn-credentials.js';
 import type { TicketRecord, TicketStore } from './store/ticket-store.js';
 
 export function toSummary(ticket: TicketRecord): TicketSummary {
@@ -28,7 +29,12 @@ export class Hub {
   private readonly queueNames: Map<string, string>;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly store: TicketStore, queues: QueueInfo[], private readonly clock: Clock) {
+  constructor(
+    private readonly store: TicketStore,
+    queues: QueueInfo[],
+    private readonly clock: Clock,
+    private readonly ice: IceServerIssuer,
+  ) {
     this.queueNames = new Map(queues.map((q) => [q.id, q.name]));
     this.unsubscribe = store.subscribe((ticket, previous) => this.onTicketChange(ticket, previous));
   }
@@ -110,6 +116,9 @@ export class Hub {
     this.notifySessionAnalyst(ticket, previous);
 
     const customer = this.customers.get(ticket.id);
+    if (customer && previous === 'offered' && ticket.state === 'consented') {
+      customer.send({ type: 'session.ice', sessionId: ticket.id, ...this.ice.issue(`${ticket.id.slice(0, 8)}-customer`) });
+    }
     if (customer && stateChanged) customer.send(this.statusFor(ticket));
 
     // Positions move for everyone behind when a ticket joins or leaves the waiting line.
@@ -146,6 +155,9 @@ export class Hub {
       conn.ticketId = ticket.id;
       conn.send({ type: 'session.started', sessionId: ticket.id, ticket: toSummary(ticket) });
       return;
+    }
+    if (previous === 'offered' && ticket.state === 'consented') {
+      conn.send({ type: 'session.ice', sessionId: ticket.id, ...this.ice.issue(`${ticket.id.slice(0, 8)}-analyst`) });
     }
     conn.send({
       type: 'session.state',

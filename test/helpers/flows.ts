@@ -27,20 +27,21 @@ export async function analystTakes(analyst: Page, customer: Page, name = 'Ann Cu
 }
 
 /** Reads the analyst's getStats-backed video figures. */
-export async function analystVideoStats(analyst: Page): Promise<{ frames: number; width: number; route: string }> {
+export async function analystVideoStats(analyst: Page): Promise<{ frames: number; width: number; route: string; relayProtocol: string }> {
   const stats = analyst.getByTestId('video-stats');
   await stats.waitFor();
   return {
     frames: Number(await stats.getAttribute('data-frames-decoded')),
     width: Number(await stats.getAttribute('data-frame-width')),
     route: (await stats.getAttribute('data-route')) ?? '',
+    relayProtocol: (await stats.getAttribute('data-relay-protocol')) ?? '',
   };
 }
 
 /** Polls until the analyst has decoded at least `minFrames` frames of a non-empty picture. */
 export async function waitForDecodedFrames(analyst: Page, minFrames: number, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
-  let last = { frames: 0, width: 0, route: '' };
+  let last = { frames: 0, width: 0, route: '', relayProtocol: '' };
   while (Date.now() < deadline) {
     last = await analystVideoStats(analyst);
     if (last.frames >= minFrames && last.width > 0) return last;

@@ -65,12 +65,14 @@ export function AnalystSession({ session, stream, peer, onEnd, onClose }: {
           <StreamVideo stream={stream} muted label={t('analystSession.live', { name })} testId="remote-screen" />
           {stats && (
             <p class="muted stats" data-testid="video-stats" data-frames-decoded={stats.framesDecoded}
-              data-frame-width={stats.frameWidth} data-route={stats.route ?? ''}>
+              data-frame-width={stats.frameWidth} data-route={stats.route ?? ''} data-relay-protocol={stats.relayProtocol ?? ''}>
               {t('analystSession.stats', {
                 width: stats.frameWidth,
                 height: stats.frameHeight,
                 fps: Math.round(stats.fps),
-                route: stats.route === 'relay' ? t('analystSession.route.relay') : t('analystSession.route.direct'),
+                route: stats.route === 'relay'
+                  ? `${t('analystSession.route.relay')} (${(stats.relayProtocol ?? '').toUpperCase()})`
+                  : t('analystSession.route.direct'),
               })}
             </p>
           )}

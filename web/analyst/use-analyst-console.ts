@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { EndReason, ErrorCode, QueueInfo, SessionState, TicketSummary } from '../../protocol/index.js';
-import { PeerLink } from '../shared/peer-link.js';
+import type { EndReason, ErrorCode, IceConfig, QueueInfo, SessionState, TicketSummary } from '../../protocol/index.js';
+import { NO_ICE, PeerLink } from '../shared/peer-link.js';
 import { SignalingClient, type SocketState } from '../shared/signaling-client.js';
 
 export interface AnalystSessionInfo {
@@ -38,6 +38,7 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
   const [notice, setNotice] = useState<ErrorCode | null>(null);
   const client = useRef<SignalingClient | null>(null);
   const peer = useRef<PeerLink | null>(null);
+  const ice = useRef<IceConfig>(NO_ICE);
 
   const dropPeer = useCallback(() => {
     peer.current?.destroy();
@@ -53,7 +54,7 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
 
     const ensurePeer = (signaling: SignalingClient) => {
       if (peer.current) return peer.current;
-      const link = new PeerLink(false, [], {
+      const link = new PeerLink(false, ice.current, {
         onSignal: (data) => signaling.send({ type: 'signal', data }),
         onConnect: () => undefined,
         onRemoteStream: (stream) => {
@@ -108,6 +109,7 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
         if (frame.state === 'consented') setRemoteStream(null);
         if (frame.state === 'ended') dropPeer();
       });
+      signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => (ice.current = { iceServers, iceTransportPolicy }));
       signaling.on('signal', (frame) => ensurePeer(signaling).signal(frame.data));
       signaling.on('error', (frame) => setNotice(frame.code));
       signaling.connect();

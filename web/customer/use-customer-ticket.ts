@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { EndReason, ErrorCode, TicketStatus } from '../../protocol/index.js';
+import type { EndReason, ErrorCode, IceConfig, TicketStatus } from '../../protocol/index.js';
 import { api } from '../shared/api.js';
-import { PeerLink } from '../shared/peer-link.js';
+import { NO_ICE, PeerLink } from '../shared/peer-link.js';
 import { captureScreen, stopStream } from '../shared/screen-capture.js';
 import { SignalingClient, type SocketState } from '../shared/signaling-client.js';
 
@@ -53,6 +53,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
   const client = useRef<SignalingClient | null>(null);
   const peer = useRef<PeerLink | null>(null);
   const screenRef = useRef<MediaStream | null>(null);
+  const ice = useRef<IceConfig>(NO_ICE);
 
   const teardownMedia = useCallback(() => {
     stopStream(screenRef.current);
@@ -101,7 +102,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
         if (frame.state === 'ended') return finish(frame.endReason ?? null);
         setPhase(phaseOf(frame));
         if ((frame.state === 'consented' || frame.state === 'live') && !peer.current) {
-          peer.current = new PeerLink(true, [], {
+          peer.current = new PeerLink(true, ice.current, {
             onSignal: (data) => signaling.send({ type: 'signal', data }),
             onConnect: () => setPeerConnected(true),
             onRemoteStream: () => undefined,
@@ -110,6 +111,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
           });
         }
       });
+      signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => (ice.current = { iceServers, iceTransportPolicy }));
       signaling.on('signal', (frame) => peer.current?.signal(frame.data));
       signaling.on('error', (frame) => setError(frame.code));
       signaling.connect();

@@ -1,4 +1,8 @@
 import Peer, { type SignalData } from '@thaunknown/simple-peer';
+import type { IceConfig } from '../../protocol/index.js';
+
+/** Until the server sends session.ice: host candidates only. */
+export const NO_ICE: IceConfig = { iceServers: [], iceTransportPolicy: 'all' };
 
 export interface PeerLinkEvents {
   onSignal(data: SignalData): void;
@@ -17,8 +21,8 @@ export class PeerLink {
   private readonly peer: Peer;
   private closed = false;
 
-  constructor(initiator: boolean, iceServers: RTCIceServer[], private readonly events: PeerLinkEvents) {
-    this.peer = new Peer({ initiator, trickle: true, config: { iceServers } });
+  constructor(initiator: boolean, ice: IceConfig, private readonly events: PeerLinkEvents) {
+    this.peer = new Peer({ initiator, trickle: true, config: { iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy } });
     this.peer.on('signal', (data) => events.onSignal(data));
     this.peer.on('connect', () => events.onConnect());
     this.peer.on('stream', (stream) => events.onRemoteStream(stream));
