@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { Page } from 'playwright-core';
 import { issueTurnCredentials } from '../../signaling/turn-credentials.js';
 import { launchBrowser } from '../helpers/browser.js';
@@ -40,7 +40,7 @@ async function gather(page: Page, iceServers: RTCIceServer[]) {
   }, iceServers as never);
 }
 
-async function relayedSession(t: Tap.Test, turnUrl: string, expectedProtocol: string, using = browser) {
+async function relayedSession(t: Test, turnUrl: string, expectedProtocol: string, using = browser) {
   const server = await startServer({ turnSecret: coturn.secret, turnUrls: [turnUrl], iceTransportPolicy: 'relay' });
   const customer = await using.newPage();
   const analyst = await using.newPage();
