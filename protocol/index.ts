@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ErrorCode, ERRORS } from './errors.js';
 import { QueueSnapshot, QueueTicketRemoved, QueueTicketUpserted, TicketTake } from './queue.js';
-import { ConsentReply, SessionEnd, SessionIce, SessionStarted, SessionStateFrame, ShareState } from './session.js';
+import { ConsentReply, SessionEnd, SessionIce, SessionRoute, SessionStarted, SessionStateFrame, ShareState } from './session.js';
 import { SignalRelay, SignalSend } from './signal.js';
 import { TicketCancel, TicketStatus } from './ticket.js';
 
@@ -28,7 +28,7 @@ export const ErrorFrame = Type.Object(
 export type ErrorFrame = Omit<Static<typeof ErrorFrame>, 'code'> & { code: ErrorCode };
 
 /** Every frame a browser may send. The server validates each against this union. */
-export const ClientFrame = Type.Union([TicketTake, TicketCancel, ConsentReply, ShareState, SessionEnd, SignalSend]);
+export const ClientFrame = Type.Union([TicketTake, TicketCancel, ConsentReply, ShareState, SessionRoute, SessionEnd, SignalSend]);
 export type ClientFrame = Static<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['type'];
 
@@ -55,6 +55,7 @@ export const FRAME_ROLES: Record<ClientFrameType, ReadonlyArray<'customer' | 'an
   'ticket.cancel': ['customer'],
   'consent.reply': ['customer'],
   'share.state': ['customer'],
+  'session.route': ['analyst'],
   'session.end': ['customer', 'analyst'],
   signal: ['customer', 'analyst'],
 };

@@ -34,6 +34,12 @@ export const ShareState = Type.Object(
   { additionalProperties: false },
 );
 
+/** Analyst → server: the media route getStats selected, for the ops metrics (no addresses). */
+export const SessionRoute = Type.Object(
+  { type: Type.Literal('session.route'), route: Type.Union([Type.Literal('direct'), Type.Literal('relay')]) },
+  { additionalProperties: false },
+);
+
 /** Either member → server: end the session now. */
 export const SessionEnd = Type.Object({ type: Type.Literal('session.end') }, { additionalProperties: false });
 

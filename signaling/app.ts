@@ -8,6 +8,8 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { RelayContext } from './context.js';
 import { Hub } from './hub.js';
+import { Metrics } from './metrics.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { pageRoutes } from './routes/pages.js';
@@ -23,6 +25,8 @@ export interface AppOptions {
   store?: TicketStore;
   logger?: FastifyServerOptions['logger'];
   iceIssuer?: IceServerIssuer;
+  /** Where the JSON logs go (stdout by default); tests read them to prove no personal data leaks. */
+  logStream?: NodeJS.WritableStream;
   /** How often waiting tickets of absent customers are checked for expiry. */
   sweepIntervalMs?: number;
 }
@@ -33,12 +37,22 @@ export function redactUrl(url: string): string {
 }
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel, serializers: { req: (req) => ({ method: req.method, url: redactUrl(req.url) }) } },
+  // One options object for HTTP and HTTPS; Fastify's types split them, the runtime does not.
+  const serverOptions = {
+    // HTTPS when given a certificate (TLS_CERT/TLS_KEY); otherwise plain HTTP behind a TLS proxy, or on localhost.
+    ...(config.tls ? { https: config.tls } : {}),
+    // X-Forwarded-* are believed only from the proxies ops named (TRUST_PROXY); by default, from no one.
+    trustProxy: config.trustProxy,
+    logger: options.logger ?? {
+      level: config.logLevel,
+      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }) },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
     bodyLimit: LIMITS.bodyMaxBytes,
     // Wrong types are errors, not something to coerce; unknown fields are refused, not stripped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
-  });
+  };
+  const app = Fastify(serverOptions as FastifyServerOptions) as unknown as FastifyInstance;
 
   // The API speaks JSON only: a text/plain body is a client mistake, not a string to validate.
   app.removeContentTypeParser('text/plain');
@@ -61,16 +75,23 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Then our own state.
   const clock = options.clock ?? systemClock;
   const store = options.store ?? new MemoryTicketStore(clock);
+  const hub = new Hub(store, config.queues, clock, options.iceIssuer ?? new RestTurnIssuer(config, clock));
   const relay: RelayContext = {
     config,
     clock,
     store,
-    hub: new Hub(store, config.queues, clock, options.iceIssuer ?? new RestTurnIssuer(config, clock)),
+    hub,
+    metrics: new Metrics(store, hub, config.queues, clock),
     directory: await AnalystDirectory.fromConfig(config.analysts),
     logins: new LoginSessions(clock, config.loginTtlMs),
     shuttingDown: false,
   };
   app.decorate('relay', relay);
+  // The life of every ticket, for ops: ids, queue and states only, never who the customer is.
+  store.subscribe((ticket, previous) => {
+    if (previous === ticket.state) return;
+    app.log.info({ ticketId: ticket.id, queue: ticket.queue, from: previous, to: ticket.state, endReason: ticket.endReason }, 'ticket state');
+  });
   app.decorateRequest('identity', null);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -88,6 +109,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     req.log.error({ err }, 'request failed');
     return reply.code(500).send(errorBody('server.internal'));
   });
+  // Every error answered over HTTP is counted by code, whichever route answered it.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (reply.statusCode >= 400 && typeof payload === 'string') {
+      const code = /^\{"error":\{"code":"([A-Za-z.]+)"/.exec(payload)?.[1];
+      if (code) relay.metrics.countError(code);
+    }
+    return payload;
+  });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('request.notFound')));
 
   sweep = setInterval(
@@ -99,6 +128,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   // Routes.
   await app.register(healthRoutes);
+  await app.register(metricsRoutes);
   await app.register(queueRoutes);
   await app.register(authRoutes);
   await app.register(ticketRoutes);

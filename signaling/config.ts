@@ -40,6 +40,14 @@ export interface Config {
   /** Lifetime of the TURN credentials issued to each session member. */
   turnCredentialTtlS: number;
   iceTransportPolicy: 'all' | 'relay';
+  /** HTTPS certificate and key (PEM contents), when the server terminates TLS itself. */
+  tls: { cert: string; key: string } | null;
+  /** Fastify trustProxy: false, true, a hop count, or addresses/CIDRs of the proxies to believe. */
+  trustProxy: boolean | number | string[];
+  /** Bearer token required on /metrics; empty leaves it open (keep it off the public proxy). */
+  metricsToken: string;
+  /** On SIGTERM: how long /readyz fails (so load balancers stop sending) before sockets are closed. */
+  shutdownGraceMs: number;
   logLevel: string;
   /** Directory of the built web bundle. */
   webRoot: string;
@@ -96,6 +104,25 @@ export function parseQueues(raw: string): QueueConfig[] {
   return queues;
 }
 
+function tls(env: NodeJS.ProcessEnv): Config['tls'] {
+  const { TLS_CERT: certPath, TLS_KEY: keyPath } = env;
+  if (!certPath && !keyPath) return null;
+  if (!certPath || !keyPath) throw new ConfigError('TLS_CERT and TLS_KEY go together: set both paths, or neither.');
+  try {
+    return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
+  } catch (err) {
+    throw new ConfigError(`TLS_CERT/TLS_KEY cannot be read: ${(err as Error).message}`);
+  }
+}
+
+/** "false" (default), "true", a hop count like "1", or a comma list of proxy addresses/CIDRs. */
+function trustProxy(raw: string | undefined): Config['trustProxy'] {
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return list(raw);
+}
+
 function iceTransportPolicy(raw: string | undefined): 'all' | 'relay' {
   if (!raw || raw === 'all') return 'all';
   if (raw === 'relay') return 'relay';
@@ -132,6 +159,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stunUrls: list(env.STUN_URLS),
     turnCredentialTtlS: int(env, 'TURN_CREDENTIAL_TTL_S', 4 * 3600, 60, 24 * 3600),
     iceTransportPolicy: iceTransportPolicy(env.ICE_TRANSPORT_POLICY),
+    tls: tls(env),
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    metricsToken: secret(env, 'METRICS_TOKEN') ?? '',
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5000, 0, 120_000),
     logLevel: env.LOG_LEVEL || 'info',
     webRoot: env.WEB_ROOT || new URL('../web/dist/', import.meta.url).pathname,
   };

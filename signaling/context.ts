@@ -4,6 +4,7 @@ import type { LoginSessions } from './auth/login-sessions.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Hub } from './hub.js';
+import type { Metrics } from './metrics.js';
 import type { TicketRecord, TicketStore } from './store/ticket-store.js';
 
 /** Everything the routes share, decorated onto the Fastify instance as `relay`. */
@@ -12,6 +13,7 @@ export interface RelayContext {
   clock: Clock;
   store: TicketStore;
   hub: Hub;
+  metrics: Metrics;
   directory: AnalystDirectory;
   logins: LoginSessions;
   shuttingDown: boolean;

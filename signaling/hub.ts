@@ -39,8 +39,12 @@ export class Hub {
     this.unsubscribe = store.subscribe((ticket, previous) => this.onTicketChange(ticket, previous));
   }
 
-  get connectionCount(): number {
-    return this.customers.size + this.analysts.size;
+  get customerCount(): number {
+    return this.customers.size;
+  }
+
+  get analystCount(): number {
+    return this.analysts.size;
   }
 
   attachCustomer(conn: Connection, ticket: TicketRecord): void {

@@ -28,13 +28,16 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  // Graceful shutdown: fail readiness first so load balancers stop sending new users, then stop
+  // accepting, tell every connected client (close code 4503) and exit. A second signal exits at once.
   let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      if (closing) return;
+      if (closing) process.exit(1);
       closing = true;
-      app.log.info({ signal }, 'shutting down');
-      app.close().then(() => process.exit(0), () => process.exit(1));
+      app.relay.shuttingDown = true;
+      app.log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+      setTimeout(() => app.close().then(() => process.exit(0), () => process.exit(1)), config.shutdownGraceMs);
     });
   }
 }

@@ -17,7 +17,8 @@ function originAllowed(req: FastifyRequest): boolean {
 }
 
 export async function wsRoutes(app: FastifyInstance): Promise<void> {
-  const { store, hub, config } = app.relay;
+  const { store, hub, config, metrics } = app.relay;
+  const countError = (code: string) => metrics.countError(code);
 
   // Authenticate on the upgrade, before any frame can be read: a customer by the token of their
   // ticket, an analyst by their login cookie.
@@ -39,12 +40,12 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
     const identity = req.identity!;
     const conn =
       identity.role === 'customer'
-        ? new Connection(randomUUID(), 'customer', socket, null, identity.ticket.id)
-        : new Connection(randomUUID(), 'analyst', socket, identity.analyst, null);
+        ? new Connection(randomUUID(), 'customer', socket, null, identity.ticket.id, countError)
+        : new Connection(randomUUID(), 'analyst', socket, identity.analyst, null, countError);
     // Listeners first, synchronously, so no early frame is lost.
     socket.on('message', (raw: Buffer, isBinary: boolean) => {
       try {
-        dispatchFrame({ conn, store, hub }, raw, isBinary);
+        dispatchFrame({ conn, store, hub, metrics }, raw, isBinary);
       } catch (err) {
         req.log.error({ err }, 'frame handler failed');
         conn.sendError('server.internal');

@@ -15,6 +15,7 @@ export class Connection {
     private readonly socket: WebSocket,
     readonly analyst: Analyst | null,
     ticketId: string | null,
+    private readonly countError: (code: ErrorCode) => void = () => undefined,
   ) {
     this.ticketId = ticketId;
   }
@@ -25,6 +26,7 @@ export class Connection {
   }
 
   sendError(code: ErrorCode, ref?: string): void {
+    this.countError(code);
     this.send({ type: 'error', code, message: ERRORS[code], ...(ref ? { ref } : {}) });
   }
 

@@ -29,17 +29,22 @@ function useVideoStats(peer: PeerLink | null, active: boolean): VideoStats | nul
   return stats;
 }
 
-export function AnalystSession({ session, stream, peer, onEnd, onClose }: {
+export function AnalystSession({ session, stream, peer, onEnd, onClose, onRoute }: {
   session: AnalystSessionInfo;
   stream: MediaStream | null;
   peer: PeerLink | null;
   onEnd: () => void;
   onClose: () => void;
+  onRoute: (route: 'direct' | 'relay') => void;
 }) {
   const { t } = useI18n();
   const name = session.ticket.name;
   const stats = useVideoStats(peer, session.state === 'live' && stream !== null);
   const ended = session.state === 'ended';
+  const route = stats?.route ? (stats.route === 'relay' ? 'relay' : 'direct') : null;
+  useEffect(() => {
+    if (route) onRoute(route);
+  }, [route, session.id]);
   const endedKey = session.endReason === 'refused' ? 'analystSession.ended.refused' : (`ended.${session.endReason ?? 'unknown'}` as StringKey);
   const statusKey: StringKey = session.state === 'offered' ? 'analystSession.awaitingConsent'
     : session.state === 'consented' ? 'analystSession.consented' : 'analystSession.live';

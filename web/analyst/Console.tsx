@@ -25,7 +25,7 @@ export function Console({ name, onSignOut, onSignedOut }: { name: string; onSign
         )}
         {console.session && (
           <AnalystSession session={console.session} stream={console.remoteStream} peer={console.peer}
-            onEnd={console.endSession} onClose={console.closeSession} />
+            onEnd={console.endSession} onClose={console.closeSession} onRoute={console.reportRoute} />
         )}
         {!inSession && (
           <div class="columns">

@@ -22,6 +22,8 @@ export interface AnalystConsole {
   notice: ErrorCode | null;
   take(ticketId: string): void;
   endSession(): void;
+  /** Tells ops (metrics) whether this session's media is direct or relayed. */
+  reportRoute(route: 'direct' | 'relay'): void;
   closeSession(): void;
   dismissNotice(): void;
 }
@@ -138,6 +140,7 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
       client.current?.send({ type: 'ticket.take', ticketId });
     },
     endSession: () => client.current?.send({ type: 'session.end' }),
+    reportRoute: (route) => client.current?.send({ type: 'session.route', route }),
     closeSession: () => setSession(null),
     dismissNotice: () => setNotice(null),
   };

@@ -1,5 +1,6 @@
 import type { ClientFrame, ClientFrameType, FrameOf } from '../../../protocol/index.js';
 import type { Hub } from '../../hub.js';
+import type { Metrics } from '../../metrics.js';
 import type { TicketStore } from '../../store/ticket-store.js';
 import type { Connection } from '../connection.js';
 
@@ -7,6 +8,7 @@ export interface HandlerContext {
   conn: Connection;
   store: TicketStore;
   hub: Hub;
+  metrics: Metrics;
 }
 
 /** Handlers are synchronous on purpose: no await between reading and writing a record. */

@@ -2,6 +2,7 @@ import type { ClientFrameType } from '../../../protocol/index.js';
 import { consentReply } from './consent-reply.js';
 import type { Handler } from './context.js';
 import { sessionEnd } from './session-end.js';
+import { sessionRoute } from './session-route.js';
 import { shareState } from './share-state.js';
 import { signal } from './signal.js';
 import { ticketCancel } from './ticket-cancel.js';
@@ -13,6 +14,7 @@ export const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   'ticket.cancel': ticketCancel,
   'consent.reply': consentReply,
   'share.state': shareState,
+  'session.route': sessionRoute,
   'session.end': sessionEnd,
   signal,
 };

@@ -1,0 +1,87 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { QueueInfo } from '../protocol/index.js';
+import type { Clock } from './clock.js';
+import type { Hub } from './hub.js';
+import { isInSession } from './session-machine.js';
+import type { TicketStore } from './store/ticket-store.js';
+
+/**
+ * Prometheus metrics for ops. Gauges are computed from the store and hub at scrape time, so they
+ * can never drift from the real state; counters and histograms are fed by events. Labels carry
+ * queue ids, states, routes and error codes only: never names, emails, tokens or addresses.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly timeToTake: Histogram;
+  private readonly routes: Counter;
+  private readonly errors: Counter;
+  private readonly reportedRoutes = new Set<string>();
+
+  constructor(store: TicketStore, hub: Hub, queues: QueueInfo[], clock: Clock) {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'relaydesk_connections',
+      help: 'Open WebSocket connections, by role.',
+      labelNames: ['role'],
+      registers,
+      collect() {
+        this.set({ role: 'customer' }, hub.customerCount);
+        this.set({ role: 'analyst' }, hub.analystCount);
+      },
+    });
+    new Gauge({
+      name: 'relaydesk_tickets_waiting',
+      help: 'Tickets waiting in each queue.',
+      labelNames: ['queue'],
+      registers,
+      collect() {
+        for (const q of queues) this.set({ queue: q.id }, store.waitingIn(q.id).length);
+      },
+    });
+    new Gauge({
+      name: 'relaydesk_sessions',
+      help: 'Sessions not yet ended, by state (offered, consented, live).',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const counts = { offered: 0, consented: 0, live: 0 };
+        for (const t of store.all()) if (isInSession(t.state)) counts[t.state as keyof typeof counts] += 1;
+        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      },
+    });
+    this.timeToTake = new Histogram({
+      name: 'relaydesk_time_to_take_seconds',
+      help: 'Time from ticket creation to an analyst taking it.',
+      buckets: [5, 15, 30, 60, 120, 300, 600, 1800],
+      registers,
+    });
+    this.routes = new Counter({
+      name: 'relaydesk_session_routes_total',
+      help: 'Sessions by the media route the analyst measured: direct (host/srflx) or relay (TURN).',
+      labelNames: ['route'],
+      registers,
+    });
+    this.errors = new Counter({
+      name: 'relaydesk_errors_total',
+      help: 'Errors answered to clients, by code (HTTP and WebSocket).',
+      labelNames: ['code'],
+      registers,
+    });
+
+    store.subscribe((ticket, previous) => {
+      if (previous === 'waiting' && ticket.state === 'offered') this.timeToTake.observe((clock.now() - ticket.createdAt) / 1000);
+      if (ticket.state === 'ended') this.reportedRoutes.delete(ticket.id);
+    });
+  }
+
+  countError(code: string): void {
+    this.errors.inc({ code });
+  }
+
+  /** Counts a session's route once, however often its analyst reports it. */
+  countRoute(sessionId: string, route: 'direct' | 'relay'): void {
+    if (this.reportedRoutes.has(sessionId)) return;
+    this.reportedRoutes.add(sessionId);
+    this.routes.inc({ route });
+  }
+}
