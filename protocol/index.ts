@@ -6,6 +6,7 @@ import { SignalRelay, SignalSend } from './signal.js';
 import { TicketCancel, TicketStatus } from './ticket.js';
 
 export * from './common.js';
+export * from './peer.js';
 export * from './errors.js';
 export * from './queue.js';
 export * from './session.js';

@@ -1,5 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import { StreamVideo } from '../shared/components.js';
+import { SessionToolsPanel } from '../shared/SessionToolsPanel.js';
+import { useSessionTools } from '../shared/use-session-tools.js';
 import { useI18n, type StringKey } from '../shared/i18n.js';
 import { readVideoStats, type VideoStats } from '../shared/stats.js';
 import type { PeerLink } from '../shared/peer-link.js';
@@ -41,6 +44,14 @@ export function AnalystSession({ session, stream, peer, onEnd, onClose, onRoute 
   const name = session.ticket.name;
   const stats = useVideoStats(peer, session.state === 'live' && stream !== null);
   const ended = session.state === 'ended';
+  const tools = useSessionTools(peer, { me: '', peer: name }, 'tools.event.consented.analyst');
+  const wasLive = useRef(false);
+  useEffect(() => {
+    const live = session.state === 'live';
+    if (!tools || wasLive.current === live || session.state === 'ended') return;
+    wasLive.current = live;
+    tools.addEvent(live ? 'tools.event.sharing.started.analyst' : 'tools.event.sharing.stopped.analyst', { name });
+  }, [tools, session.state]);
   const route = stats?.route ? (stats.route === 'relay' ? 'relay' : 'direct') : null;
   useEffect(() => {
     if (route) onRoute(route);
@@ -83,6 +94,7 @@ export function AnalystSession({ session, stream, peer, onEnd, onClose, onRoute 
           )}
         </>
       )}
+      {tools && <SessionToolsPanel tools={tools} role="analyst" peerName={name} readOnly={ended} />}
     </section>
   );
 }

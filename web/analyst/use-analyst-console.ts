@@ -56,7 +56,7 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
 
     const ensurePeer = (signaling: SignalingClient) => {
       if (peer.current) return peer.current;
-      const link = new PeerLink(false, ice.current, {
+      const link = new PeerLink('analyst', ice.current, {
         onSignal: (data) => signaling.send({ type: 'signal', data }),
         onConnect: () => undefined,
         onRemoteStream: (stream) => {

@@ -1,11 +1,22 @@
+import { useEffect, useRef } from 'preact/hooks';
 import { Notice, StreamVideo } from '../shared/components.js';
 import { useI18n } from '../shared/i18n.js';
+import { SessionToolsPanel } from '../shared/SessionToolsPanel.js';
+import { useSessionTools } from '../shared/use-session-tools.js';
 import type { CustomerTicket } from './use-customer-ticket.js';
 
 /** The live session, customer side: share or stop, always see what is shared, end at any moment. */
 export function CustomerSession({ session, analyst }: { session: CustomerTicket; analyst: string }) {
   const { t } = useI18n();
   const sharing = session.screen !== null;
+  const tools = useSessionTools(session.peer, { me: session.status?.name ?? '', peer: analyst }, 'tools.event.consented.customer');
+  // The activity log shows every change of what is shared, as it happens.
+  const wasSharing = useRef(false);
+  useEffect(() => {
+    if (!tools || wasSharing.current === sharing) return;
+    wasSharing.current = sharing;
+    tools.addEvent(sharing ? 'tools.event.sharing.started.customer' : 'tools.event.sharing.stopped.customer');
+  }, [tools, sharing]);
   const problemKey = session.shareProblem === 'denied' ? 'session.shareDenied'
     : session.shareProblem === 'unsupported' ? 'session.shareUnsupported'
     : session.shareProblem === 'failed' ? 'session.shareFailed' : null;
@@ -45,6 +56,7 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
           <figcaption>{t('session.preview', { analyst })}</figcaption>
         </figure>
       )}
+      {tools && <SessionToolsPanel tools={tools} role="customer" peerName={analyst} />}
     </section>
   );
 }

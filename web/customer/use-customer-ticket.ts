@@ -18,6 +18,8 @@ export interface CustomerTicket {
   peerError: string | null;
   screen: MediaStream | null;
   shareProblem: ShareProblem;
+  /** The WebRTC link once the customer allowed the session (chat, files and links ride on it). */
+  peer: PeerLink | null;
   cancel(): void;
   answerConsent(allow: boolean): void;
   startSharing(): Promise<void>;
@@ -49,6 +51,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
   const [peerError, setPeerError] = useState<string | null>(null);
   const [screen, setScreen] = useState<MediaStream | null>(null);
   const [shareProblem, setShareProblem] = useState<ShareProblem>(null);
+  const [peerState, setPeerState] = useState<PeerLink | null>(null);
 
   const client = useRef<SignalingClient | null>(null);
   const peer = useRef<PeerLink | null>(null);
@@ -61,6 +64,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
     setScreen(null);
     peer.current?.destroy();
     peer.current = null;
+    setPeerState(null);
     setPeerConnected(false);
   }, []);
 
@@ -102,13 +106,14 @@ export function useCustomerTicket(token: string): CustomerTicket {
         if (frame.state === 'ended') return finish(frame.endReason ?? null);
         setPhase(phaseOf(frame));
         if ((frame.state === 'consented' || frame.state === 'live') && !peer.current) {
-          peer.current = new PeerLink(true, ice.current, {
+          peer.current = new PeerLink('customer', ice.current, {
             onSignal: (data) => signaling.send({ type: 'signal', data }),
             onConnect: () => setPeerConnected(true),
             onRemoteStream: () => undefined,
             onClose: () => setPeerConnected(false),
             onError: (detail) => setPeerError(detail),
           });
+          setPeerState(peer.current);
         }
       });
       signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => (ice.current = { iceServers, iceTransportPolicy }));
@@ -170,6 +175,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
     peerError,
     screen,
     shareProblem,
+    peer: peerState,
     cancel: () => client.current?.send({ type: 'ticket.cancel' }),
     answerConsent: (allow) => client.current?.send({ type: 'consent.reply', allow }),
     startSharing,

@@ -1,5 +1,6 @@
 import Peer, { type SignalData } from '@thaunknown/simple-peer';
-import type { IceConfig } from '../../protocol/index.js';
+import type { IceConfig, Role } from '../../protocol/index.js';
+import { PeerChannels } from './peer-channels.js';
 
 /** Until the server sends session.ice: host candidates only. */
 export const NO_ICE: IceConfig = { iceServers: [], iceTransportPolicy: 'all' };
@@ -19,10 +20,15 @@ export interface PeerLinkEvents {
  */
 export class PeerLink {
   private readonly peer: Peer;
+  /** Chat, links and files: our own data channels beside simple-peer's default one. */
+  readonly channels: PeerChannels;
   private closed = false;
 
-  constructor(initiator: boolean, ice: IceConfig, private readonly events: PeerLinkEvents) {
+  constructor(readonly role: Role, ice: IceConfig, private readonly events: PeerLinkEvents) {
+    // The customer initiates: it owns the screen, and its offer carries the data channels' m-line.
+    const initiator = role === 'customer';
     this.peer = new Peer({ initiator, trickle: true, config: { iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy } });
+    this.channels = new PeerChannels(this.peer._pc, role === 'customer' ? 'analyst' : 'customer');
     this.peer.on('signal', (data) => events.onSignal(data));
     this.peer.on('connect', () => events.onConnect());
     this.peer.on('stream', (stream) => events.onRemoteStream(stream));

@@ -1,0 +1,110 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+// Peer family: messages the two browsers exchange over the session's WebRTC data channels. They
+// never pass through the server. Each browser validates what it receives against these schemas
+// (Value.Check: no code generation, so it works under the strict CSP), since the other side may
+// be hostile.
+
+export const PEER_LIMITS = {
+  chatMax: 2000,
+  urlMax: 2048,
+  labelMax: 200,
+  fileNameMax: 255,
+  /** 64 GiB: far above any support need, below what a 53-bit size could express. */
+  fileSizeMax: 64 * 1024 ** 3,
+  /** Pending offers one side may have open at once. */
+  openOffersMax: 50,
+} as const;
+
+const MsgId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+
+export const ChatMessage = Type.Object(
+  { type: Type.Literal('chat'), id: MsgId, text: Type.String({ minLength: 1, maxLength: PEER_LIMITS.chatMax }), sentAt: Type.Number() },
+  { additionalProperties: false },
+);
+
+/** Analyst → customer: a link the customer may choose to open. */
+export const UrlPush = Type.Object(
+  {
+    type: Type.Literal('url.push'),
+    id: MsgId,
+    url: Type.String({ minLength: 1, maxLength: PEER_LIMITS.urlMax }),
+    label: Type.Optional(Type.String({ maxLength: PEER_LIMITS.labelMax })),
+  },
+  { additionalProperties: false },
+);
+
+/** Customer → analyst: the customer clicked a pushed link (transparency both ways). */
+export const UrlOpened = Type.Object({ type: Type.Literal('url.opened'), id: MsgId }, { additionalProperties: false });
+
+/** Either side offers a file; nothing is sent until the other side accepts. */
+export const FileOffer = Type.Object(
+  {
+    type: Type.Literal('file.offer'),
+    id: MsgId,
+    /** Small number that prefixes each binary chunk of this file on the file channel. */
+    handle: Type.Integer({ minimum: 1, maximum: 0xffffffff }),
+    name: Type.String({ minLength: 1, maxLength: PEER_LIMITS.fileNameMax }),
+    size: Type.Integer({ minimum: 0, maximum: PEER_LIMITS.fileSizeMax }),
+    mime: Type.String({ maxLength: 255 }),
+  },
+  { additionalProperties: false },
+);
+
+export const FileAccept = Type.Object({ type: Type.Literal('file.accept'), id: MsgId }, { additionalProperties: false });
+export const FileDecline = Type.Object({ type: Type.Literal('file.decline'), id: MsgId }, { additionalProperties: false });
+/** Either side stops a pending or running transfer; both discard what they have of it. */
+export const FileCancel = Type.Object({ type: Type.Literal('file.cancel'), id: MsgId }, { additionalProperties: false });
+/** Sender → receiver after the last chunk: the SHA-256 of everything sent, hex. */
+export const FileSent = Type.Object(
+  { type: Type.Literal('file.sent'), id: MsgId, sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }) },
+  { additionalProperties: false },
+);
+/** Receiver → sender: whether the bytes received hash to the same value. */
+export const FileVerified = Type.Object(
+  { type: Type.Literal('file.verified'), id: MsgId, ok: Type.Boolean() },
+  { additionalProperties: false },
+);
+
+/** Round-trip probes (quality indicator and benchmarks). */
+export const Ping = Type.Object({ type: Type.Literal('ping'), id: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+export const Pong = Type.Object({ type: Type.Literal('pong'), id: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+
+export const PeerMessage = Type.Union([ChatMessage, UrlPush, UrlOpened, FileOffer, FileAccept, FileDecline, FileCancel, FileSent, FileVerified, Ping, Pong]);
+export type PeerMessage = Static<typeof PeerMessage>;
+export type PeerMessageOf<T extends PeerMessage['type']> = Extract<PeerMessage, { type: T }>;
+
+/** Which side may send which peer message; the receiver drops anything else. */
+export const PEER_ROLES: Record<PeerMessage['type'], ReadonlyArray<'customer' | 'analyst'>> = {
+  chat: ['customer', 'analyst'],
+  'url.push': ['analyst'],
+  'url.opened': ['customer'],
+  'file.offer': ['customer', 'analyst'],
+  'file.accept': ['customer', 'analyst'],
+  'file.decline': ['customer', 'analyst'],
+  'file.cancel': ['customer', 'analyst'],
+  'file.sent': ['customer', 'analyst'],
+  'file.verified': ['customer', 'analyst'],
+  ping: ['customer', 'analyst'],
+  pong: ['customer', 'analyst'],
+};
+
+export type PushUrlProblem = 'invalid' | 'scheme' | 'credentials' | 'tooLong';
+
+/**
+ * Only plain web links may be pushed: http(s), no user:password@ part (it can make
+ * "https://bank.example@evil.example" look like the bank). Checked by the analyst's page before
+ * sending and again by the customer's page before showing.
+ */
+export function checkPushUrl(raw: string): { ok: true; url: URL } | { ok: false; problem: PushUrlProblem } {
+  if (raw.length > PEER_LIMITS.urlMax) return { ok: false, problem: 'tooLong' };
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return { ok: false, problem: 'invalid' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, problem: 'scheme' };
+  if (url.username || url.password) return { ok: false, problem: 'credentials' };
+  return { ok: true, url };
+}

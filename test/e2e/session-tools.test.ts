@@ -1,0 +1,176 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import type { Page } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser.js';
+import { startServer } from '../helpers/server.js';
+import { connectedSession } from '../helpers/session.js';
+
+// Chat, pushed links and files between two real Chromium pages, peer to peer over data channels.
+const server = await startServer();
+const browser = await launchBrowser();
+const dir = mkdtempSync(join(tmpdir(), 'relaydesk-files-'));
+t.teardown(async () => {
+  await browser.close();
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function makeFile(name: string, bytes: number): { path: string; sha256: string } {
+  const path = join(dir, name);
+  const data = randomBytes(bytes);
+  writeFileSync(path, data);
+  return { path, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
+const transfer = (page: Page, name: string) => page.locator(`[data-testid="transfer"][data-name="${name}"]`);
+const transferState = (page: Page, name: string, state: string, timeout = 30_000) =>
+  page.locator(`[data-testid="transfer"][data-name="${name}"][data-state="${state}"]`).waitFor({ timeout });
+/** The names of the files this page keeps in its private transfer storage (OPFS). */
+const storedFiles = (page: Page) =>
+  page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const dir = await root.getDirectoryHandle('relaydesk-transfers', { create: true });
+    const names: string[] = [];
+    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    return names;
+  });
+
+async function sendAndSave(from: Page, to: Page, file: { path: string; sha256: string }, name: string) {
+  await from.getByTestId('file-input').setInputFiles(file.path);
+  await transfer(to, name).getByTestId('accept-file').click();
+  await transferState(to, name, 'done');
+  await transferState(from, name, 'done');
+  const [download] = await Promise.all([to.waitForEvent('download'), transfer(to, name).getByTestId('save-file').click()]);
+  const saved = join(dir, `saved-${name}`);
+  await download.saveAs(saved);
+  return createHash('sha256').update(readFileSync(saved)).digest('hex');
+}
+
+t.test('a file of a few MB goes each way byte-identical, with the hash checked and the activity logged', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url);
+  t.teardown(async () => {
+    await customer.context().close();
+    await analyst.context().close();
+  });
+  const logs = makeFile('logs.zip', 3 * 1024 * 1024 + 17);
+  t.equal(await sendAndSave(customer, analyst, logs, 'logs.zip'), logs.sha256, 'customer → analyst arrives identical');
+  const driver = makeFile('driver.bin', 5 * 1024 * 1024 + 3);
+  t.equal(await sendAndSave(analyst, customer, driver, 'driver.bin'), driver.sha256, 'analyst → customer arrives identical');
+  const log = await customer.getByTestId('timeline').textContent();
+  t.match(log, /offers you driver\.bin/);
+  t.match(log, /driver\.bin received intact \(SHA-256 checked\)/);
+  t.match(await analyst.getByTestId('timeline').textContent(), /logs\.zip received intact/);
+});
+
+t.test('nothing reaches the customer without Accept; a declined file leaves nothing behind', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Decliner');
+  t.teardown(async () => {
+    await customer.context().close();
+    await analyst.context().close();
+  });
+  const file = makeFile('unwanted.exe', 2 * 1024 * 1024);
+  await analyst.getByTestId('file-input').setInputFiles(file.path);
+  await transferState(customer, 'unwanted.exe', 'offered');
+  await analyst.waitForTimeout(500);
+  t.same(await storedFiles(customer), [], 'an offer stores nothing');
+  t.equal(await transfer(customer, 'unwanted.exe').getAttribute('data-state'), 'offered', 'still only offered');
+  await transfer(customer, 'unwanted.exe').getByTestId('decline-file').click();
+  await transferState(analyst, 'unwanted.exe', 'declined');
+  t.same(await storedFiles(customer), [], 'nothing stored after declining');
+  t.match(await analyst.getByTestId('timeline').textContent(), /Decliner declined unwanted\.exe/);
+});
+
+t.test('cancelling mid-transfer stops it on both sides and deletes the partial file', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Canceller');
+  t.teardown(async () => {
+    await customer.context().close();
+    await analyst.context().close();
+  });
+  const big = makeFile('big.iso', 80 * 1024 * 1024);
+  await analyst.getByTestId('file-input').setInputFiles(big.path);
+  await transfer(customer, 'big.iso').getByTestId('accept-file').click();
+  await transferState(customer, 'big.iso', 'transferring');
+  await customer.waitForTimeout(300);
+  t.match(await transfer(customer, 'big.iso').textContent(), /of 83\.9 MB · .*\/s · /, 'a progress line with speed and time left');
+  await transfer(customer, 'big.iso').getByTestId('cancel-file').click();
+  await transferState(analyst, 'big.iso', 'cancelled');
+  await transferState(customer, 'big.iso', 'cancelled');
+  await customer.waitForTimeout(300);
+  t.same(await storedFiles(customer), [], 'the partial file is deleted');
+  t.match(await analyst.getByTestId('timeline').textContent(), /Canceller cancelled big\.iso/);
+});
+
+t.test('a peer closing mid-transfer is reported on the other side', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Vanisher');
+  t.teardown(() => analyst.context().close());
+  const big = makeFile('huge.iso', 80 * 1024 * 1024);
+  await customer.getByTestId('file-input').setInputFiles(big.path);
+  await transfer(analyst, 'huge.iso').getByTestId('accept-file').click();
+  await transferState(analyst, 'huge.iso', 'transferring');
+  await customer.context().close();
+  await transferState(analyst, 'huge.iso', 'failed', 10_000);
+  t.match(await analyst.getByTestId('timeline').textContent(), /huge\.iso: the (other side left|session ended); the partial file was deleted/);
+  await analyst.waitForTimeout(300);
+  t.same(await storedFiles(analyst), [], 'the partial file is deleted');
+});
+
+t.test('chat arrives in order both ways, with timestamps', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Chatty');
+  t.teardown(async () => {
+    await customer.context().close();
+    await analyst.context().close();
+  });
+  const say = async (page: Page, text: string) => {
+    await page.getByTestId('chat-input').fill(text);
+    await page.getByTestId('chat-input').press('Enter');
+  };
+  const script: [Page, string][] = [[customer, 'hello'], [analyst, 'hi, I can see it'], [customer, 'one'], [customer, 'two'], [analyst, 'three'], [customer, 'four']];
+  for (const [page, text] of script) await say(page, text);
+  for (const page of [customer, analyst]) {
+    await page.getByTestId('chat-message').filter({ hasText: 'four' }).waitFor();
+    const texts = await page.getByTestId('chat-message').locator('.text').allTextContents();
+    t.same(texts, script.map(([, text]) => text), 'same order on both sides');
+    t.match(await page.getByTestId('chat-message').first().locator('time').textContent(), /\d{2}:\d{2}:\d{2}/);
+  }
+});
+
+t.test('URL push: http(s) links open only on the customer\'s click, in a new tab; others are refused on both sides', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Linker');
+  t.teardown(async () => {
+    await customer.context().close();
+    await analyst.context().close();
+  });
+  const push = async (url: string, label = '') => {
+    await analyst.getByLabel('Address (http or https)').fill(url);
+    await analyst.getByLabel('Description (optional)').fill(label);
+    await analyst.getByRole('button', { name: 'Send link' }).click();
+  };
+  for (const [bad, message] of [['javascript:alert(1)', /Only http/], ['data:text/html,hi', /Only http/], ['file:///etc/passwd', /Only http/], ['https://bank.example@evil.example/', /user name or password/]] as const) {
+    await push(bad);
+    t.match(await analyst.getByTestId('push-link-error').textContent(), message, `${bad} refused by the analyst's page`);
+  }
+  // A hostile analyst page that bypasses its own form: the customer's page refuses it too.
+  await analyst.evaluate(() => {
+    const control = (window as unknown as { __channels: RTCDataChannel[] }).__channels.find((c) => c.label === 'control')!;
+    control.send(JSON.stringify({ type: 'url.push', id: 'evil1', url: 'javascript:alert(document.cookie)' }));
+    control.send(JSON.stringify({ type: 'file.accept', id: 'nothing', extra: true }));
+  });
+  await customer.locator('[data-testid="activity"][data-key="tools.link.rejected"]').waitFor();
+  t.equal(await customer.getByTestId('link-card').count(), 0, 'no card for a javascript: link');
+
+  await push('https://docs.example.com/printer/setup?model=42', 'Printer setup guide');
+  const card = customer.getByTestId('link-card');
+  await card.waitFor();
+  t.equal(await card.getByTestId('link-host').textContent(), 'docs.example.com', 'the destination host is shown');
+  t.match(await card.textContent(), /Printer setup guide/);
+  t.equal(customer.context().pages().length, 1, 'nothing opened by itself');
+  const [opened] = await Promise.all([customer.context().waitForEvent('page'), card.getByTestId('open-link').click()]);
+  await opened.waitForLoadState('domcontentloaded').catch(() => undefined);
+  t.match(opened.url(), /^https:\/\/docs\.example\.com\/printer\/setup\?model=42|^chrome-error:/, 'opened in a new tab');
+  t.equal(await opened.evaluate(() => window.opener).catch(() => null), null, 'without access back to the session page');
+  await analyst.locator('[data-testid="activity"][data-key="tools.link.openedByPeer"]').waitFor();
+  t.pass('the analyst sees that the customer opened it');
+});

@@ -1,0 +1,34 @@
+import type { Page } from 'playwright-core';
+import type { BrowserSession } from './browser.js';
+import { analystSignsIn, analystTakes, customerRequestsHelp } from './flows.js';
+
+/**
+ * Test-only instrumentation, injected before any page script: keeps a reference to every data
+ * channel the page creates, so a test can play a hostile peer by sending raw messages.
+ */
+export const CAPTURE_CHANNELS = () => {
+  const channels: RTCDataChannel[] = [];
+  (window as unknown as { __channels: RTCDataChannel[] }).__channels = channels;
+  const original = RTCPeerConnection.prototype.createDataChannel;
+  RTCPeerConnection.prototype.createDataChannel = function (this: RTCPeerConnection, ...args: Parameters<typeof original>) {
+    const channel = original.apply(this, args);
+    channels.push(channel);
+    return channel;
+  };
+};
+
+/** A customer and an analyst in a consented session, with the session tools connected on both sides. */
+export async function connectedSession(browser: BrowserSession, baseUrl: string, name = 'Ann Customer'): Promise<{ customer: Page; analyst: Page }> {
+  const customer = await browser.newPage();
+  const analyst = await browser.newPage();
+  await analyst.addInitScript(CAPTURE_CHANNELS);
+  await customer.addInitScript(CAPTURE_CHANNELS);
+  await analystSignsIn(analyst, baseUrl);
+  await customerRequestsHelp(customer, baseUrl, name);
+  await analystTakes(analyst, customer, name);
+  await customer.getByTestId('consent-allow').click();
+  for (const page of [customer, analyst]) {
+    await page.locator('[data-testid="activity"][data-key="tools.event.connected"]').waitFor({ timeout: 15_000 });
+  }
+  return { customer, analyst };
+}

@@ -1,0 +1,95 @@
+import { useState } from 'preact/hooks';
+import type { Transfer } from './file-transfers.js';
+import { isFinal } from './file-transfers.js';
+import { useI18n, type StringKey } from './i18n.js';
+import type { SessionTools } from './session-tools.js';
+import { formatBytes } from './transfer-rate.js';
+
+function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+function TransferRow({ transfer, tools, peerName }: { transfer: Transfer; tools: SessionTools; peerName: string }) {
+  const { t } = useI18n();
+  const running = transfer.state === 'transferring' || transfer.state === 'accepted';
+  const percent = transfer.size > 0 ? Math.floor((transfer.bytes / transfer.size) * 100) : 100;
+  const left = transfer.secondsLeft === null ? '…' : `${Math.ceil(transfer.secondsLeft)} s`;
+  return (
+    <li class="transfer" data-testid="transfer" data-direction={transfer.direction} data-state={transfer.state} data-name={transfer.name}>
+      <div class="transfer-head">
+        <span aria-hidden="true">{transfer.direction === 'out' ? '↑' : '↓'}</span>
+        <strong class="transfer-name">{transfer.name}</strong>
+        <span class="muted">{formatBytes(transfer.size)} · {transfer.mime}</span>
+      </div>
+      {(running || transfer.state === 'verifying') && (
+        <>
+          <progress max={100} value={percent} aria-label={transfer.name} />
+          <div class="muted">
+            {transfer.state === 'verifying'
+              ? t('tools.files.verifying')
+              : t('tools.files.progress', { done: formatBytes(transfer.bytes), total: formatBytes(transfer.size), speed: formatBytes(transfer.bytesPerSecond), left })}
+          </div>
+        </>
+      )}
+      {transfer.state === 'offered' && (
+        <div class="muted">{transfer.direction === 'out' ? t('tools.files.waitingAccept', { peer: peerName }) : t('tools.files.offeredToYou', { peer: peerName })}</div>
+      )}
+      {isFinal(transfer.state) && <div class={`transfer-state ${transfer.state}`}>{t(`tools.files.state.${transfer.state}` as StringKey)}</div>}
+      <div class="actions compact">
+        {transfer.direction === 'in' && transfer.state === 'offered' && (
+          <>
+            <button type="button" class="primary" onClick={() => void tools.transfers.accept(transfer.id)} data-testid="accept-file">{t('tools.files.accept')}</button>
+            <button type="button" class="secondary" onClick={() => tools.transfers.decline(transfer.id)} data-testid="decline-file">{t('tools.files.decline')}</button>
+          </>
+        )}
+        {!isFinal(transfer.state) && !(transfer.direction === 'in' && transfer.state === 'offered') && (
+          <button type="button" class="secondary" onClick={() => tools.transfers.cancel(transfer.id)} data-testid="cancel-file">{t('tools.files.cancel')}</button>
+        )}
+        {transfer.direction === 'in' && transfer.state === 'done' && transfer.blob && (
+          <button type="button" class="primary" onClick={() => saveBlob(transfer.blob!, transfer.name)} data-testid="save-file">{t('tools.files.save')}</button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+/** Offer files (button or drag and drop), accept or decline what the other side offers, follow progress. */
+export function FilesPanel({ tools, peerName, readOnly }: { tools: SessionTools; peerName: string; readOnly: boolean }) {
+  const { t } = useI18n();
+  const [dragging, setDragging] = useState(false);
+  const offer = (files: FileList | null | undefined) => {
+    if (files && files.length > 0) tools.transfers.offer([...files]);
+  };
+  return (
+    <section
+      class={`panel files${dragging ? ' dragging' : ''}`}
+      aria-labelledby="files-title"
+      data-testid="files"
+      onDragOver={(e) => { e.preventDefault(); setDragging(true); }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => { e.preventDefault(); setDragging(false); if (!readOnly) offer(e.dataTransfer?.files); }}
+    >
+      <h3 id="files-title">{t('tools.files.title')}</h3>
+      {!readOnly && <div class="drop-zone">
+        <label class="button secondary" for="file-input">{t('tools.files.pick')}</label>
+        <input id="file-input" class="visually-hidden" type="file" multiple data-testid="file-input"
+          onChange={(e) => { offer((e.target as HTMLInputElement).files); (e.target as HTMLInputElement).value = ''; }} />
+        <span class="muted">{t('tools.files.drop')}</span>
+      </div>}
+      <ul class="transfers">
+        {tools.transfers.list().slice().reverse().map((transfer) => (
+          <TransferRow key={transfer.id} transfer={transfer} tools={tools} peerName={peerName} />
+        ))}
+      </ul>
+      <p class="muted small">{t('tools.files.sessionOnly', { peer: peerName })}</p>
+    </section>
+  );
+}

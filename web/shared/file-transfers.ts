@@ -1,0 +1,362 @@
+import { PEER_LIMITS, type PeerMessage, type PeerMessageOf } from '../../protocol/index.js';
+import { decodeChunk, encodeChunk, CHUNK_BYTES } from './file-framing.js';
+import { createSink, type FileSink } from './file-sink.js';
+import type { PeerChannels } from './peer-channels.js';
+import { createSha256, type Sha256 } from './sha256.js';
+import { RateMeter } from './transfer-rate.js';
+
+// File sharing both ways, peer to peer. Every transfer follows one explicit life:
+//
+//   offered ──accept──▶ accepted ──first byte──▶ transferring ──all bytes + file.sent──▶ verifying ──▶ done
+//      │                   │                          │                                     └──▶ mismatch
+//      └──decline──▶ declined        any state before done ──cancel──▶ cancelled, ──error/peer gone──▶ failed
+
+export type TransferState = 'offered' | 'accepted' | 'transferring' | 'verifying' | 'done' | 'declined' | 'cancelled' | 'failed' | 'mismatch';
+export type FailReason = 'peerLeft' | 'sessionEnded' | 'storage' | 'tooLarge' | 'protocol';
+
+export interface Transfer {
+  id: string;
+  direction: 'out' | 'in';
+  name: string;
+  size: number;
+  mime: string;
+  state: TransferState;
+  bytes: number;
+  bytesPerSecond: number;
+  secondsLeft: number | null;
+  cancelledBy?: 'me' | 'peer';
+  failReason?: FailReason;
+  /** The received file, once verified (disk-backed on OPFS). */
+  blob?: Blob;
+}
+
+export type TransferEvent =
+  | { kind: 'offered'; transfer: Transfer }
+  | { kind: 'accepted' | 'declined' | 'cancelled' | 'done' | 'mismatch' | 'failed'; transfer: Transfer };
+
+const FINAL: ReadonlySet<TransferState> = new Set(['done', 'declined', 'cancelled', 'failed', 'mismatch']);
+export const isFinal = (state: TransferState): boolean => FINAL.has(state);
+/** Files are read from disk in blocks of this size, then cut into chunks. */
+const READ_BLOCK_BYTES = 1024 * 1024;
+const PROGRESS_EMIT_MS = 200;
+
+interface Outgoing {
+  transfer: Transfer;
+  file: Blob;
+  handle: number;
+}
+
+interface Incoming {
+  transfer: Transfer;
+  handle: number;
+  sink: FileSink | null;
+  hasher: Sha256 | null;
+  /** Sink writes are asynchronous; they are chained so bytes land in order. */
+  writes: Promise<void>;
+  expectedSha: string | null;
+  meter: RateMeter;
+}
+
+let idCounter = 0;
+const newId = () => `${Date.now().toString(36)}${(idCounter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+
+export class FileTransfers {
+  private readonly outgoing = new Map<string, Outgoing>();
+  private readonly incoming = new Map<string, Incoming>();
+  private readonly incomingByHandle = new Map<number, Incoming>();
+  private readonly order: string[] = [];
+  private readonly listeners = new Set<() => void>();
+  private readonly eventListeners = new Set<(event: TransferEvent) => void>();
+  private sendQueue: Outgoing[] = [];
+  private pumping = false;
+  private nextHandle = 1;
+  private lastEmit = 0;
+  private disposed = false;
+  private readonly unsubscribe: Array<() => void>;
+
+  constructor(private readonly channels: PeerChannels) {
+    this.unsubscribe = [
+      channels.onControl((message) => this.onControl(message)),
+      channels.onChunk((frame) => this.onChunk(frame)),
+      channels.onClose(() => this.dispose('peerLeft')),
+    ];
+  }
+
+  list(): Transfer[] {
+    return this.order.map((id) => (this.outgoing.get(id)?.transfer ?? this.incoming.get(id)?.transfer)!).filter(Boolean);
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onEvent(listener: (event: TransferEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /** Offers files to the other side; nothing is sent until it accepts each one. */
+  offer(files: File[]): void {
+    for (const file of files) {
+      if (this.disposed) return;
+      const transfer: Transfer = {
+        id: newId(),
+        direction: 'out',
+        name: file.name.slice(0, PEER_LIMITS.fileNameMax) || 'file',
+        size: file.size,
+        mime: (file.type || 'application/octet-stream').slice(0, 255),
+        state: 'offered',
+        bytes: 0,
+        bytesPerSecond: 0,
+        secondsLeft: null,
+      };
+      const handle = this.nextHandle++;
+      this.outgoing.set(transfer.id, { transfer, file, handle });
+      this.order.push(transfer.id);
+      this.channels.sendControl({ type: 'file.offer', id: transfer.id, handle, name: transfer.name, size: transfer.size, mime: transfer.mime });
+      this.event({ kind: 'offered', transfer });
+    }
+  }
+
+  /** Accepting is the only way bytes reach this machine: a click in the page calls this. */
+  async accept(id: string): Promise<void> {
+    const entry = this.incoming.get(id);
+    if (!entry || entry.transfer.state !== 'offered') return;
+    this.setState(entry.transfer, 'accepted');
+    try {
+      entry.hasher = await createSha256();
+      entry.sink = await createSink(entry.transfer.id, entry.transfer.size);
+    } catch (err) {
+      this.channels.sendControl({ type: 'file.cancel', id });
+      return this.fail(entry.transfer, (err as Error).message === 'tooLargeForMemory' ? 'tooLarge' : 'storage');
+    }
+    // The user or the peer may have cancelled while storage was being prepared.
+    if ((entry.transfer.state as TransferState) !== 'accepted') return void entry.sink.discard();
+    this.channels.sendControl({ type: 'file.accept', id });
+    this.event({ kind: 'accepted', transfer: entry.transfer });
+  }
+
+  decline(id: string): void {
+    const entry = this.incoming.get(id);
+    if (!entry || entry.transfer.state !== 'offered') return;
+    this.channels.sendControl({ type: 'file.decline', id });
+    this.setState(entry.transfer, 'declined');
+    this.event({ kind: 'declined', transfer: entry.transfer });
+  }
+
+  cancel(id: string): void {
+    const transfer = this.outgoing.get(id)?.transfer ?? this.incoming.get(id)?.transfer;
+    if (!transfer || isFinal(transfer.state)) return;
+    this.channels.sendControl({ type: 'file.cancel', id });
+    this.cancelled(transfer, 'me');
+  }
+
+  /** Session over or peer gone: every unfinished transfer stops and its partial data is deleted. */
+  dispose(reason: 'peerLeft' | 'sessionEnded'): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const transfer of this.list()) if (!isFinal(transfer.state)) this.fail(transfer, reason);
+    this.sendQueue = [];
+    this.unsubscribe.forEach((off) => off());
+    this.emit(true);
+  }
+
+  private onControl(message: PeerMessage): void {
+    switch (message.type) {
+      case 'file.offer':
+        return this.onOffer(message);
+      case 'file.accept': {
+        const entry = this.outgoing.get(message.id);
+        if (!entry || entry.transfer.state !== 'offered') return;
+        this.setState(entry.transfer, 'accepted');
+        this.event({ kind: 'accepted', transfer: entry.transfer });
+        this.sendQueue.push(entry);
+        void this.pump();
+        return;
+      }
+      case 'file.decline': {
+        const entry = this.outgoing.get(message.id);
+        if (!entry || entry.transfer.state !== 'offered') return;
+        this.setState(entry.transfer, 'declined');
+        this.event({ kind: 'declined', transfer: entry.transfer });
+        return;
+      }
+      case 'file.cancel': {
+        const transfer = this.outgoing.get(message.id)?.transfer ?? this.incoming.get(message.id)?.transfer;
+        if (transfer && !isFinal(transfer.state)) this.cancelled(transfer, 'peer');
+        return;
+      }
+      case 'file.sent':
+        return void this.onSent(message);
+      case 'file.verified': {
+        const entry = this.outgoing.get(message.id);
+        if (!entry || entry.transfer.state !== 'verifying') return;
+        this.setState(entry.transfer, message.ok ? 'done' : 'mismatch');
+        this.event({ kind: message.ok ? 'done' : 'mismatch', transfer: entry.transfer });
+        return;
+      }
+    }
+  }
+
+  private onOffer(message: PeerMessageOf<'file.offer'>): void {
+    if (this.incoming.has(message.id) || this.incomingByHandle.has(message.handle)) return;
+    const open = [...this.incoming.values()].filter((e) => e.transfer.state === 'offered').length;
+    if (open >= PEER_LIMITS.openOffersMax) return void this.channels.sendControl({ type: 'file.decline', id: message.id });
+    const transfer: Transfer = {
+      id: message.id,
+      direction: 'in',
+      name: message.name,
+      size: message.size,
+      mime: message.mime,
+      state: 'offered',
+      bytes: 0,
+      bytesPerSecond: 0,
+      secondsLeft: null,
+    };
+    const entry: Incoming = { transfer, handle: message.handle, sink: null, hasher: null, writes: Promise.resolve(), expectedSha: null, meter: new RateMeter(message.size) };
+    this.incoming.set(message.id, entry);
+    this.incomingByHandle.set(message.handle, entry);
+    this.order.push(message.id);
+    this.event({ kind: 'offered', transfer });
+  }
+
+  private onChunk(frame: ArrayBuffer): void {
+    const decoded = decodeChunk(frame);
+    const entry = decoded ? this.incomingByHandle.get(decoded.handle) : undefined;
+    // Bytes for a file this side did not accept (or already finished) are dropped, never stored.
+    if (!decoded || !entry || !entry.sink || !entry.hasher) return;
+    const { transfer } = entry;
+    if (transfer.state !== 'accepted' && transfer.state !== 'transferring') return;
+    if (transfer.bytes + decoded.payload.byteLength > transfer.size) {
+      this.channels.sendControl({ type: 'file.cancel', id: transfer.id });
+      return this.fail(transfer, 'protocol');
+    }
+    if (transfer.state === 'accepted') this.setState(transfer, 'transferring');
+    entry.hasher.update(decoded.payload);
+    transfer.bytes += decoded.payload.byteLength;
+    const sink = entry.sink;
+    const payload = decoded.payload;
+    entry.writes = entry.writes.then(() => sink.write(payload));
+    entry.writes.catch(() => {
+      if (!isFinal(transfer.state)) {
+        this.channels.sendControl({ type: 'file.cancel', id: transfer.id });
+        this.fail(transfer, 'storage');
+      }
+    });
+    transfer.bytesPerSecond = entry.meter.update(transfer.bytes);
+    transfer.secondsLeft = entry.meter.secondsLeft(transfer.bytes);
+    this.emit();
+    if (transfer.bytes === transfer.size && entry.expectedSha) void this.verify(entry);
+  }
+
+  private async onSent(message: PeerMessageOf<'file.sent'>): Promise<void> {
+    const entry = this.incoming.get(message.id);
+    if (!entry || (entry.transfer.state !== 'accepted' && entry.transfer.state !== 'transferring')) return;
+    entry.expectedSha = message.sha256;
+    // file.sent travels on the control channel and may overtake the last chunks on the file channel.
+    if (entry.transfer.bytes === entry.transfer.size) await this.verify(entry);
+  }
+
+  private async verify(entry: Incoming): Promise<void> {
+    const { transfer } = entry;
+    if (transfer.state === 'verifying' || isFinal(transfer.state)) return;
+    this.setState(transfer, 'verifying');
+    try {
+      await entry.writes;
+    } catch {
+      return; // the write failure already failed the transfer
+    }
+    if (isFinal(transfer.state)) return;
+    const ok = entry.hasher!.hex() === entry.expectedSha;
+    if (ok) {
+      transfer.blob = await entry.sink!.finish();
+    } else {
+      await entry.sink!.discard();
+    }
+    if (isFinal(transfer.state)) return;
+    this.channels.sendControl({ type: 'file.verified', id: transfer.id, ok });
+    transfer.secondsLeft = 0;
+    this.setState(transfer, ok ? 'done' : 'mismatch');
+    this.event({ kind: ok ? 'done' : 'mismatch', transfer });
+  }
+
+  /** Sends accepted files one at a time, at the pace the file channel drains. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (let entry = this.sendQueue.shift(); entry; entry = this.sendQueue.shift()) {
+        if (entry.transfer.state !== 'accepted') continue;
+        await this.send(entry).catch(() => {
+          if (!isFinal(entry!.transfer.state)) this.fail(entry!.transfer, this.disposed ? 'peerLeft' : 'storage');
+        });
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async send({ transfer, file, handle }: Outgoing): Promise<void> {
+    const hasher = await createSha256();
+    const meter = new RateMeter(transfer.size);
+    this.setState(transfer, 'transferring');
+    for (let offset = 0; offset < transfer.size; offset += READ_BLOCK_BYTES) {
+      const block = new Uint8Array(await file.slice(offset, Math.min(transfer.size, offset + READ_BLOCK_BYTES)).arrayBuffer());
+      for (let start = 0; start < block.byteLength; start += CHUNK_BYTES) {
+        if (transfer.state !== 'transferring') return; // cancelled, or the peer left
+        await this.channels.fileDrained();
+        if (transfer.state !== 'transferring') return;
+        const chunk = block.subarray(start, Math.min(block.byteLength, start + CHUNK_BYTES));
+        hasher.update(chunk);
+        this.channels.file.send(encodeChunk(handle, chunk) as Uint8Array<ArrayBuffer>);
+        transfer.bytes += chunk.byteLength;
+        transfer.bytesPerSecond = meter.update(transfer.bytes);
+        transfer.secondsLeft = meter.secondsLeft(transfer.bytes);
+        this.emit();
+      }
+    }
+    if (transfer.state !== 'transferring') return;
+    this.channels.sendControl({ type: 'file.sent', id: transfer.id, sha256: hasher.hex() });
+    this.setState(transfer, 'verifying');
+  }
+
+  private cancelled(transfer: Transfer, by: 'me' | 'peer'): void {
+    transfer.cancelledBy = by;
+    this.setState(transfer, 'cancelled');
+    this.discardIncoming(transfer.id);
+    this.event({ kind: 'cancelled', transfer });
+  }
+
+  private fail(transfer: Transfer, reason: FailReason): void {
+    transfer.failReason = reason;
+    this.setState(transfer, 'failed');
+    this.discardIncoming(transfer.id);
+    this.event({ kind: 'failed', transfer });
+  }
+
+  private discardIncoming(id: string): void {
+    const entry = this.incoming.get(id);
+    if (!entry?.sink) return;
+    const sink = entry.sink;
+    entry.writes = entry.writes.catch(() => undefined).then(() => sink.discard());
+  }
+
+  private setState(transfer: Transfer, state: TransferState): void {
+    transfer.state = state;
+    this.emit(true);
+  }
+
+  private event(event: TransferEvent): void {
+    this.eventListeners.forEach((listener) => listener(event));
+    this.emit(true);
+  }
+
+  /** Progress is throttled for the UI; state changes go out at once. */
+  private emit(force = false): void {
+    const now = performance.now();
+    if (!force && now - this.lastEmit < PROGRESS_EMIT_MS) return;
+    this.lastEmit = now;
+    this.listeners.forEach((listener) => listener());
+  }
+}

@@ -1,0 +1,117 @@
+import { Value } from '@sinclair/typebox/value';
+import { PEER_ROLES, PeerMessage, type Role } from '../../protocol/index.js';
+
+// The session's data channels, separate so a large file never delays chat, links or (later)
+// remote input: SCTP schedules the streams round-robin, and the file sender keeps its own queue
+// short (see FILE_HIGH_WATER). They are pre-negotiated (same id on both sides, no DCEP), created
+// with the peer connection, so neither side can miss the other's first message.
+export const CHANNEL_IDS = { control: 100, file: 101 } as const;
+
+/** The file sender pauses above this much queued data and resumes below FILE_LOW_WATER. */
+export const FILE_HIGH_WATER = 4 * 1024 * 1024;
+export const FILE_LOW_WATER = 1024 * 1024;
+
+export type ControlListener = (message: PeerMessage) => void;
+export type ChunkListener = (frame: ArrayBuffer) => void;
+
+export class PeerChannels {
+  readonly control: RTCDataChannel;
+  readonly file: RTCDataChannel;
+  private readonly controlListeners = new Set<ControlListener>();
+  private readonly chunkListeners = new Set<ChunkListener>();
+  private readonly closeListeners = new Set<() => void>();
+  private closed = false;
+  /** Messages the other side sent that failed validation (dropped). */
+  rejected = 0;
+
+  constructor(pc: RTCPeerConnection, private readonly remoteRole: Role) {
+    this.control = pc.createDataChannel('control', { negotiated: true, id: CHANNEL_IDS.control, ordered: true });
+    this.file = pc.createDataChannel('file', { negotiated: true, id: CHANNEL_IDS.file, ordered: true });
+    this.file.binaryType = 'arraybuffer';
+    this.file.bufferedAmountLowThreshold = FILE_LOW_WATER;
+    this.control.onmessage = (event) => this.onControlMessage(event.data);
+    this.file.onmessage = (event) => {
+      if (event.data instanceof ArrayBuffer) this.chunkListeners.forEach((listener) => listener(event.data));
+    };
+    for (const channel of [this.control, this.file]) channel.addEventListener('close', () => this.markClosed());
+  }
+
+  get isOpen(): boolean {
+    return this.control.readyState === 'open' && this.file.readyState === 'open';
+  }
+
+  /** Resolves once both channels are open (rejects if they close first). */
+  whenOpen(): Promise<void> {
+    if (this.isOpen) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.isOpen) resolve();
+        else if (this.closed) reject(new Error('closed'));
+      };
+      this.control.addEventListener('open', check);
+      this.file.addEventListener('open', check);
+      this.onClose(() => reject(new Error('closed')));
+    });
+  }
+
+  sendControl(message: PeerMessage): boolean {
+    if (this.control.readyState !== 'open') return false;
+    this.control.send(JSON.stringify(message));
+    return true;
+  }
+
+  onControl(listener: ControlListener): () => void {
+    this.controlListeners.add(listener);
+    return () => this.controlListeners.delete(listener);
+  }
+
+  onChunk(listener: ChunkListener): () => void {
+    this.chunkListeners.add(listener);
+    return () => this.chunkListeners.delete(listener);
+  }
+
+  onClose(listener: () => void): () => void {
+    if (this.closed) {
+      listener();
+      return () => undefined;
+    }
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  /** Waits until the file channel's queue has drained below the low-water mark. */
+  async fileDrained(): Promise<void> {
+    if (this.file.bufferedAmount <= FILE_HIGH_WATER) return;
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        this.file.removeEventListener('bufferedamountlow', done);
+        if (this.closed) reject(new Error('closed'));
+        else resolve();
+      };
+      this.file.addEventListener('bufferedamountlow', done);
+      this.onClose(done);
+    });
+  }
+
+  private onControlMessage(data: unknown): void {
+    if (typeof data !== 'string' || data.length > 16 * 1024) return void (this.rejected += 1);
+    let message: unknown;
+    try {
+      message = JSON.parse(data);
+    } catch {
+      return void (this.rejected += 1);
+    }
+    // The other browser is not trusted: anything off-schema, or not allowed from its role, is dropped.
+    if (!Value.Check(PeerMessage, message) || !PEER_ROLES[message.type].includes(this.remoteRole)) {
+      return void (this.rejected += 1);
+    }
+    this.controlListeners.forEach((listener) => listener(message));
+  }
+
+  private markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeListeners.forEach((listener) => listener());
+    this.closeListeners.clear();
+  }
+}

@@ -1,0 +1,152 @@
+import { checkPushUrl, PEER_LIMITS, type PeerMessage, type PushUrlProblem } from '../../protocol/index.js';
+import { FileTransfers, type TransferEvent } from './file-transfers.js';
+import type { StringKey } from './i18n.js';
+import type { PeerLink } from './peer-link.js';
+import { formatBytes } from './transfer-rate.js';
+
+// Chat, pushed links, files and the session's activity log, over the peer's data channels.
+// Plain module (no Preact): components render its state through useSessionTools().
+
+export type TimelineEntry =
+  | { id: string; at: number; kind: 'chat'; from: 'me' | 'peer'; text: string }
+  | { id: string; at: number; kind: 'event'; key: StringKey; params: Record<string, string | number> }
+  | { id: string; at: number; kind: 'link'; from: 'me' | 'peer'; linkId: string; url: string; host: string; label?: string; opened: boolean };
+
+let seq = 0;
+const localId = () => `${Date.now().toString(36)}-${(seq++).toString(36)}`;
+
+export class SessionTools {
+  readonly transfers: FileTransfers;
+  timeline: TimelineEntry[] = [];
+  /** Messages from the other side not yet seen. */
+  unread = 0;
+  private readonly listeners = new Set<() => void>();
+  private readonly pings = new Map<number, { sentAt: number; resolve: (ms: number) => void }>();
+  private pingId = 0;
+  private readonly offs: Array<() => void>;
+
+  constructor(private readonly peer: PeerLink, private readonly names: { me: string; peer: string }) {
+    this.transfers = new FileTransfers(peer.channels);
+    this.offs = [
+      peer.channels.onControl((message) => this.onControl(message)),
+      this.transfers.onEvent((event) => this.onTransferEvent(event)),
+      this.transfers.onChange(() => this.emit()),
+    ];
+  }
+
+  get connected(): boolean {
+    return this.peer.channels.isOpen;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  sendChat(text: string): boolean {
+    const trimmed = text.trim();
+    if (!trimmed || trimmed.length > PEER_LIMITS.chatMax) return false;
+    const message = { type: 'chat' as const, id: localId(), text: trimmed, sentAt: Date.now() };
+    if (!this.peer.channels.sendControl(message)) return false;
+    this.push({ id: message.id, at: message.sentAt, kind: 'chat', from: 'me', text: trimmed });
+    return true;
+  }
+
+  /** Analyst side: checked here and again by the customer's page. */
+  pushUrl(raw: string, label?: string): PushUrlProblem | 'notConnected' | null {
+    const checked = checkPushUrl(raw);
+    if (!checked.ok) return checked.problem;
+    const id = localId();
+    const cleanLabel = label?.trim().slice(0, PEER_LIMITS.labelMax) || undefined;
+    const url = checked.url.href;
+    if (!this.peer.channels.sendControl({ type: 'url.push', id, url, ...(cleanLabel ? { label: cleanLabel } : {}) })) return 'notConnected';
+    this.push({ id, at: Date.now(), kind: 'link', from: 'me', linkId: id, url, host: checked.url.host, label: cleanLabel, opened: false });
+    return null;
+  }
+
+  /** Customer side: opens a pushed link in a new tab, only from the customer's own click. */
+  openLink(linkId: string): void {
+    const entry = this.timeline.find((e) => e.kind === 'link' && e.linkId === linkId && e.from === 'peer');
+    if (!entry || entry.kind !== 'link') return;
+    window.open(entry.url, '_blank', 'noopener,noreferrer');
+    entry.opened = true;
+    this.peer.channels.sendControl({ type: 'url.opened', id: linkId });
+    this.addEvent('tools.link.openedByMe', { host: entry.host });
+  }
+
+  addEvent(key: StringKey, params: Record<string, string | number> = {}): void {
+    this.push({ id: localId(), at: Date.now(), kind: 'event', key, params });
+  }
+
+  markRead(): void {
+    if (this.unread === 0) return;
+    this.unread = 0;
+    this.emit();
+  }
+
+  /** Round trip over the control channel, in milliseconds. */
+  ping(timeoutMs = 5000): Promise<number> {
+    const id = this.pingId++;
+    return new Promise((resolve, reject) => {
+      this.pings.set(id, { sentAt: performance.now(), resolve });
+      if (!this.peer.channels.sendControl({ type: 'ping', id })) reject(new Error('notConnected'));
+      setTimeout(() => this.pings.delete(id) && reject(new Error('timeout')), timeoutMs);
+    });
+  }
+
+  dispose(reason: 'peerLeft' | 'sessionEnded'): void {
+    this.transfers.dispose(reason);
+    this.offs.forEach((off) => off());
+    this.emit();
+  }
+
+  private onControl(message: PeerMessage): void {
+    switch (message.type) {
+      case 'chat':
+        this.unread += 1;
+        return this.push({ id: `p-${message.id}`, at: Date.now(), kind: 'chat', from: 'peer', text: message.text });
+      case 'url.push': {
+        const checked = checkPushUrl(message.url);
+        if (!checked.ok) return this.addEvent('tools.link.rejected', { name: this.names.peer });
+        this.unread += 1;
+        return this.push({ id: `p-${message.id}`, at: Date.now(), kind: 'link', from: 'peer', linkId: message.id, url: checked.url.href, host: checked.url.host, label: message.label, opened: false });
+      }
+      case 'url.opened': {
+        const entry = this.timeline.find((e) => e.kind === 'link' && e.linkId === message.id && e.from === 'me');
+        if (!entry || entry.kind !== 'link' || entry.opened) return;
+        entry.opened = true;
+        return this.addEvent('tools.link.openedByPeer', { name: this.names.peer, host: entry.host });
+      }
+      case 'ping':
+        return void this.peer.channels.sendControl({ type: 'pong', id: message.id });
+      case 'pong': {
+        const pending = this.pings.get(message.id);
+        if (!pending) return;
+        this.pings.delete(message.id);
+        return pending.resolve(performance.now() - pending.sentAt);
+      }
+      default:
+        return; // file.* messages are FileTransfers' business
+    }
+  }
+
+  private onTransferEvent({ kind, transfer }: TransferEvent): void {
+    const mine = transfer.direction === 'out';
+    const params = { name: transfer.name, size: formatBytes(transfer.size), peer: this.names.peer };
+    if (kind === 'offered' && !mine) this.unread += 1;
+    const key =
+      kind === 'cancelled' ? `tools.file.cancelled.${transfer.cancelledBy === 'me' ? 'byMe' : 'byPeer'}`
+      : kind === 'failed' ? `tools.file.failed.${transfer.failReason ?? 'storage'}`
+      : `tools.file.${kind}.${mine ? 'out' : 'in'}`;
+    this.addEvent(key as StringKey, params);
+  }
+
+  private push(entry: TimelineEntry): void {
+    this.timeline = [...this.timeline, entry];
+    this.emit();
+  }
+
+  private emit(): void {
+    this.listeners.forEach((listener) => listener());
+  }
+}
