@@ -1,0 +1,133 @@
+// Benchmark harness loaded into real Chromium pages by bench/run.ts. It wires the product's own
+// data-channel modules (PeerChannels, FileTransfers) on a bare RTCPeerConnection, next to a raw
+// RTCDataChannel baseline, so both are measured in the same run on the same connection.
+import { FILE_HIGH_WATER, FILE_LOW_WATER, PeerChannels } from '../../web/shared/peer-channels.js';
+import { FileTransfers } from '../../web/shared/file-transfers.js';
+import { clearTransferFiles } from '../../web/shared/file-sink.js';
+
+const RAW_CHANNEL_ID = 200;
+let pc: RTCPeerConnection;
+let channels: PeerChannels;
+let transfers: FileTransfers;
+let raw: RTCDataChannel;
+let rawReceived = 0;
+let rawTarget = 0;
+let rawDone: (() => void) | null = null;
+let rawSending = false;
+
+async function gathered(): Promise<string> {
+  if (pc.iceGatheringState !== 'complete') {
+    await new Promise<void>((resolve) => pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve()));
+  }
+  return JSON.stringify(pc.localDescription);
+}
+
+function setup(role: 'customer' | 'analyst'): void {
+  pc = new RTCPeerConnection();
+  channels = new PeerChannels(pc, role === 'customer' ? 'analyst' : 'customer');
+  transfers = new FileTransfers(channels);
+  raw = pc.createDataChannel('raw', { negotiated: true, id: RAW_CHANNEL_ID, ordered: true });
+  raw.binaryType = 'arraybuffer';
+  raw.bufferedAmountLowThreshold = FILE_LOW_WATER;
+  raw.onmessage = (event) => {
+    rawReceived += (event.data as ArrayBuffer).byteLength;
+    if (rawDone && rawReceived >= rawTarget) rawDone();
+  };
+  // Answer pings at once, like SessionTools does.
+  channels.onControl((message) => {
+    if (message.type === 'ping') channels.sendControl({ type: 'pong', id: message.id });
+  });
+}
+
+const api = {
+  async offer(): Promise<string> {
+    setup('customer');
+    await pc.setLocalDescription(await pc.createOffer());
+    return gathered();
+  },
+  async answer(offer: string): Promise<string> {
+    setup('analyst');
+    await pc.setRemoteDescription(JSON.parse(offer));
+    await pc.setLocalDescription(await pc.createAnswer());
+    return gathered();
+  },
+  async complete(answer: string): Promise<void> {
+    await pc.setRemoteDescription(JSON.parse(answer));
+  },
+  async ready(): Promise<void> {
+    await channels.whenOpen();
+    if (raw.readyState !== 'open') await new Promise((r) => raw.addEventListener('open', r, { once: true }));
+    await clearTransferFiles();
+  },
+
+  /** Raw baseline, receiving side: resolves with the time when `bytes` have arrived. */
+  rawExpect(bytes: number): Promise<number> {
+    rawReceived = 0;
+    rawTarget = bytes;
+    return new Promise((resolve) => (rawDone = () => resolve(performance.now())));
+  },
+  /** Raw baseline, sending side: the same chunk size and watermarks as the product, nothing else. */
+  async rawSend(bytes: number, chunkBytes: number): Promise<void> {
+    rawSending = true;
+    const chunk = new Uint8Array(chunkBytes);
+    crypto.getRandomValues(chunk.subarray(0, Math.min(chunkBytes, 65_536)));
+    for (let sent = 0; sent < bytes; sent += chunkBytes) {
+      if (raw.bufferedAmount > FILE_HIGH_WATER) await new Promise((r) => raw.addEventListener('bufferedamountlow', r, { once: true }));
+      raw.send(chunk.subarray(0, Math.min(chunkBytes, bytes - sent)));
+    }
+    // Sent means queued: wait until the queue has drained before calling the run over.
+    while (raw.bufferedAmount > 0) await new Promise((r) => setTimeout(r, 5));
+    rawSending = false;
+  },
+
+  /** Our transfer, receiving side: accepts the next offer and resolves when it is verified. */
+  ourExpect(): Promise<{ state: string }> {
+    return new Promise((resolve) => {
+      const off = transfers.onEvent((event) => {
+        if (event.kind === 'offered' && event.transfer.direction === 'in') void transfers.accept(event.transfer.id);
+        if (['done', 'mismatch', 'failed', 'cancelled'].includes(event.kind) && event.transfer.direction === 'in') {
+          off();
+          resolve({ state: event.transfer.state });
+        }
+      });
+    });
+  },
+  /** Our transfer, sending side: offers a file of `bytes` (random 1 MiB block repeated). */
+  ourSend(bytes: number): void {
+    const block = new Uint8Array(1024 * 1024);
+    for (let i = 0; i < block.length; i += 65_536) crypto.getRandomValues(block.subarray(i, i + 65_536));
+    const parts: BlobPart[] = [];
+    for (let size = 0; size < bytes; size += block.length) parts.push(block.subarray(0, Math.min(block.length, bytes - size)));
+    transfers.offer([new File(parts, 'bench.bin', { type: 'application/octet-stream' })]);
+  },
+  async cleanup(): Promise<void> {
+    await clearTransferFiles();
+  },
+
+  /**
+   * Sequential round trips of small control messages. With `whileBusy`, only samples taken while
+   * an outgoing file transfer is still running are kept (it stops when the transfer ends).
+   */
+  async pings(count: number, whileBusy: boolean): Promise<number[]> {
+    const busy = () => rawSending || transfers.list().some((t) => t.direction === 'out' && ['offered', 'accepted', 'transferring'].includes(t.state));
+    const samples: number[] = [];
+    const pending = new Map<number, (at: number) => void>();
+    const off = channels.onControl((message) => {
+      if (message.type === 'pong') pending.get(message.id)?.(performance.now());
+    });
+    for (let id = 0; id < count; id++) {
+      if (whileBusy && !busy()) break;
+      const sentAt = performance.now();
+      const pongAt = await new Promise<number>((resolve) => {
+        pending.set(id, resolve);
+        channels.sendControl({ type: 'ping', id });
+      });
+      pending.delete(id);
+      if (!whileBusy || busy()) samples.push(pongAt - sentAt);
+    }
+    off();
+    return samples;
+  },
+};
+
+(window as unknown as { bench: typeof api }).bench = api;

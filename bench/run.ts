@@ -1,0 +1,38 @@
+// npm run bench [-- <suite> ...]: runs the benchmarks, prints a table, and records it in
+// docs/benchmarks.md. Suites: file (default: all).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileTransferBench } from './file-transfer.bench.js';
+import { table, type Row } from './stats.js';
+
+const suites: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = {
+  file: () => fileTransferBench({ sizeMb: Number(process.env.BENCH_FILE_MB ?? 200), runs: Number(process.env.BENCH_RUNS ?? 3), pings: 2000 }),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length > 0 ? wanted : Object.keys(suites);
+const doc = new URL('../docs/benchmarks.md', import.meta.url).pathname;
+
+for (const name of names) {
+  const suite = suites[name];
+  if (!suite) throw new Error(`unknown suite "${name}"; known: ${Object.keys(suites).join(', ')}`);
+  console.log(`\n## ${name}`);
+  const { rows, notes } = await suite();
+  const rendered = table(rows);
+  console.log(rendered);
+  notes.forEach((n) => console.log(`\n${n}`));
+  const section = [
+    `<!-- bench:${name}:start -->`,
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, Debian Chromium, with \`npm run bench -- ${name}\`.`,
+    '',
+    rendered,
+    '',
+    ...notes,
+    `<!-- bench:${name}:end -->`,
+  ].join('\n');
+  let text = readFileSync(doc, 'utf8');
+  const pattern = new RegExp(`<!-- bench:${name}:start -->[\\s\\S]*?<!-- bench:${name}:end -->`);
+  text = pattern.test(text) ? text.replace(pattern, section) : `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(doc, text);
+}
+console.log(`\nRecorded in ${doc}`);
