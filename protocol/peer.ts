@@ -55,6 +55,12 @@ export const FileAccept = Type.Object({ type: Type.Literal('file.accept'), id: M
 export const FileDecline = Type.Object({ type: Type.Literal('file.decline'), id: MsgId }, { additionalProperties: false });
 /** Either side stops a pending or running transfer; both discard what they have of it. */
 export const FileCancel = Type.Object({ type: Type.Literal('file.cancel'), id: MsgId }, { additionalProperties: false });
+/** Receiver → sender every ACK_EVERY_BYTES: bytes received so far (drives the sender's flow window). */
+export const FileAck = Type.Object(
+  { type: Type.Literal('file.ack'), id: MsgId, bytes: Type.Integer({ minimum: 0, maximum: PEER_LIMITS.fileSizeMax }) },
+  { additionalProperties: false },
+);
+
 /** Sender → receiver after the last chunk: the SHA-256 of everything sent, hex. */
 export const FileSent = Type.Object(
   { type: Type.Literal('file.sent'), id: MsgId, sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }) },
@@ -70,7 +76,7 @@ export const FileVerified = Type.Object(
 export const Ping = Type.Object({ type: Type.Literal('ping'), id: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
 export const Pong = Type.Object({ type: Type.Literal('pong'), id: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
 
-export const PeerMessage = Type.Union([ChatMessage, UrlPush, UrlOpened, FileOffer, FileAccept, FileDecline, FileCancel, FileSent, FileVerified, Ping, Pong]);
+export const PeerMessage = Type.Union([ChatMessage, UrlPush, UrlOpened, FileOffer, FileAccept, FileDecline, FileCancel, FileAck, FileSent, FileVerified, Ping, Pong]);
 export type PeerMessage = Static<typeof PeerMessage>;
 export type PeerMessageOf<T extends PeerMessage['type']> = Extract<PeerMessage, { type: T }>;
 
@@ -83,6 +89,7 @@ export const PEER_ROLES: Record<PeerMessage['type'], ReadonlyArray<'customer' | 
   'file.accept': ['customer', 'analyst'],
   'file.decline': ['customer', 'analyst'],
   'file.cancel': ['customer', 'analyst'],
+  'file.ack': ['customer', 'analyst'],
   'file.sent': ['customer', 'analyst'],
   'file.verified': ['customer', 'analyst'],
   ping: ['customer', 'analyst'],

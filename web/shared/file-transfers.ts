@@ -1,5 +1,6 @@
 import { PEER_LIMITS, type PeerMessage, type PeerMessageOf } from '../../protocol/index.js';
 import { decodeChunk, encodeChunk, CHUNK_BYTES } from './file-framing.js';
+import { FlowWindow } from './flow-window.js';
 import { createSink, type FileSink } from './file-sink.js';
 import type { PeerChannels } from './peer-channels.js';
 import { createSha256, type Sha256 } from './sha256.js';
@@ -39,11 +40,16 @@ export const isFinal = (state: TransferState): boolean => FINAL.has(state);
 /** Files are read from disk in blocks of this size, then cut into chunks. */
 const READ_BLOCK_BYTES = 1024 * 1024;
 const PROGRESS_EMIT_MS = 200;
+/** The receiver acknowledges progress every this many bytes (4 chunks). */
+export const ACK_EVERY_BYTES = 4 * CHUNK_BYTES;
 
 interface Outgoing {
   transfer: Transfer;
   file: Blob;
   handle: number;
+  /** Highest byte count the receiver acknowledged, and who waits for the next ack. */
+  acked: number;
+  ackWaiter: (() => void) | null;
 }
 
 interface Incoming {
@@ -55,6 +61,7 @@ interface Incoming {
   writes: Promise<void>;
   expectedSha: string | null;
   meter: RateMeter;
+  ackedSent: number;
 }
 
 let idCounter = 0;
@@ -112,7 +119,7 @@ export class FileTransfers {
         secondsLeft: null,
       };
       const handle = this.nextHandle++;
-      this.outgoing.set(transfer.id, { transfer, file, handle });
+      this.outgoing.set(transfer.id, { transfer, file, handle, acked: 0, ackWaiter: null });
       this.order.push(transfer.id);
       this.channels.sendControl({ type: 'file.offer', id: transfer.id, handle, name: transfer.name, size: transfer.size, mime: transfer.mime });
       this.event({ kind: 'offered', transfer });
@@ -187,6 +194,15 @@ export class FileTransfers {
         if (transfer && !isFinal(transfer.state)) this.cancelled(transfer, 'peer');
         return;
       }
+      case 'file.ack': {
+        const entry = this.outgoing.get(message.id);
+        if (!entry || message.bytes <= entry.acked || message.bytes > entry.transfer.bytes) return;
+        entry.acked = message.bytes;
+        const wake = entry.ackWaiter;
+        entry.ackWaiter = null;
+        wake?.();
+        return;
+      }
       case 'file.sent':
         return void this.onSent(message);
       case 'file.verified': {
@@ -214,7 +230,7 @@ export class FileTransfers {
       bytesPerSecond: 0,
       secondsLeft: null,
     };
-    const entry: Incoming = { transfer, handle: message.handle, sink: null, hasher: null, writes: Promise.resolve(), expectedSha: null, meter: new RateMeter(message.size) };
+    const entry: Incoming = { transfer, handle: message.handle, sink: null, hasher: null, writes: Promise.resolve(), expectedSha: null, meter: new RateMeter(message.size), ackedSent: 0 };
     this.incoming.set(message.id, entry);
     this.incomingByHandle.set(message.handle, entry);
     this.order.push(message.id);
@@ -235,6 +251,10 @@ export class FileTransfers {
     if (transfer.state === 'accepted') this.setState(transfer, 'transferring');
     entry.hasher.update(decoded.payload);
     transfer.bytes += decoded.payload.byteLength;
+    if (transfer.bytes - entry.ackedSent >= ACK_EVERY_BYTES || transfer.bytes === transfer.size) {
+      entry.ackedSent = transfer.bytes;
+      this.channels.sendControl({ type: 'file.ack', id: transfer.id, bytes: transfer.bytes });
+    }
     const sink = entry.sink;
     const payload = decoded.payload;
     entry.writes = entry.writes.then(() => sink.write(payload));
@@ -297,20 +317,34 @@ export class FileTransfers {
     }
   }
 
-  private async send({ transfer, file, handle }: Outgoing): Promise<void> {
+  private async send(entry: Outgoing): Promise<void> {
+    const { transfer, file, handle } = entry;
     const hasher = await createSha256();
     const meter = new RateMeter(transfer.size);
+    const flow = new FlowWindow();
+    const unacked = () => !flow.canSend(transfer.bytes, entry.acked);
+    // Woken by each ack (and by cancel or disconnect, through wakeSender), never by a timer.
+    const ackArrives = () =>
+      new Promise<void>((resolve) => {
+        const previous = entry.acked;
+        entry.ackWaiter = () => {
+          flow.onAck(entry.acked, performance.now(), entry.acked - previous);
+          resolve();
+        };
+      });
     this.setState(transfer, 'transferring');
     for (let offset = 0; offset < transfer.size; offset += READ_BLOCK_BYTES) {
       const block = new Uint8Array(await file.slice(offset, Math.min(transfer.size, offset + READ_BLOCK_BYTES)).arrayBuffer());
       for (let start = 0; start < block.byteLength; start += CHUNK_BYTES) {
         if (transfer.state !== 'transferring') return; // cancelled, or the peer left
+        while (unacked() && transfer.state === 'transferring') await ackArrives();
         await this.channels.fileDrained();
         if (transfer.state !== 'transferring') return;
         const chunk = block.subarray(start, Math.min(block.byteLength, start + CHUNK_BYTES));
         hasher.update(chunk);
         this.channels.file.send(encodeChunk(handle, chunk) as Uint8Array<ArrayBuffer>);
         transfer.bytes += chunk.byteLength;
+        flow.noteSent(transfer.bytes, performance.now());
         transfer.bytesPerSecond = meter.update(transfer.bytes);
         transfer.secondsLeft = meter.secondsLeft(transfer.bytes);
         this.emit();
@@ -344,6 +378,13 @@ export class FileTransfers {
 
   private setState(transfer: Transfer, state: TransferState): void {
     transfer.state = state;
+    if (isFinal(state)) {
+      // A sender waiting for an ack must notice that the transfer is over.
+      const entry = this.outgoing.get(transfer.id);
+      const wake = entry?.ackWaiter;
+      if (entry) entry.ackWaiter = null;
+      wake?.();
+    }
     this.emit(true);
   }
 
