@@ -16,6 +16,17 @@ export const ERRORS = {
   'token.invalid': 'This support link is not valid or has expired. Ask your analyst for a new link or open the support portal.',
   'auth.required': 'Please sign in as an analyst first.',
   'auth.invalidCredentials': 'Wrong user name or password. Check them and try again.',
+  'auth.locked': 'Too many failed sign-ins. Wait a few minutes, then try again (or ask an admin to reset your password).',
+  'auth.forbidden': 'Only an admin can do this.',
+  'account.invalidUsername': 'User names are 2 to 40 characters: lowercase letters, digits, dot, dash or underscore.',
+  'account.invalidName': 'Enter a display name of 1 to 100 characters.',
+  'account.weakPassword': 'Passwords need at least 10 characters. A few random words make a good one.',
+  'account.invalidQueues': 'Pick queues from the configured list.',
+  'account.usernameTaken': 'This user name is already taken. Choose another one.',
+  'account.notFound': 'This account does not exist (any more). Reload the list.',
+  'account.lastAdmin': 'This is the last admin account: create another admin before removing or demoting it.',
+  'request.rateLimited': 'Too many requests. Wait a minute, then try again.',
+  'frame.rateLimited': 'Too many messages too fast. Slow down.',
   'session.notMember': 'You are not a member of this session.',
   'session.notActive': 'There is no active session for this action. Take a ticket first, or wait for the analyst.',
   'session.invalidTransition': 'That action is not possible at this stage of the session.',
@@ -45,6 +56,8 @@ export const CLOSE_CODES = {
   ended: 4410,
   /** The same ticket or analyst connected again elsewhere; this older connection is replaced. */
   replaced: 4409,
+  /** The analyst's account changed; reconnect to get the new queues and rights. */
+  accountChanged: 4403,
   /** The server is shutting down; reconnect later. */
   shuttingDown: 4503,
 } as const;

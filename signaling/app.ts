@@ -2,7 +2,11 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import { CLOSE_CODES, errorBody, LIMITS } from '../protocol/index.js';
-import { AnalystDirectory } from './auth/analysts.js';
+import { JsonFileAccountRepository, MemoryAccountRepository } from './auth/account-store.js';
+import { AccountService } from './auth/accounts.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { RateLimiter } from './rate-limit.js';
+import { adminRoutes } from './routes/admin.js';
 import { LoginSessions } from './auth/login-sessions.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -75,6 +79,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Then our own state.
   const clock = options.clock ?? systemClock;
   const store = options.store ?? new MemoryTicketStore(clock);
+  const repository = config.dataDir ? new JsonFileAccountRepository(config.dataDir) : new MemoryAccountRepository();
+  const { service: accounts, seeded } = await AccountService.open(repository, config.queues.map((q) => q.id), config.analysts, clock);
   const hub = new Hub(store, config.queues, clock, options.iceIssuer ?? new RestTurnIssuer(config, clock));
   const relay: RelayContext = {
     config,
@@ -82,11 +88,21 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     store,
     hub,
     metrics: new Metrics(store, hub, config.queues, clock),
-    directory: await AnalystDirectory.fromConfig(config.analysts),
+    accounts,
+    throttle: new LoginThrottle(clock, {
+      failuresBeforeLock: config.loginFailuresBeforeLock,
+      lockMs: config.loginLockMs,
+      maxLockMs: 15 * 60_000,
+      forgetAfterMs: 15 * 60_000,
+    }),
+    limits: { login: new RateLimiter(clock, config.loginRatePerMinute), tickets: new RateLimiter(clock, config.ticketRatePerMinute) },
     logins: new LoginSessions(clock, config.loginTtlMs),
     shuttingDown: false,
   };
   app.decorate('relay', relay);
+  app.decorate('seededAccounts', seeded);
+  // An account changed (queues, role, disabled, removed): its open consoles reconnect and see the change.
+  accounts.onChange((accountId) => hub.refreshAnalyst(accountId));
   // The life of every ticket, for ops: ids, queue and states only, never who the customer is.
   store.subscribe((ticket, previous) => {
     if (previous === ticket.state) return;
@@ -132,6 +148,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(queueRoutes);
   await app.register(authRoutes);
   await app.register(ticketRoutes);
+  await app.register(adminRoutes);
   await app.register(wsRoutes);
   await app.register(pageRoutes);
   return app;

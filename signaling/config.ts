@@ -8,13 +8,15 @@ export interface QueueConfig {
   name: string;
 }
 
+/** An account to create when the account store is empty (the demo admin; test fixtures). */
 export interface AnalystConfig {
   id: string;
   username: string;
   displayName: string;
-  /** Plain password from configuration; hashed with scrypt at start-up and then dropped. */
+  /** Plain password; hashed with scrypt when the account is created, never stored as is. */
   password: string;
   queues: string[];
+  role?: 'admin' | 'analyst';
 }
 
 export interface Config {
@@ -23,7 +25,19 @@ export interface Config {
   /** Origin used in customer links, e.g. https://support.example.com; derived from the request when empty. */
   publicUrl: string;
   queues: QueueConfig[];
+  /** Accounts created on first start, when the store is empty. */
   analysts: AnalystConfig[];
+  /** Where accounts are kept (DATA_DIR/accounts.json); null keeps them in memory only. */
+  dataDir: string | null;
+  /** Failed sign-ins (per user name, and per address) before the lock-out starts. */
+  loginFailuresBeforeLock: number;
+  /** First lock-out; it doubles with each further failure, up to 15 minutes. */
+  loginLockMs: number;
+  /** Requests per minute and per address on sign-in and on ticket creation. */
+  loginRatePerMinute: number;
+  ticketRatePerMinute: number;
+  /** WebSocket frames per second per connection (burst twice that). */
+  frameRatePerSecond: number;
   /** True when the demo analyst's password was generated (so the start-up banner prints it). */
   demoPasswordGenerated: boolean;
   /** How long a waiting ticket survives after its customer disconnected (covers a page reload). */
@@ -146,10 +160,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         id: 'demo',
         username: env.DEMO_USER || 'demo',
         displayName: env.DEMO_NAME || 'Demo Analyst',
-        password: demoPassword || randomBytes(9).toString('base64url'),
+        // 12 random bytes: 16 characters, well over the 10-character minimum.
+        password: demoPassword || randomBytes(12).toString('base64url'),
         queues: queues.map((q) => q.id),
+        role: 'admin',
       },
     ],
+    dataDir: env.DATA_DIR === '' ? null : env.DATA_DIR ?? 'data',
+    loginFailuresBeforeLock: int(env, 'LOGIN_FAILURES_BEFORE_LOCK', 5, 1, 1000),
+    loginLockMs: int(env, 'LOGIN_LOCK_MS', 30_000, 1000),
+    loginRatePerMinute: int(env, 'LOGIN_RATE_PER_MINUTE', 20, 1),
+    ticketRatePerMinute: int(env, 'TICKET_RATE_PER_MINUTE', 10, 1),
+    frameRatePerSecond: int(env, 'FRAME_RATE_PER_SECOND', 50, 1),
     demoPasswordGenerated: demoPassword === '',
     customerGraceMs: int(env, 'CUSTOMER_GRACE_MS', 60_000, 0),
     linkTtlMs: int(env, 'LINK_TTL_MS', 30 * 60_000, 1000),

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { Analyst, AnalystDirectory } from './auth/analysts.js';
+import type { AccountService, Analyst } from './auth/accounts.js';
+import type { LoginThrottle } from './auth/login-throttle.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { LoginSessions } from './auth/login-sessions.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -14,7 +16,9 @@ export interface RelayContext {
   store: TicketStore;
   hub: Hub;
   metrics: Metrics;
-  directory: AnalystDirectory;
+  accounts: AccountService;
+  throttle: LoginThrottle;
+  limits: { login: RateLimiter; tickets: RateLimiter };
   logins: LoginSessions;
   shuttingDown: boolean;
 }
@@ -25,6 +29,8 @@ export type Identity = { role: 'customer'; ticket: TicketRecord } | { role: 'ana
 declare module 'fastify' {
   interface FastifyInstance {
     relay: RelayContext;
+    /** Accounts created at this start because the store was empty (the banner prints them). */
+    seededAccounts: import('./config.js').AnalystConfig[];
   }
   interface FastifyRequest {
     identity: Identity | null;

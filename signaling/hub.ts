@@ -83,6 +83,13 @@ export class Hub {
     }
   }
 
+  /** Closes an analyst's consoles after their account changed; they reconnect with the new rights. */
+  refreshAnalyst(accountId: string): void {
+    for (const conn of this.analysts.values()) {
+      if (conn.analyst?.id === accountId) conn.close(CLOSE_CODES.accountChanged, 'account changed');
+    }
+  }
+
   customerOf(ticketId: string): Connection | undefined {
     return this.customers.get(ticketId);
   }

@@ -15,16 +15,19 @@ async function main(): Promise<void> {
   }
   const app = await buildApp(config);
   const address = await app.listen({ port: config.port, host: config.host });
-  const demo = config.analysts[0];
   const origin = config.publicUrl || address;
+  const seeded = app.seededAccounts[0];
+  const loginLine = seeded
+    ? `  Analyst login:   ${seeded.username} / ${config.demoPasswordGenerated ? seeded.password : '(DEMO_PASSWORD)'}  (an admin: add analysts in the console)`
+    : `  Analyst login:   an existing account from ${app.relay.accounts.location} (npm run admin -- list-users)`;
   console.log(
     [
       '',
       `Relay Desk is running.`,
       `  Customer portal: ${origin}/`,
       `  Analyst console: ${origin}/analyst`,
-      `  Analyst login:   ${demo.username} / ${config.demoPasswordGenerated ? demo.password : '(DEMO_PASSWORD)'}`,
-      config.demoPasswordGenerated ? '  (a new password is generated at every start; set DEMO_PASSWORD to fix it)' : '',
+      loginLine,
+      seeded && config.demoPasswordGenerated ? `  (shown once: it is stored only as a hash in ${app.relay.accounts.location})` : '',
       '',
     ].join('\n'),
   );

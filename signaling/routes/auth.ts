@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { errorBody } from '../../protocol/index.js';
-import type { Analyst } from '../auth/analysts.js';
+import type { Analyst } from '../auth/accounts.js';
 import { LOGIN_COOKIE } from '../auth/login-sessions.js';
 
 const LoginBody = Type.Object(
@@ -12,14 +12,28 @@ const LoginBody = Type.Object(
 /** The signed-in analyst for a request, from the login cookie. */
 export function analystOf(app: FastifyInstance, req: FastifyRequest): Analyst | null {
   const analystId = app.relay.logins.resolve(req.cookies[LOGIN_COOKIE]);
-  return analystId ? app.relay.directory.byId(analystId) ?? null : null;
+  return analystId ? app.relay.accounts.byId(analystId) ?? null : null;
 }
 
 export async function authRoutes(app: FastifyInstance): Promise<void> {
+  const { throttle, limits, config } = app.relay;
   app.post('/api/login', { schema: { body: LoginBody } }, async (req, reply) => {
     const { username, password } = req.body as { username: string; password: string };
-    const analyst = await app.relay.directory.authenticate(username, password);
-    if (!analyst) return reply.code(401).send(errorBody('auth.invalidCredentials'));
+    const wait = limits.login.hit(req.ip);
+    if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
+    const userKey = `user:${username}`;
+    const ipKey = `ip:${req.ip}`;
+    const locked = throttle.retryAfterMs([userKey, ipKey]);
+    if (locked > 0) return reply.code(429).header('retry-after', Math.ceil(locked / 1000)).send(errorBody('auth.locked'));
+    const analyst = await app.relay.accounts.authenticate(username, password);
+    if (!analyst) {
+      throttle.fail([userKey]);
+      // An office behind one address shares it: the per-address lock needs four times the failures.
+      throttle.fail([ipKey], config.loginFailuresBeforeLock * 4);
+      req.log.info({ event: 'login.failed' }, 'failed sign-in');
+      return reply.code(401).send(errorBody('auth.invalidCredentials'));
+    }
+    throttle.succeed([userKey]);
     const sessionId = app.relay.logins.open(analyst.id);
     reply.setCookie(LOGIN_COOKIE, sessionId, {
       path: '/',
@@ -28,7 +42,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       secure: req.protocol === 'https',
       maxAge: Math.floor(app.relay.config.loginTtlMs / 1000),
     });
-    return { id: analyst.id, displayName: analyst.displayName, queues: analyst.queues };
+    return { id: analyst.id, displayName: analyst.displayName, role: analyst.role, queues: analyst.queues };
   });
 
   app.post('/api/logout', async (req, reply) => {
@@ -40,6 +54,6 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/me', async (req, reply) => {
     const analyst = analystOf(app, req);
     if (!analyst) return reply.code(401).send(errorBody('auth.required'));
-    return { id: analyst.id, displayName: analyst.displayName, queues: analyst.queues };
+    return { id: analyst.id, displayName: analyst.displayName, role: analyst.role, queues: analyst.queues };
   });
 }

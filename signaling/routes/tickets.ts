@@ -29,6 +29,8 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
 
   // A customer opens a ticket from the portal.
   app.post('/api/tickets', { schema: { body: TicketCreateBody } }, async (req, reply) => {
+    const wait = app.relay.limits.tickets.hit(req.ip);
+    if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
     const body = req.body as TicketCreateBody;
     if (!queueExists(body.queue)) return reply.code(400).send(errorBody('queue.unknown'));
     const problem = checkContact(body);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { errorBody, WS_PATH } from '../../protocol/index.js';
+import { FrameBucket } from '../rate-limit.js';
 import { Connection } from '../ws/connection.js';
 import { dispatchFrame } from '../ws/dispatch.js';
 import { analystOf } from './auth.js';
@@ -42,6 +43,7 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
       identity.role === 'customer'
         ? new Connection(randomUUID(), 'customer', socket, null, identity.ticket.id, countError)
         : new Connection(randomUUID(), 'analyst', socket, identity.analyst, null, countError);
+    conn.bucket = new FrameBucket(config.frameRatePerSecond, () => app.relay.clock.now());
     // Listeners first, synchronously, so no early frame is lost.
     socket.on('message', (raw: Buffer, isBinary: boolean) => {
       try {

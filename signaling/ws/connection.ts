@@ -1,12 +1,14 @@
 import type { WebSocket } from 'ws';
 import { ERRORS, type ErrorCode, type Role, type ServerFrame } from '../../protocol/index.js';
-import type { Analyst } from '../auth/analysts.js';
+import type { Analyst } from '../auth/accounts.js';
 
 /** One WebSocket client, with who it is (fixed at the upgrade) and what it is attached to. */
 export class Connection {
   /** Customer: its ticket. Analyst: the session it took, if any. */
   ticketId: string | null;
   invalidFrames = 0;
+  /** Frames per second this connection may send; set by the route from FRAME_RATE_PER_SECOND. */
+  bucket: { take(): boolean } = { take: () => true };
   private closed = false;
 
   constructor(

@@ -19,6 +19,8 @@ export function dispatchFrame(ctx: HandlerContext, raw: Buffer, isBinary: boolea
     conn.invalidFrames += 1;
     if (conn.invalidFrames >= MAX_INVALID_FRAMES) conn.close(CLOSE_CODES.protocolViolation, 'too many invalid frames');
   };
+  // A flood is refused before any parsing work is spent on it.
+  if (!conn.bucket.take()) return refuse('frame.rateLimited');
   if (isBinary) return refuse('frame.invalid');
   if (raw.length > LIMITS.frameMaxBytes) return refuse('frame.tooLarge');
   let parsed: unknown;

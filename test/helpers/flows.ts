@@ -10,7 +10,7 @@ export async function customerRequestsHelp(page: Page, baseUrl: string, name = '
   await page.getByTestId('waiting-room').waitFor();
 }
 
-export async function analystSignsIn(page: Page, baseUrl: string, username = 'alice', password = `${username}-pass`): Promise<void> {
+export async function analystSignsIn(page: Page, baseUrl: string, username = 'alice', password = `${username}-password`): Promise<void> {
   await page.goto(`${baseUrl}/analyst`);
   await page.getByLabel('User name').fill(username);
   await page.getByLabel('Password').fill(password);

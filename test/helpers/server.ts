@@ -3,13 +3,21 @@ import { buildApp, type AppOptions } from '../../signaling/app.js';
 import { loadConfig, type AnalystConfig, type Config } from '../../signaling/config.js';
 
 export const ANALYSTS: AnalystConfig[] = [
-  { id: 'alice', username: 'alice', displayName: 'Alice Martin', password: 'alice-pass', queues: ['general', 'printers'] },
-  { id: 'bob', username: 'bob', displayName: 'Bob Durand', password: 'bob-pass', queues: ['general'] },
-  { id: 'carol', username: 'carol', displayName: 'Carol Petit', password: 'carol-pass', queues: ['printers'] },
+  { id: 'alice', username: 'alice', displayName: 'Alice Martin', password: 'alice-password', queues: ['general', 'printers'], role: 'admin' },
+  { id: 'bob', username: 'bob', displayName: 'Bob Durand', password: 'bob-password', queues: ['general'] },
+  { id: 'carol', username: 'carol', displayName: 'Carol Petit', password: 'carol-password', queues: ['printers'] },
 ];
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: 'warn' }), analysts: ANALYSTS, ...overrides };
+  // Accounts in memory; rate limits far above what one test sends from 127.0.0.1 (tests of the
+  // limits lower them explicitly).
+  return {
+    ...loadConfig({ LOG_LEVEL: 'warn', DATA_DIR: '' }),
+    analysts: ANALYSTS,
+    loginRatePerMinute: 10_000,
+    ticketRatePerMinute: 10_000,
+    ...overrides,
+  };
 }
 
 export interface RunningServer {

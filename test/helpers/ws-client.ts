@@ -90,7 +90,7 @@ export class TestClient {
 }
 
 /** Signs in over HTTP and returns the login cookie header. */
-export async function login(baseUrl: string, username: string, password = `${username}-pass`): Promise<string> {
+export async function login(baseUrl: string, username: string, password = `${username}-password`): Promise<string> {
   const res = await fetch(`${baseUrl}/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

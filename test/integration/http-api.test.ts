@@ -73,13 +73,13 @@ t.test('analyst sign-in sets an HttpOnly SameSite=Strict cookie; wrong passwords
   t.equal(((await bad.json()) as { error: { code: string } }).error.code, 'auth.invalidCredentials');
   const unknown = await post('/api/login', JSON.stringify({ username: 'mallory', password: 'x' }));
   t.equal(unknown.status, 401);
-  const ok = await post('/api/login', JSON.stringify({ username: 'alice', password: 'alice-pass' }));
+  const ok = await post('/api/login', JSON.stringify({ username: 'alice', password: 'alice-password' }));
   t.equal(ok.status, 200);
   const cookie = ok.headers.get('set-cookie') ?? '';
   t.match(cookie, /HttpOnly/);
   t.match(cookie, /SameSite=Strict/);
   const me = await fetch(`${server.url}/api/me`, { headers: { cookie: cookie.split(';')[0] } });
-  t.same(await me.json(), { id: 'alice', displayName: 'Alice Martin', queues: ['general', 'printers'] });
+  t.same(await me.json(), { id: 'alice', displayName: 'Alice Martin', role: 'admin', queues: ['general', 'printers'] });
   await fetch(`${server.url}/api/logout`, { method: 'POST', headers: { cookie: cookie.split(';')[0] } });
   t.equal((await fetch(`${server.url}/api/me`, { headers: { cookie: cookie.split(';')[0] } })).status, 401, 'logout ends the login');
 });

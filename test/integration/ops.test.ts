@@ -79,7 +79,7 @@ t.test('with TLS_CERT/TLS_KEY the server speaks HTTPS and marks the login cookie
   const server = await startServer({ tls: { cert: cert.cert, key: cert.key } });
   t.teardown(() => server.close());
   const port = Number(new URL(server.url).port);
-  const body = JSON.stringify({ username: 'alice', password: 'alice-pass' });
+  const body = JSON.stringify({ username: 'alice', password: 'alice-password' });
   const response = await new Promise<{ status: number; cookie: string }>((resolve, reject) => {
     const req = httpsRequest(
       { host: '127.0.0.1', port, path: '/api/login', method: 'POST', ca: cert.cert, servername: 'localhost', headers: { 'content-type': 'application/json' } },
@@ -100,7 +100,7 @@ t.test('X-Forwarded-Proto is believed only from a configured proxy', async (t) =
     const res = await fetch(`${url}/api/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
-      body: JSON.stringify({ username: 'alice', password: 'alice-pass' }),
+      body: JSON.stringify({ username: 'alice', password: 'alice-password' }),
     });
     return res.headers.get('set-cookie') ?? '';
   };
@@ -114,7 +114,7 @@ t.test('X-Forwarded-Proto is believed only from a configured proxy', async (t) =
 
 t.test('SIGTERM: /readyz fails during the grace, clients get close code 4503, the process exits 0', async (t) => {
   const child = spawn(process.execPath, ['--import=tsx', 'signaling/server.ts'], {
-    env: { ...process.env, PORT: '0', DEMO_PASSWORD: 'demo-pass', SHUTDOWN_GRACE_MS: '800', LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: '0', DEMO_PASSWORD: 'demo-password', DATA_DIR: '', SHUTDOWN_GRACE_MS: '800', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

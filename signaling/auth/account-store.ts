@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+export type AccountRole = 'admin' | 'analyst';
+
+/** One analyst or admin account as stored: the password only as a scrypt hash. */
+export interface AccountRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  role: AccountRole;
+  queues: string[];
+  passwordHash: string;
+  createdAt: number;
+  disabled: boolean;
+}
+
+/** Where accounts live between restarts. */
+export interface AccountRepository {
+  load(): Promise<AccountRecord[]>;
+  persist(records: AccountRecord[]): Promise<void>;
+  /** Human-readable location, for logs and the CLI. */
+  readonly location: string;
+}
+
+/** In memory only (tests, or a throw-away demo). */
+export class MemoryAccountRepository implements AccountRepository {
+  readonly location = 'memory';
+  private records: AccountRecord[] = [];
+  async load(): Promise<AccountRecord[]> {
+    return this.records.map((r) => ({ ...r, queues: [...r.queues] }));
+  }
+  async persist(records: AccountRecord[]): Promise<void> {
+    this.records = records.map((r) => ({ ...r, queues: [...r.queues] }));
+  }
+}
+
+/**
+ * The embedded default: one JSON file (DATA_DIR/accounts.json), readable by its owner only,
+ * replaced atomically (write a temporary file, then rename) so a crash never leaves half a file.
+ */
+export class JsonFileAccountRepository implements AccountRepository {
+  readonly location: string;
+
+  constructor(dataDir: string) {
+    this.location = join(dataDir, 'accounts.json');
+  }
+
+  async load(): Promise<AccountRecord[]> {
+    let text: string;
+    try {
+      text = await readFile(this.location, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const parsed = JSON.parse(text) as { version?: number; accounts?: AccountRecord[] };
+    if (parsed.version !== 1 || !Array.isArray(parsed.accounts)) {
+      throw new Error(`${this.location} is not a Relay Desk accounts file (version 1). Move it away to start afresh.`);
+    }
+    return parsed.accounts;
+  }
+
+  async persist(records: AccountRecord[]): Promise<void> {
+    await mkdir(dirname(this.location), { recursive: true, mode: 0o700 });
+    const temporary = `${this.location}.${randomUUID()}.tmp`;
+    await writeFile(temporary, `${JSON.stringify({ version: 1, accounts: records }, null, 2)}\n`, { mode: 0o600 });
+    await rename(temporary, this.location);
+  }
+}

@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import type { ErrorCode } from '../../protocol/index.js';
+import type { Clock } from '../clock.js';
+import type { AnalystConfig } from '../config.js';
+import type { AccountRecord, AccountRepository, AccountRole } from './account-store.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+
+/** What the rest of the server knows of a signed-in person: never the hash. */
+export interface Analyst {
+  id: string;
+  username: string;
+  displayName: string;
+  role: AccountRole;
+  queues: string[];
+}
+
+export interface AccountView extends Analyst {
+  createdAt: number;
+  disabled: boolean;
+}
+
+export interface AccountInput {
+  username: string;
+  displayName: string;
+  password: string;
+  role: AccountRole;
+  queues: string[];
+}
+
+export interface AccountPatch {
+  displayName?: string;
+  password?: string;
+  role?: AccountRole;
+  queues?: string[];
+  disabled?: boolean;
+}
+
+export type AccountResult = { ok: true; account: AccountView } | { ok: false; code: ErrorCode };
+
+export const PASSWORD_MIN = 10;
+const USERNAME = /^[a-z0-9._-]{2,40}$/;
+
+const view = ({ passwordHash: _hash, ...rest }: AccountRecord): AccountView => ({ ...rest, queues: [...rest.queues] });
+
+// A hash to compare against when the user name is unknown, so both failures take the same time.
+let decoyHash: Promise<string> | undefined;
+
+/**
+ * Analyst and admin accounts: the one owner of who may sign in and which queues they serve.
+ * Changes are validated, applied in memory, then persisted through the repository.
+ */
+export class AccountService {
+  private writes: Promise<void> = Promise.resolve();
+  private lastWrite: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<(accountId: string) => void>();
+
+  private constructor(
+    private readonly records: Map<string, AccountRecord>,
+    private readonly repository: AccountRepository,
+    private readonly queueIds: ReadonlySet<string>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Loads the accounts; when there are none yet, creates the seed accounts (the demo admin). */
+  static async open(repository: AccountRepository, queueIds: string[], seeds: AnalystConfig[], clock: Clock) {
+    const loaded = await repository.load();
+    const service = new AccountService(new Map(loaded.map((r) => [r.id, r])), repository, new Set(queueIds), clock);
+    const seeded: AnalystConfig[] = [];
+    if (loaded.length === 0) {
+      for (const seed of seeds) {
+        const result = await service.create(
+          { username: seed.username, displayName: seed.displayName, password: seed.password, role: seed.role ?? 'analyst', queues: seed.queues },
+          seed.id,
+        );
+        if (!result.ok) throw new Error(`seed account "${seed.username}" is invalid: ${result.code}`);
+        seeded.push(seed);
+      }
+      await service.flush();
+    }
+    return { service, seeded };
+  }
+
+  get location(): string {
+    return this.repository.location;
+  }
+
+  /** Called with the account id after every change (the hub refreshes that analyst's sockets). */
+  onChange(listener: (accountId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async authenticate(username: string, password: string): Promise<Analyst | null> {
+    const found = [...this.records.values()].find((r) => r.username === username);
+    decoyHash ??= hashPassword('decoy-password');
+    const ok = await verifyPassword(password, found?.passwordHash ?? (await decoyHash));
+    if (!found || !ok || found.disabled) return null;
+    return this.byId(found.id) ?? null;
+  }
+
+  byId(id: string): Analyst | undefined {
+    const record = this.records.get(id);
+    if (!record || record.disabled) return undefined;
+    const { id: _id, username, displayName, role, queues } = record;
+    return { id, username, displayName, role, queues: [...queues] };
+  }
+
+  byUsername(username: string): AccountView | undefined {
+    const record = [...this.records.values()].find((r) => r.username === username);
+    return record ? view(record) : undefined;
+  }
+
+  list(): AccountView[] {
+    return [...this.records.values()].sort((a, b) => a.username.localeCompare(b.username)).map(view);
+  }
+
+  async create(input: AccountInput, id: string = randomUUID()): Promise<AccountResult> {
+    const problem = this.check(input);
+    if (problem) return { ok: false, code: problem };
+    if ([...this.records.values()].some((r) => r.username === input.username)) return { ok: false, code: 'account.usernameTaken' };
+    const record: AccountRecord = {
+      id,
+      username: input.username,
+      displayName: input.displayName.trim(),
+      role: input.role,
+      queues: [...new Set(input.queues)],
+      passwordHash: await hashPassword(input.password),
+      createdAt: this.clock.now(),
+      disabled: false,
+    };
+    // The await above yields: check the name again before writing, so two creates cannot both win.
+    if ([...this.records.values()].some((r) => r.username === input.username)) return { ok: false, code: 'account.usernameTaken' };
+    this.records.set(record.id, record);
+    this.changed(record.id);
+    return { ok: true, account: view(record) };
+  }
+
+  async update(id: string, patch: AccountPatch): Promise<AccountResult> {
+    const current = this.records.get(id);
+    if (!current) return { ok: false, code: 'account.notFound' };
+    const next = { ...current, ...patch, queues: patch.queues ?? current.queues };
+    const problem = this.check({ ...next, password: patch.password ?? 'x'.repeat(PASSWORD_MIN) });
+    if (problem) return { ok: false, code: problem };
+    const losesAdmin = current.role === 'admin' && (next.role !== 'admin' || next.disabled);
+    if (losesAdmin && this.activeAdmins() <= 1) return { ok: false, code: 'account.lastAdmin' };
+    const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : current.passwordHash;
+    const record = this.records.get(id);
+    if (!record) return { ok: false, code: 'account.notFound' };
+    Object.assign(record, {
+      displayName: next.displayName.trim(),
+      role: next.role,
+      queues: [...new Set(next.queues)],
+      disabled: next.disabled,
+      passwordHash,
+    });
+    this.changed(id);
+    return { ok: true, account: view(record) };
+  }
+
+  async remove(id: string): Promise<AccountResult> {
+    const record = this.records.get(id);
+    if (!record) return { ok: false, code: 'account.notFound' };
+    if (record.role === 'admin' && !record.disabled && this.activeAdmins() <= 1) return { ok: false, code: 'account.lastAdmin' };
+    this.records.delete(id);
+    this.changed(id);
+    return { ok: true, account: view(record) };
+  }
+
+  /** Resolves once every change so far is on disk; rejects if the last write failed. */
+  flush(): Promise<void> {
+    return this.lastWrite;
+  }
+
+  private check(input: { username: string; displayName: string; password: string; role: AccountRole; queues: string[] }): ErrorCode | null {
+    if (!USERNAME.test(input.username)) return 'account.invalidUsername';
+    const name = input.displayName.trim();
+    if (name.length < 1 || name.length > 100) return 'account.invalidName';
+    if (input.password.length < PASSWORD_MIN || input.password.length > 200) return 'account.weakPassword';
+    if (input.role !== 'admin' && input.role !== 'analyst') return 'account.invalidQueues';
+    if (!input.queues.every((q) => this.queueIds.has(q))) return 'account.invalidQueues';
+    return null;
+  }
+
+  private activeAdmins(): number {
+    return [...this.records.values()].filter((r) => r.role === 'admin' && !r.disabled).length;
+  }
+
+  private changed(id: string): void {
+    const snapshot = [...this.records.values()].map((r) => ({ ...r, queues: [...r.queues] }));
+    const write = this.writes.then(() => this.repository.persist(snapshot));
+    // A failed write must not block the next ones; flush() still reports it.
+    this.writes = write.catch(() => undefined);
+    this.lastWrite = write;
+    this.listeners.forEach((listener) => listener(id));
+  }
+}

@@ -1,0 +1,78 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { errorBody } from '../../protocol/index.js';
+import type { AccountInput, AccountPatch, AccountResult, Analyst } from '../auth/accounts.js';
+import { analystOf } from './auth.js';
+
+const Role = Type.Union([Type.Literal('admin'), Type.Literal('analyst')]);
+const Queues = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 });
+const CreateBody = Type.Object(
+  {
+    username: Type.String({ maxLength: 40 }),
+    displayName: Type.String({ maxLength: 200 }),
+    password: Type.String({ maxLength: 200 }),
+    role: Role,
+    queues: Queues,
+  },
+  { additionalProperties: false },
+);
+const PatchBody = Type.Object(
+  {
+    displayName: Type.Optional(Type.String({ maxLength: 200 })),
+    password: Type.Optional(Type.String({ maxLength: 200 })),
+    role: Type.Optional(Role),
+    queues: Type.Optional(Queues),
+    disabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
+
+/** Admins manage analysts and their queues. Every route checks the admin role itself. */
+export async function adminRoutes(app: FastifyInstance): Promise<void> {
+  const { accounts } = app.relay;
+
+  /** The signed-in admin, or null after answering 401/403. */
+  const requireAdmin = (req: FastifyRequest, reply: FastifyReply): Analyst | null => {
+    const who = analystOf(app, req);
+    if (who?.role === 'admin') return who;
+    reply.code(who ? 403 : 401).send(errorBody(who ? 'auth.forbidden' : 'auth.required'));
+    return null;
+  };
+  const answer = async (reply: FastifyReply, result: AccountResult, status = 200) => {
+    if (!result.ok) return reply.code(result.code === 'account.notFound' ? 404 : result.code === 'account.usernameTaken' ? 409 : 400).send(errorBody(result.code));
+    await accounts.flush(); // persisted before we say it is done
+    return reply.code(status).send(result.account);
+  };
+
+  app.get('/api/admin/accounts', async (req, reply) => {
+    if (!requireAdmin(req, reply)) return;
+    return accounts.list();
+  });
+
+  app.post('/api/admin/accounts', { schema: { body: CreateBody } }, async (req, reply) => {
+    const admin = requireAdmin(req, reply);
+    if (!admin) return;
+    const result = await accounts.create(req.body as AccountInput);
+    if (result.ok) req.log.info({ event: 'account.created', by: admin.id, account: result.account.id }, 'account created');
+    return answer(reply, result, 201);
+  });
+
+  app.patch('/api/admin/accounts/:id', { schema: { body: PatchBody, params: IdParams } }, async (req, reply) => {
+    const admin = requireAdmin(req, reply);
+    if (!admin) return;
+    const { id } = req.params as { id: string };
+    const result = await accounts.update(id, req.body as AccountPatch);
+    if (result.ok) req.log.info({ event: 'account.updated', by: admin.id, account: id }, 'account updated');
+    return answer(reply, result);
+  });
+
+  app.delete('/api/admin/accounts/:id', { schema: { params: IdParams } }, async (req, reply) => {
+    const admin = requireAdmin(req, reply);
+    if (!admin) return;
+    const { id } = req.params as { id: string };
+    const result = await accounts.remove(id);
+    if (result.ok) req.log.info({ event: 'account.removed', by: admin.id, account: id }, 'account removed');
+    return answer(reply, result);
+  });
+}

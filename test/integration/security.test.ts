@@ -1,0 +1,124 @@
+import t from 'tap';
+import { CLOSE_CODES } from '../../protocol/index.js';
+import { startServer, ANALYSTS } from '../helpers/server.js';
+import { createTicket, login, TestClient } from '../helpers/ws-client.js';
+
+const json = (method: string, body: unknown, cookie?: string) => ({
+  method,
+  headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+  body: JSON.stringify(body),
+});
+
+t.test('only admins manage accounts; an analyst gets 403, a stranger 401', async (t) => {
+  const server = await startServer();
+  t.teardown(() => server.close());
+  const [alice, bob] = [await login(server.url, 'alice'), await login(server.url, 'bob')];
+  t.equal((await fetch(`${server.url}/api/admin/accounts`)).status, 401);
+  t.equal((await fetch(`${server.url}/api/admin/accounts`, { headers: { cookie: bob } })).status, 403);
+  const list = (await (await fetch(`${server.url}/api/admin/accounts`, { headers: { cookie: alice } })).json()) as Array<Record<string, unknown>>;
+  t.same(list.map((a) => a.username), ['alice', 'bob', 'carol']);
+  t.notOk(JSON.stringify(list).includes('scrypt'), 'no hash leaves the server');
+
+  const newAnalyst = { username: 'dave', displayName: 'Dave Roux', password: 'dave-password', role: 'analyst', queues: ['printers'] };
+  t.equal((await fetch(`${server.url}/api/admin/accounts`, json('POST', newAnalyst, bob))).status, 403);
+  const created = await fetch(`${server.url}/api/admin/accounts`, json('POST', newAnalyst, alice));
+  t.equal(created.status, 201);
+  const dave = (await created.json()) as { id: string };
+  t.equal((await fetch(`${server.url}/api/admin/accounts`, json('POST', newAnalyst, alice))).status, 409, 'taken user name');
+  const weak = await fetch(`${server.url}/api/admin/accounts`, json('POST', { ...newAnalyst, username: 'eve', password: 'short' }, alice));
+  t.equal(((await weak.json()) as { error: { code: string } }).error.code, 'account.weakPassword');
+
+  // Dave signs in and sees only printers; an admin moves him to general and his console reconnects.
+  const daveCookie = await login(server.url, 'dave');
+  const console1 = await TestClient.connect(server.wsUrl, { cookie: daveCookie });
+  t.same((await console1.next('queue.snapshot')).queues.map((q) => q.id), ['printers']);
+  const moved = await fetch(`${server.url}/api/admin/accounts/${dave.id}`, json('PATCH', { queues: ['general'] }, alice));
+  t.equal(moved.status, 200);
+  t.equal((await console1.closed).code, CLOSE_CODES.accountChanged, 'the open console is told to reconnect');
+  const console2 = await TestClient.connect(server.wsUrl, { cookie: daveCookie });
+  t.same((await console2.next('queue.snapshot')).queues.map((q) => q.id), ['general']);
+  await console2.close();
+
+  t.equal((await fetch(`${server.url}/api/admin/accounts/${dave.id}`, { method: 'DELETE', headers: { cookie: alice } })).status, 200);
+  t.equal((await fetch(`${server.url}/api/me`, { headers: { cookie: daveCookie } })).status, 401, 'a removed account loses its sign-in at once');
+  t.equal((await fetch(`${server.url}/api/admin/accounts/alice`, { method: 'DELETE', headers: { cookie: alice } })).status, 400, 'the last admin stays');
+});
+
+t.test('repeated failed sign-ins lock the user name out, even for the right password', async (t) => {
+  const server = await startServer({ loginFailuresBeforeLock: 3, loginLockMs: 60_000 });
+  t.teardown(() => server.close());
+  for (let i = 0; i < 3; i++) {
+    t.equal((await fetch(`${server.url}/api/login`, json('POST', { username: 'bob', password: `guess-${i}` }))).status, 401);
+  }
+  const locked = await fetch(`${server.url}/api/login`, json('POST', { username: 'bob', password: 'bob-password' }));
+  t.equal(locked.status, 429);
+  t.equal(((await locked.json()) as { error: { code: string } }).error.code, 'auth.locked');
+  t.ok(Number(locked.headers.get('retry-after')) > 0, 'Retry-After says how long');
+  t.equal((await fetch(`${server.url}/api/login`, json('POST', { username: 'carol', password: 'carol-password' }))).status, 200, 'other users are unaffected');
+});
+
+t.test('ticket creation and sign-in are rate limited per address', async (t) => {
+  const server = await startServer({ ticketRatePerMinute: 3, loginRatePerMinute: 2 });
+  t.teardown(() => server.close());
+  const body = { queue: 'general', name: 'Ann', email: 'ann@example.com', phone: '0123456789' };
+  const statuses: number[] = [];
+  for (let i = 0; i < 5; i++) statuses.push((await fetch(`${server.url}/api/tickets`, json('POST', body))).status);
+  t.same(statuses, [201, 201, 201, 429, 429]);
+  t.equal(server.app.relay.store.all().length, 3, 'refused requests created nothing');
+  const logins: number[] = [];
+  for (let i = 0; i < 3; i++) logins.push((await fetch(`${server.url}/api/login`, json('POST', { username: 'alice', password: 'alice-password' }))).status);
+  t.same(logins, [200, 200, 429]);
+});
+
+t.test('a WebSocket flood is refused frame by frame, then the socket is closed', async (t) => {
+  const server = await startServer({ frameRatePerSecond: 5 });
+  t.teardown(() => server.close());
+  const ticket = await createTicket(server.url);
+  const client = await TestClient.connect(server.wsUrl, { token: ticket.token });
+  await client.next('ticket.status');
+  for (let i = 0; i < 40; i++) client.send({ type: 'share.state', sharing: true });
+  const codes = new Set((await client.pending('error', 300)).map((e) => e.code));
+  t.ok(codes.has('frame.rateLimited'), `rate limited (${[...codes].join(', ')})`);
+  t.equal((await client.closed).code, CLOSE_CODES.protocolViolation);
+  t.equal(server.app.relay.store.get(ticket.ticketId)?.state, 'waiting', 'nothing changed');
+});
+
+t.test('100 analysts take the same ticket at once: exactly one wins', async (t) => {
+  const many = Array.from({ length: 100 }, (_, i) => ({ id: `a${i}`, username: `analyst${i}`, displayName: `Analyst ${i}`, password: `analyst${i}-password`, queues: ['general'] }));
+  const server = await startServer({ analysts: [...ANALYSTS, ...many] });
+  t.teardown(() => server.close());
+  const consoles = await Promise.all(many.map(async (a) => {
+    const client = await TestClient.connect(server.wsUrl, { cookie: await login(server.url, a.username) });
+    await client.next('queue.snapshot');
+    return client;
+  }));
+  const ticket = await createTicket(server.url);
+  const customer = await TestClient.connect(server.wsUrl, { token: ticket.token });
+  await customer.next('ticket.status');
+  await Promise.all(consoles.map((c) => c.until('queue.ticketUpserted', (f) => f.ticket.customerOnline)));
+  consoles.forEach((c) => c.send({ type: 'ticket.take', ticketId: ticket.ticketId }));
+  const outcomes = await Promise.all(consoles.map((c) =>
+    Promise.race([c.next('session.started', 10_000).then(() => 'won'), c.next('error', 10_000).then((e) => e.code)]),
+  ));
+  t.equal(outcomes.filter((o) => o === 'won').length, 1, 'one winner');
+  t.equal(outcomes.filter((o) => o === 'ticket.alreadyTaken').length, 99, '99 told it was taken');
+  await Promise.all([...consoles, customer].map((c) => c.close()));
+});
+
+t.test('a customer token opens exactly one ticket: no other ticket, session or peer is reachable with it', async (t) => {
+  const server = await startServer();
+  t.teardown(() => server.close());
+  const mine = await createTicket(server.url, { name: 'Mine' });
+  const theirs = await createTicket(server.url, { name: 'Theirs' });
+  const current = await fetch(`${server.url}/api/tickets/current`, { headers: { authorization: `Bearer ${mine.token}` } });
+  t.equal(((await current.json()) as { ticketId: string }).ticketId, mine.ticketId);
+  const me = await TestClient.connect(server.wsUrl, { token: mine.token });
+  t.equal((await me.next('ticket.status')).ticketId, mine.ticketId);
+  // Frames naming another ticket do not exist in the customer protocol; take is analysts-only.
+  me.send({ type: 'ticket.take', ticketId: theirs.ticketId });
+  t.equal((await me.next('error')).code, 'frame.forbidden');
+  t.equal((await fetch(`${server.url}/api/admin/accounts`, { headers: { authorization: `Bearer ${mine.token}` } })).status, 401);
+  t.equal((await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${mine.token}` } })).status, 401);
+  t.equal(server.app.relay.store.get(theirs.ticketId)?.state, 'waiting');
+  await me.close();
+});

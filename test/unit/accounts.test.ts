@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { JsonFileAccountRepository, MemoryAccountRepository } from '../../signaling/auth/account-store.js';
+import { AccountService } from '../../signaling/auth/accounts.js';
+import { LoginThrottle } from '../../signaling/auth/login-throttle.js';
+import { ManualClock } from '../../signaling/clock.js';
+import { RateLimiter } from '../../signaling/rate-limit.js';
+
+const QUEUES = ['general', 'printers'];
+const admin = { id: 'root', username: 'root', displayName: 'Root', password: 'root-password', queues: QUEUES, role: 'admin' as const };
+
+t.test('AccountService seeds an empty store once, and authenticates only with the right password', async (t) => {
+  const repository = new MemoryAccountRepository();
+  const first = await AccountService.open(repository, QUEUES, [admin], new ManualClock());
+  t.equal(first.seeded.length, 1);
+  const again = await AccountService.open(repository, QUEUES, [admin], new ManualClock());
+  t.equal(again.seeded.length, 0, 'not seeded twice');
+  t.equal((await again.service.authenticate('root', 'root-password'))?.role, 'admin');
+  t.equal(await again.service.authenticate('root', 'wrong-password'), null);
+  t.equal(await again.service.authenticate('nobody', 'root-password'), null);
+  t.notOk(JSON.stringify(await repository.load()).includes('root-password'), 'only the hash is stored');
+});
+
+t.test('AccountService validates every change and keeps at least one admin', async (t) => {
+  const { service } = await AccountService.open(new MemoryAccountRepository(), QUEUES, [admin], new ManualClock());
+  const base = { username: 'ann', displayName: 'Ann', password: 'ann-password', role: 'analyst' as const, queues: ['general'] };
+  t.same(await service.create({ ...base, username: 'Ann!' }), { ok: false, code: 'account.invalidUsername' });
+  t.same(await service.create({ ...base, password: 'short' }), { ok: false, code: 'account.weakPassword' });
+  t.same(await service.create({ ...base, queues: ['nope'] }), { ok: false, code: 'account.invalidQueues' });
+  t.same(await service.create({ ...base, displayName: '  ' }), { ok: false, code: 'account.invalidName' });
+  const created = await service.create(base);
+  t.ok(created.ok);
+  t.same(await service.create(base), { ok: false, code: 'account.usernameTaken' });
+  t.same(await service.update('root', { role: 'analyst' }), { ok: false, code: 'account.lastAdmin' });
+  t.same(await service.remove('root'), { ok: false, code: 'account.lastAdmin' });
+  const ann = created.ok ? created.account.id : '';
+  t.ok((await service.update(ann, { disabled: true })).ok);
+  t.equal(await service.authenticate('ann', 'ann-password'), null, 'a disabled account cannot sign in');
+  t.equal(service.byId(ann), undefined, 'nor use an existing sign-in');
+  const changed: string[] = [];
+  service.onChange((id) => changed.push(id));
+  t.ok((await service.update(ann, { disabled: false, queues: ['printers'], password: 'new-ann-password' })).ok);
+  t.same(changed, [ann]);
+  t.same(service.byId(ann)?.queues, ['printers']);
+  t.ok(await service.authenticate('ann', 'new-ann-password'));
+});
+
+t.test('the JSON file store writes atomically, owner-only, and reads back what it wrote', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'relaydesk-accounts-'));
+  const repository = new JsonFileAccountRepository(join(dir, 'nested'));
+  const { service } = await AccountService.open(repository, QUEUES, [admin], new ManualClock());
+  await service.create({ username: 'bob', displayName: 'Bob', password: 'bob-password', role: 'analyst', queues: ['general'] });
+  await service.flush();
+  const file = join(dir, 'nested', 'accounts.json');
+  t.equal(statSync(file).mode & 0o777, 0o600);
+  const reopened = await AccountService.open(new JsonFileAccountRepository(join(dir, 'nested')), QUEUES, [], new ManualClock());
+  t.same(reopened.service.list().map((a) => a.username), ['bob', 'root']);
+  t.match(readFileSync(file, 'utf8'), /"passwordHash": "scrypt\$/);
+});
+
+t.test('npm run admin creates the first admin from a script', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'relaydesk-cli-'));
+  const run = (args: string[], input = '') =>
+    execFileSync(process.execPath, ['--import=tsx', 'scripts/admin.ts', ...args], { env: { ...process.env, DATA_DIR: dir }, input, encoding: 'utf8' });
+  t.match(run(['create-user', 'zoe', '--name', 'Zoé', '--role', 'admin', '--password-stdin'], 'a-long-password\n'), /Created admin "zoe"/);
+  t.match(run(['list-users']), /zoe\tadmin\tactive\tZoé/);
+  t.throws(() => run(['create-user', 'zoe', '--name', 'Again', '--password-stdin'], 'a-long-password\n'), 'a taken name is refused');
+  const { service } = await AccountService.open(new JsonFileAccountRepository(dir), QUEUES, [], new ManualClock());
+  t.ok(await service.authenticate('zoe', 'a-long-password'));
+});
+
+t.test('LoginThrottle locks after repeated failures and doubles the lock', async (t) => {
+  const clock = new ManualClock();
+  const throttle = new LoginThrottle(clock, { failuresBeforeLock: 3, lockMs: 1000, maxLockMs: 5000, forgetAfterMs: 60_000 });
+  throttle.fail(['u']);
+  throttle.fail(['u']);
+  t.equal(throttle.retryAfterMs(['u']), 0);
+  throttle.fail(['u']);
+  t.equal(throttle.retryAfterMs(['u']), 1000);
+  throttle.fail(['u']);
+  t.equal(throttle.retryAfterMs(['u']), 2000, 'doubles');
+  for (let i = 0; i < 5; i++) throttle.fail(['u']);
+  t.equal(throttle.retryAfterMs(['u']), 5000, 'capped');
+  clock.advance(5000);
+  t.equal(throttle.retryAfterMs(['u', 'other']), 0);
+  throttle.succeed(['u']);
+  throttle.fail(['u']);
+  t.equal(throttle.retryAfterMs(['u']), 0, 'success resets the count');
+});
+
+t.test('RateLimiter allows N per window per key', async (t) => {
+  const clock = new ManualClock();
+  const limiter = new RateLimiter(clock, 2);
+  t.equal(limiter.hit('a'), 0);
+  t.equal(limiter.hit('a'), 0);
+  t.equal(limiter.hit('a'), 60_000);
+  t.equal(limiter.hit('b'), 0, 'other keys are independent');
+  clock.advance(60_000);
+  t.equal(limiter.hit('a'), 0, 'a new window');
+});
