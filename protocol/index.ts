@@ -5,6 +5,7 @@ import { ConsentReply, SessionEnd, SessionIce, SessionRoute, SessionStarted, Ses
 import { SignalRelay, SignalSend } from './signal.js';
 import { TicketCancel, TicketStatus } from './ticket.js';
 
+export * from './accounts.js';
 export * from './common.js';
 export * from './peer.js';
 export * from './errors.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ErrorCode } from '../../protocol/index.js';
+import type { AccountView, ErrorCode } from '../../protocol/index.js';
 import type { Clock } from '../clock.js';
 import type { AnalystConfig } from '../config.js';
 import type { AccountRecord, AccountRepository, AccountRole } from './account-store.js';
@@ -14,10 +14,7 @@ export interface Analyst {
   queues: string[];
 }
 
-export interface AccountView extends Analyst {
-  createdAt: number;
-  disabled: boolean;
-}
+export type { AccountView };
 
 export interface AccountInput {
   username: string;

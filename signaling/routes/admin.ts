@@ -1,31 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { errorBody } from '../../protocol/index.js';
+import { AccountCreateBody, AccountPatchBody, errorBody } from '../../protocol/index.js';
 import type { AccountInput, AccountPatch, AccountResult, Analyst } from '../auth/accounts.js';
 import { analystOf } from './auth.js';
 
-const Role = Type.Union([Type.Literal('admin'), Type.Literal('analyst')]);
-const Queues = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 });
-const CreateBody = Type.Object(
-  {
-    username: Type.String({ maxLength: 40 }),
-    displayName: Type.String({ maxLength: 200 }),
-    password: Type.String({ maxLength: 200 }),
-    role: Role,
-    queues: Queues,
-  },
-  { additionalProperties: false },
-);
-const PatchBody = Type.Object(
-  {
-    displayName: Type.Optional(Type.String({ maxLength: 200 })),
-    password: Type.Optional(Type.String({ maxLength: 200 })),
-    role: Type.Optional(Role),
-    queues: Type.Optional(Queues),
-    disabled: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-);
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
 
 /** Admins manage analysts and their queues. Every route checks the admin role itself. */
@@ -50,7 +28,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     return accounts.list();
   });
 
-  app.post('/api/admin/accounts', { schema: { body: CreateBody } }, async (req, reply) => {
+  app.post('/api/admin/accounts', { schema: { body: AccountCreateBody } }, async (req, reply) => {
     const admin = requireAdmin(req, reply);
     if (!admin) return;
     const result = await accounts.create(req.body as AccountInput);
@@ -58,7 +36,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     return answer(reply, result, 201);
   });
 
-  app.patch('/api/admin/accounts/:id', { schema: { body: PatchBody, params: IdParams } }, async (req, reply) => {
+  app.patch('/api/admin/accounts/:id', { schema: { body: AccountPatchBody, params: IdParams } }, async (req, reply) => {
     const admin = requireAdmin(req, reply);
     if (!admin) return;
     const { id } = req.params as { id: string };

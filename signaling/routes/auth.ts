@@ -1,13 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
-import { errorBody } from '../../protocol/index.js';
+import { errorBody, LoginBody } from '../../protocol/index.js';
 import type { Analyst } from '../auth/accounts.js';
 import { LOGIN_COOKIE } from '../auth/login-sessions.js';
-
-const LoginBody = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
-  { additionalProperties: false },
-);
 
 /** The signed-in analyst for a request, from the login cookie. */
 export function analystOf(app: FastifyInstance, req: FastifyRequest): Analyst | null {
@@ -18,7 +12,7 @@ export function analystOf(app: FastifyInstance, req: FastifyRequest): Analyst | 
 export async function authRoutes(app: FastifyInstance): Promise<void> {
   const { throttle, limits, config } = app.relay;
   app.post('/api/login', { schema: { body: LoginBody } }, async (req, reply) => {
-    const { username, password } = req.body as { username: string; password: string };
+    const { username, password } = req.body as LoginBody;
     const wait = limits.login.hit(req.ip);
     if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
     const userKey = `user:${username}`;
