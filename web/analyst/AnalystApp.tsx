@@ -8,6 +8,7 @@ import { LoginForm } from './LoginForm.js';
 interface Me {
   id: string;
   displayName: string;
+  role: 'admin' | 'analyst';
 }
 
 export function AnalystApp() {
@@ -34,5 +35,5 @@ export function AnalystApp() {
       </>
     );
   }
-  return <Console name={me.displayName} onSignOut={signOut} onSignedOut={signedOut} />;
+  return <Console me={me} onSignOut={signOut} onSignedOut={signedOut} />;
 }

@@ -1,12 +1,16 @@
 import { Notice, PageHeader } from '../shared/components.js';
 import { useI18n } from '../shared/i18n.js';
+import { useState } from 'preact/hooks';
+import { AccountsPanel } from './AccountsPanel.js';
 import { AnalystSession } from './AnalystSession.js';
 import { CreateLinkForm } from './CreateLinkForm.js';
 import { QueueList } from './QueueList.js';
 import { useAnalystConsole } from './use-analyst-console.js';
 
-export function Console({ name, onSignOut, onSignedOut }: { name: string; onSignOut: () => void; onSignedOut: () => void }) {
+export function Console({ me, onSignOut, onSignedOut }: { me: { id: string; displayName: string; role: string }; onSignOut: () => void; onSignedOut: () => void }) {
   const { t, err } = useI18n();
+  const name = me.displayName;
+  const [tab, setTab] = useState<'queues' | 'accounts'>('queues');
   const console = useAnalystConsole(onSignedOut);
   const inSession = console.session !== null && console.session.state !== 'ended';
   return (
@@ -27,7 +31,17 @@ export function Console({ name, onSignOut, onSignedOut }: { name: string; onSign
           <AnalystSession session={console.session} stream={console.remoteStream} peer={console.peer}
             onEnd={console.endSession} onClose={console.closeSession} onRoute={console.reportRoute} />
         )}
-        {!inSession && (
+        {!inSession && me.role === 'admin' && (
+          <nav class="tabs" aria-label={t('admin.title')}>
+            {(['queues', 'accounts'] as const).map((id) => (
+              <button key={id} type="button" class={tab === id ? 'tab active' : 'tab'} aria-pressed={tab === id} onClick={() => setTab(id)} data-testid={`tab-${id}`}>
+                {t(`admin.tab.${id}`)}
+              </button>
+            ))}
+          </nav>
+        )}
+        {!inSession && tab === 'accounts' && <AccountsPanel meId={me.id} />}
+        {!inSession && tab === 'queues' && (
           <div class="columns">
             <QueueList queues={console.queues} tickets={console.tickets} clockOffset={console.clockOffset}
               onTake={console.take} disabled={console.socket !== 'open'} />

@@ -1,0 +1,73 @@
+import t from 'tap';
+import { launchBrowser } from '../helpers/browser.js';
+import { startServer } from '../helpers/server.js';
+import { connectedSession } from '../helpers/session.js';
+
+// Consent is enforced by the customer's page, not only shown: a hostile analyst page that sends
+// whatever it wants over the data channels cannot start sharing, store a file or open a URL.
+const server = await startServer();
+const browser = await launchBrowser();
+t.teardown(async () => {
+  await browser.close();
+  await server.close();
+});
+
+t.test('a hostile analyst cannot make the customer share, receive a file or open a link without a click', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Careful Carla');
+  t.teardown(async () => {
+    await customer.context().close();
+    await analyst.context().close();
+  });
+  // Count getDisplayMedia calls in the customer's page from now on.
+  await customer.evaluate(() => {
+    const w = window as unknown as { __captures: number };
+    w.__captures = 0;
+    const original = navigator.mediaDevices.getDisplayMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getDisplayMedia = function (options?: DisplayMediaStreamOptions) {
+      w.__captures += 1;
+      return original(options);
+    };
+  });
+
+  // (No named helper functions inside evaluate(): tsx's keepNames would wrap them in a __name() the page lacks.)
+  await analyst.evaluate(() => {
+    const channels = (window as unknown as { __channels: RTCDataChannel[] }).__channels;
+    const control = channels.find((c) => c.label === 'control')!;
+    const file = channels.find((c) => c.label === 'file')!;
+    const frames: Record<number, Uint8Array> = {};
+    for (const handle of [77, 9]) {
+      const frame = new Uint8Array(4 + 64 * 1024);
+      new DataView(frame.buffer).setUint32(0, handle);
+      frame.fill(0x41, 4);
+      frames[handle] = frame;
+    }
+    // Bytes for a handle never offered, then an offer immediately followed by its bytes.
+    for (let i = 0; i < 20; i++) file.send(frames[77]);
+    control.send(JSON.stringify({ type: 'file.offer', id: 'pushy', handle: 9, name: 'payload.exe', size: 10 * 65536, mime: 'application/octet-stream' }));
+    for (let i = 0; i < 10; i++) file.send(frames[9]);
+    control.send(JSON.stringify({ type: 'file.sent', id: 'pushy', sha256: '0'.repeat(64) }));
+    // Messages only the customer may send, and a link: shown, never opened by itself.
+    control.send(JSON.stringify({ type: 'url.opened', id: 'x' }));
+    control.send(JSON.stringify({ type: 'url.push', id: 'l1', url: 'https://driver.example/setup.exe' }));
+  });
+  await customer.locator('[data-testid="transfer"][data-name="payload.exe"]').waitFor();
+  await customer.getByTestId('link-card').waitFor();
+  await customer.waitForTimeout(1000);
+
+  t.equal(await customer.locator('[data-testid="transfer"][data-name="payload.exe"]').getAttribute('data-state'), 'offered', 'the file is only offered');
+  const stored = await customer.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('relaydesk-transfers', { create: true });
+    const names: string[] = [];
+    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    return names;
+  });
+  t.same(stored, [], 'no byte of it was stored');
+  t.equal(customer.context().pages().length, 1, 'no tab was opened');
+  t.equal(await customer.evaluate(() => (window as unknown as { __captures: number }).__captures), 0, 'no screen capture was started');
+  t.equal(await customer.getByTestId('sharing-indicator').count(), 0);
+
+  // The customer's own click is what starts sharing.
+  await customer.getByTestId('start-share').click();
+  await customer.getByTestId('sharing-indicator').waitFor();
+  t.equal(await customer.evaluate(() => (window as unknown as { __captures: number }).__captures), 1, 'one capture, from the click');
+});
