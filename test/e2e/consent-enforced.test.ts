@@ -34,7 +34,7 @@ t.test('a hostile analyst cannot make the customer share, receive a file or open
     const channels = (window as unknown as { __channels: RTCDataChannel[] }).__channels;
     const control = channels.find((c) => c.label === 'control')!;
     const file = channels.find((c) => c.label === 'file')!;
-    const frames: Record<number, Uint8Array> = {};
+    const frames: Record<number, Uint8Array<ArrayBuffer>> = {};
     for (const handle of [77, 9]) {
       const frame = new Uint8Array(4 + 64 * 1024);
       new DataView(frame.buffer).setUint32(0, handle);
