@@ -31,6 +31,8 @@ export const ERRORS = {
   'session.notActive': 'There is no active session for this action. Take a ticket first, or wait for the analyst.',
   'session.invalidTransition': 'That action is not possible at this stage of the session.',
   'session.busy': 'You are already in a session. End it before taking another ticket.',
+  'helper.invalidCode': 'This pairing code is not valid or has expired. Ask for a new code in the support page and try again.',
+  'helper.notConnected': 'No helper is connected for this session. Start the helper with the code shown in the page.',
   'frame.invalidJson': 'The message is not valid JSON.',
   'frame.invalid': 'The message does not match the protocol (unknown type, missing or extra field, or wrong type).',
   'frame.tooLarge': 'The message is too large.',

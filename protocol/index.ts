@@ -3,12 +3,15 @@ import { ErrorCode, ERRORS } from './errors.js';
 import { QueueSnapshot, QueueTicketRemoved, QueueTicketUpserted, TicketTake } from './queue.js';
 import { ConsentReply, SessionEnd, SessionIce, SessionRoute, SessionStarted, SessionStateFrame, ShareState } from './session.js';
 import { SignalRelay, SignalSend } from './signal.js';
+import { HelperCode, HelperHello, HelperPair, HelperSignal, HelperStatus } from './helper.js';
 import { TicketCancel, TicketStatus } from './ticket.js';
 
 export * from './accounts.js';
 export * from './common.js';
 export * from './peer.js';
 export * from './errors.js';
+export * from './helper.js';
+export * from './input.js';
 export * from './queue.js';
 export * from './session.js';
 export * from './signal.js';
@@ -30,7 +33,7 @@ export const ErrorFrame = Type.Object(
 export type ErrorFrame = Omit<Static<typeof ErrorFrame>, 'code'> & { code: ErrorCode };
 
 /** Every frame a browser may send. The server validates each against this union. */
-export const ClientFrame = Type.Union([TicketTake, TicketCancel, ConsentReply, ShareState, SessionRoute, SessionEnd, SignalSend]);
+export const ClientFrame = Type.Union([TicketTake, TicketCancel, ConsentReply, ShareState, SessionRoute, SessionEnd, SignalSend, HelperPair, HelperHello, HelperSignal]);
 export type ClientFrame = Static<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['type'];
 
@@ -44,6 +47,9 @@ export const ServerFrame = Type.Union([
   SessionStateFrame,
   SessionIce,
   SignalRelay,
+  HelperCode,
+  HelperStatus,
+  HelperSignal,
   ErrorFrame,
 ]);
 export type ServerFrame = Exclude<Static<typeof ServerFrame>, { type: 'error' }> | ErrorFrame;
@@ -51,8 +57,11 @@ export type ServerFrame = Exclude<Static<typeof ServerFrame>, { type: 'error' }>
 /** Picks one member of a frame union by its `type`. */
 export type FrameOf<U, T> = Extract<U, { type: T }>;
 
+/** Who is on the other end of a WebSocket: the two session members, or a customer's helper. */
+export type ConnectionRole = 'customer' | 'analyst' | 'helper';
+
 /** Which role may send which client frame. */
-export const FRAME_ROLES: Record<ClientFrameType, ReadonlyArray<'customer' | 'analyst'>> = {
+export const FRAME_ROLES: Record<ClientFrameType, ReadonlyArray<ConnectionRole>> = {
   'ticket.take': ['analyst'],
   'ticket.cancel': ['customer'],
   'consent.reply': ['customer'],
@@ -60,6 +69,9 @@ export const FRAME_ROLES: Record<ClientFrameType, ReadonlyArray<'customer' | 'an
   'session.route': ['analyst'],
   'session.end': ['customer', 'analyst'],
   signal: ['customer', 'analyst'],
+  'helper.pair': ['customer'],
+  'helper.hello': ['helper'],
+  'helper.signal': ['customer', 'helper'],
 };
 
 export const WS_PATH = '/ws';

@@ -72,11 +72,35 @@ export const FileVerified = Type.Object(
   { additionalProperties: false },
 );
 
+/** Analyst → customer: may I use your mouse and keyboard? (A separate consent from sharing.) */
+export const ControlRequest = Type.Object({ type: Type.Literal('control.request') }, { additionalProperties: false });
+/** Analyst → customer: I am done with control. */
+export const ControlRelease = Type.Object({ type: Type.Literal('control.release') }, { additionalProperties: false });
+/** Customer → analyst: where remote control stands (the customer's page decides it). */
+export const ControlState = Type.Object(
+  {
+    type: Type.Literal('control.state'),
+    state: Type.Union([
+      Type.Literal('off'), Type.Literal('asked'), Type.Literal('refused'), Type.Literal('waitingHelper'),
+      Type.Literal('active'), Type.Literal('suspended'),
+    ]),
+  },
+  { additionalProperties: false },
+);
+/** Analyst → customer: highlight this spot on the customer's preview (guidance without the helper). */
+export const Pointer = Type.Object(
+  { type: Type.Literal('pointer'), x: Type.Number({ minimum: 0, maximum: 1 }), y: Type.Number({ minimum: 0, maximum: 1 }) },
+  { additionalProperties: false },
+);
+
 /** Round-trip probes (quality indicator and benchmarks). */
 export const Ping = Type.Object({ type: Type.Literal('ping'), id: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
 export const Pong = Type.Object({ type: Type.Literal('pong'), id: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
 
-export const PeerMessage = Type.Union([ChatMessage, UrlPush, UrlOpened, FileOffer, FileAccept, FileDecline, FileCancel, FileAck, FileSent, FileVerified, Ping, Pong]);
+export const PeerMessage = Type.Union([
+  ChatMessage, UrlPush, UrlOpened, FileOffer, FileAccept, FileDecline, FileCancel, FileAck, FileSent, FileVerified,
+  ControlRequest, ControlRelease, ControlState, Pointer, Ping, Pong,
+]);
 export type PeerMessage = Static<typeof PeerMessage>;
 export type PeerMessageOf<T extends PeerMessage['type']> = Extract<PeerMessage, { type: T }>;
 
@@ -92,6 +116,10 @@ export const PEER_ROLES: Record<PeerMessage['type'], ReadonlyArray<'customer' | 
   'file.ack': ['customer', 'analyst'],
   'file.sent': ['customer', 'analyst'],
   'file.verified': ['customer', 'analyst'],
+  'control.request': ['analyst'],
+  'control.release': ['analyst'],
+  'control.state': ['customer'],
+  pointer: ['analyst'],
   ping: ['customer', 'analyst'],
   pong: ['customer', 'analyst'],
 };

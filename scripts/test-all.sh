@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 
 # Real parts come from Debian's packages: Chromium for the browser tests, coturn for TURN, HAProxy
 # (and openssl for test certificates) for the port-443 deployment,
-# Redis, Xvfb and xdotool for the later scale-out and remote-control tests.
-APT_PACKAGES=(chromium coturn haproxy openssl redis-server xvfb xdotool)
+# Xvfb, xdotool, x11-utils (xev) and libxtst6 for the remote-control tests, Redis for scale-out.
+APT_PACKAGES=(chromium coturn haproxy openssl redis-server xvfb xdotool x11-utils libxtst6)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

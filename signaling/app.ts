@@ -6,6 +6,7 @@ import { JsonFileAccountRepository, MemoryAccountRepository } from './auth/accou
 import { AccountService } from './auth/accounts.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { RateLimiter } from './rate-limit.js';
+import { HelperPairing } from './helper-pairing.js';
 import { adminRoutes } from './routes/admin.js';
 import { LoginSessions } from './auth/login-sessions.js';
 import { systemClock, type Clock } from './clock.js';
@@ -81,7 +82,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const store = options.store ?? new MemoryTicketStore(clock);
   const repository = config.dataDir ? new JsonFileAccountRepository(config.dataDir) : new MemoryAccountRepository();
   const { service: accounts, seeded } = await AccountService.open(repository, config.queues.map((q) => q.id), config.analysts, clock);
-  const hub = new Hub(store, config.queues, clock, options.iceIssuer ?? new RestTurnIssuer(config, clock));
+  const pairing = new HelperPairing(clock);
+  const hub = new Hub(store, config.queues, clock, options.iceIssuer ?? new RestTurnIssuer(config, clock), pairing);
   const relay: RelayContext = {
     config,
     clock,
@@ -95,7 +97,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       maxLockMs: 15 * 60_000,
       forgetAfterMs: 15 * 60_000,
     }),
-    limits: { login: new RateLimiter(clock, config.loginRatePerMinute), tickets: new RateLimiter(clock, config.ticketRatePerMinute) },
+    limits: {
+      login: new RateLimiter(clock, config.loginRatePerMinute),
+      tickets: new RateLimiter(clock, config.ticketRatePerMinute),
+      helperPairing: new RateLimiter(clock, 10),
+    },
+    pairing,
     logins: new LoginSessions(clock, config.loginTtlMs),
     shuttingDown: false,
   };

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountService, Analyst } from './auth/accounts.js';
 import type { LoginThrottle } from './auth/login-throttle.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { HelperPairing } from './helper-pairing.js';
 import type { LoginSessions } from './auth/login-sessions.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -18,13 +19,17 @@ export interface RelayContext {
   metrics: Metrics;
   accounts: AccountService;
   throttle: LoginThrottle;
-  limits: { login: RateLimiter; tickets: RateLimiter };
+  limits: { login: RateLimiter; tickets: RateLimiter; helperPairing: RateLimiter };
+  pairing: HelperPairing;
   logins: LoginSessions;
   shuttingDown: boolean;
 }
 
 /** Who opened a WebSocket, decided at the HTTP upgrade before any frame is read. */
-export type Identity = { role: 'customer'; ticket: TicketRecord } | { role: 'analyst'; analyst: Analyst };
+export type Identity =
+  | { role: 'customer'; ticket: TicketRecord }
+  | { role: 'helper'; ticket: TicketRecord }
+  | { role: 'analyst'; analyst: Analyst };
 
 declare module 'fastify' {
   interface FastifyInstance {

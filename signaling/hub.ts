@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import { Connection } from './ws/connection.js';
 import { isEnded, isWaiting } from './session-machine.js';
 import type { IceServerIssuer } from './turn-credentials.js';
+import type { HelperPairing } from './helper-pairing.js';
 import type { TicketRecord, TicketStore } from './store/ticket-store.js';
 
 export function toSummary(ticket: TicketRecord): TicketSummary {
@@ -26,6 +27,8 @@ export function toSummary(ticket: TicketRecord): TicketSummary {
 export class Hub {
   private readonly customers = new Map<string, Connection>();
   private readonly analysts = new Map<string, Connection>();
+  /** The remote-control helper paired with each ticket, if any. */
+  private readonly helpers = new Map<string, Connection>();
   private readonly queueNames: Map<string, string>;
   private readonly unsubscribe: () => void;
 
@@ -34,6 +37,7 @@ export class Hub {
     queues: QueueInfo[],
     private readonly clock: Clock,
     private readonly ice: IceServerIssuer,
+    private readonly pairing: HelperPairing,
   ) {
     this.queueNames = new Map(queues.map((q) => [q.id, q.name]));
     this.unsubscribe = store.subscribe((ticket, previous) => this.onTicketChange(ticket, previous));
@@ -68,9 +72,23 @@ export class Hub {
     });
   }
 
+  attachHelper(conn: Connection, ticketId: string): void {
+    const previous = this.helpers.get(ticketId);
+    if (previous && previous !== conn) previous.close(CLOSE_CODES.replaced, 'replaced by a newer helper');
+    this.helpers.set(ticketId, conn);
+  }
+
+  helperOf(ticketId: string): Connection | undefined {
+    return this.helpers.get(ticketId);
+  }
+
   /** Called when a socket closes: the customer goes offline, a member leaving ends its session. */
   detach(conn: Connection): void {
-    if (conn.role === 'customer' && conn.ticketId) {
+    if (conn.role === 'helper' && conn.ticketId) {
+      if (this.helpers.get(conn.ticketId) !== conn) return;
+      this.helpers.delete(conn.ticketId);
+      this.customers.get(conn.ticketId)?.send({ type: 'helper.status', connected: false });
+    } else if (conn.role === 'customer' && conn.ticketId) {
       if (this.customers.get(conn.ticketId) !== conn) return; // already replaced by a newer socket
       this.customers.delete(conn.ticketId);
       const ticket = this.store.get(conn.ticketId);
@@ -100,7 +118,7 @@ export class Hub {
 
   /** Tells every client the server is going away, then closes their sockets. */
   closeAll(code: number, reason: string): void {
-    for (const conn of [...this.customers.values(), ...this.analysts.values()]) conn.close(code, reason);
+    for (const conn of [...this.customers.values(), ...this.analysts.values(), ...this.helpers.values()]) conn.close(code, reason);
   }
 
   dispose(): void {
@@ -144,6 +162,13 @@ export class Hub {
       this.customers.delete(ticket.id);
       customer.ticketId = null;
       customer.close(CLOSE_CODES.ended, 'ticket ended');
+    }
+    if (isEnded(ticket.state)) {
+      // The helper's pairing lives and dies with the session.
+      this.pairing.revoke(ticket.id);
+      const helper = this.helpers.get(ticket.id);
+      this.helpers.delete(ticket.id);
+      helper?.close(CLOSE_CODES.ended, 'session ended');
     }
   }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { errorBody, WS_PATH } from '../../protocol/index.js';
+import { errorBody, HELPER_CODE_PATTERN, HELPER_WS_PATH, WS_PATH } from '../../protocol/index.js';
 import { FrameBucket } from '../rate-limit.js';
 import { Connection } from '../ws/connection.js';
 import { dispatchFrame } from '../ws/dispatch.js';
@@ -18,7 +18,7 @@ function originAllowed(req: FastifyRequest): boolean {
 }
 
 export async function wsRoutes(app: FastifyInstance): Promise<void> {
-  const { store, hub, config, metrics } = app.relay;
+  const { store, hub, config, metrics, pairing, limits } = app.relay;
   const countError = (code: string) => metrics.countError(code);
 
   // Authenticate on the upgrade, before any frame can be read: a customer by the token of their
@@ -37,30 +37,44 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
     req.identity = { role: 'analyst', analyst };
   };
 
-  app.get(WS_PATH, { websocket: true, preValidation: authenticate }, (socket, req) => {
+  // The helper proves it belongs to a ticket with the single-use code the customer's page showed.
+  const authenticateHelper = async (req: FastifyRequest, reply: FastifyReply) => {
+    const wait = limits.helperPairing.hit(req.ip);
+    if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
+    const code = String((req.query as { code?: string }).code ?? '');
+    const ticketId = HELPER_CODE_PATTERN.test(code) ? pairing.redeem(code) : null;
+    const ticket = ticketId ? store.get(ticketId) : undefined;
+    if (!ticket) {
+      req.log.info({ event: 'helper.badCode' }, 'helper pairing refused');
+      return reply.code(401).send(errorBody('helper.invalidCode'));
+    }
+    req.identity = { role: 'helper', ticket };
+  };
+
+  const onSocket = (socket: import('ws').WebSocket, req: FastifyRequest) => {
     const identity = req.identity!;
     const conn =
-      identity.role === 'customer'
-        ? new Connection(randomUUID(), 'customer', socket, null, identity.ticket.id, countError)
-        : new Connection(randomUUID(), 'analyst', socket, identity.analyst, null, countError);
+      identity.role === 'analyst'
+        ? new Connection(randomUUID(), 'analyst', socket, identity.analyst, null, countError)
+        : new Connection(randomUUID(), identity.role, socket, null, identity.ticket.id, countError);
     conn.bucket = new FrameBucket(config.frameRatePerSecond, () => app.relay.clock.now());
     // Listeners first, synchronously, so no early frame is lost.
     socket.on('message', (raw: Buffer, isBinary: boolean) => {
       try {
-        dispatchFrame({ conn, store, hub, metrics }, raw, isBinary);
+        dispatchFrame({ conn, store, hub, metrics, pairing }, raw, isBinary);
       } catch (err) {
         req.log.error({ err }, 'frame handler failed');
         conn.sendError('server.internal');
       }
     });
     socket.on('close', () => hub.detach(conn));
-    if (identity.role === 'customer') {
-      // The ticket may have ended between the upgrade check and now.
-      const ticket = store.get(identity.ticket.id);
-      if (!ticket) return conn.close(4401, 'ticket ended');
-      hub.attachCustomer(conn, ticket);
-    } else {
-      hub.attachAnalyst(conn, config.queues.filter((q) => identity.analyst.queues.includes(q.id)));
-    }
-  });
+    if (identity.role === 'analyst') return hub.attachAnalyst(conn, config.queues.filter((q) => identity.analyst.queues.includes(q.id)));
+    // The ticket may have ended between the upgrade check and now.
+    const ticket = store.get(identity.ticket.id);
+    if (!ticket) return conn.close(4401, 'ticket ended');
+    if (identity.role === 'customer') hub.attachCustomer(conn, ticket);
+    else hub.attachHelper(conn, ticket.id);
+  };
+  app.get(WS_PATH, { websocket: true, preValidation: authenticate }, onSocket);
+  app.get(HELPER_WS_PATH, { websocket: true, preValidation: authenticateHelper }, onSocket);
 }

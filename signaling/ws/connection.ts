@@ -1,10 +1,10 @@
 import type { WebSocket } from 'ws';
-import { ERRORS, type ErrorCode, type Role, type ServerFrame } from '../../protocol/index.js';
+import { ERRORS, type ConnectionRole, type ErrorCode, type ServerFrame } from '../../protocol/index.js';
 import type { Analyst } from '../auth/accounts.js';
 
 /** One WebSocket client, with who it is (fixed at the upgrade) and what it is attached to. */
 export class Connection {
-  /** Customer: its ticket. Analyst: the session it took, if any. */
+  /** Customer and helper: their ticket. Analyst: the session it took, if any. */
   ticketId: string | null;
   invalidFrames = 0;
   /** Frames per second this connection may send; set by the route from FRAME_RATE_PER_SECOND. */
@@ -13,7 +13,7 @@ export class Connection {
 
   constructor(
     readonly id: string,
-    readonly role: Role,
+    readonly role: ConnectionRole,
     private readonly socket: WebSocket,
     readonly analyst: Analyst | null,
     ticketId: string | null,

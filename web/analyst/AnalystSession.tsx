@@ -3,6 +3,7 @@ import { useRef } from 'preact/hooks';
 import { StreamVideo } from '../shared/components.js';
 import { SessionToolsPanel } from '../shared/SessionToolsPanel.js';
 import { useSessionTools } from '../shared/use-session-tools.js';
+import { AnalystControlBar, RemoteScreen, useControlState } from './AnalystControl.js';
 import { useI18n, type StringKey } from '../shared/i18n.js';
 import { readVideoStats, type VideoStats } from '../shared/stats.js';
 import type { PeerLink } from '../shared/peer-link.js';
@@ -45,6 +46,7 @@ export function AnalystSession({ session, stream, peer, onEnd, onClose, onRoute 
   const stats = useVideoStats(peer, session.state === 'live' && stream !== null);
   const ended = session.state === 'ended';
   const tools = useSessionTools(peer, { me: '', peer: name }, 'tools.event.consented.analyst');
+  const control = useControlState(peer);
   const wasLive = useRef(false);
   useEffect(() => {
     const live = session.state === 'live';
@@ -78,7 +80,14 @@ export function AnalystSession({ session, stream, peer, onEnd, onClose, onRoute 
       </p>
       {!ended && session.state === 'live' && (
         <>
-          <StreamVideo stream={stream} muted label={t('analystSession.live', { name })} testId="remote-screen" />
+          {peer && <AnalystControlBar peer={peer} state={control} name={name} />}
+          {peer ? (
+            <RemoteScreen peer={peer} state={control} name={name}>
+              <StreamVideo stream={stream} muted label={t('analystSession.live', { name })} testId="remote-screen" />
+            </RemoteScreen>
+          ) : (
+            <StreamVideo stream={stream} muted label={t('analystSession.live', { name })} testId="remote-screen" />
+          )}
           {stats && (
             <p class="muted stats" data-testid="video-stats" data-frames-decoded={stats.framesDecoded}
               data-frame-width={stats.frameWidth} data-route={stats.route ?? ''} data-relay-protocol={stats.relayProtocol ?? ''}>

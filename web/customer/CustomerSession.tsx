@@ -3,6 +3,7 @@ import { Notice, StreamVideo } from '../shared/components.js';
 import { useI18n } from '../shared/i18n.js';
 import { SessionToolsPanel } from '../shared/SessionToolsPanel.js';
 import { useSessionTools } from '../shared/use-session-tools.js';
+import { PointerHighlight, RemoteControlPanel, useRemoteControl } from './RemoteControlPanel.js';
 import type { CustomerTicket } from './use-customer-ticket.js';
 
 /** The live session, customer side: share or stop, always see what is shared, end at any moment. */
@@ -10,6 +11,7 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
   const { t } = useI18n();
   const sharing = session.screen !== null;
   const tools = useSessionTools(session.peer, { me: session.status?.name ?? '', peer: analyst }, 'tools.event.consented.customer');
+  const control = useRemoteControl(session.peer, session.signaling);
   // The activity log shows every change of what is shared, as it happens.
   const wasSharing = useRef(false);
   useEffect(() => {
@@ -33,6 +35,7 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
       ) : (
         <p>{t('session.notSharing')}</p>
       )}
+      {control && <RemoteControlPanel control={control} analyst={analyst} screen={session.screen} tools={tools} />}
       {problemKey && <Notice kind="error">{t(problemKey)}</Notice>}
       {session.peerError && <Notice kind="error">{t('session.peerError', { detail: session.peerError })}</Notice>}
       <div class="actions">
@@ -52,7 +55,10 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
       {!sharing && <p class="muted">{t('session.shareHint')}</p>}
       {sharing && (
         <figure class="preview">
-          <StreamVideo stream={session.screen} muted label={t('session.preview', { analyst })} testId="local-preview" />
+          <div class="preview-frame">
+            <StreamVideo stream={session.screen} muted label={t('session.preview', { analyst })} testId="local-preview" />
+            <PointerHighlight control={control} analyst={analyst} />
+          </div>
           <figcaption>{t('session.preview', { analyst })}</figcaption>
         </figure>
       )}

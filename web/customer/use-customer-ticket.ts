@@ -20,6 +20,8 @@ export interface CustomerTicket {
   shareProblem: ShareProblem;
   /** The WebRTC link once the customer allowed the session (chat, files and links ride on it). */
   peer: PeerLink | null;
+  /** The signaling connection (remote control pairs its helper through it). */
+  signaling: SignalingClient | null;
   cancel(): void;
   answerConsent(allow: boolean): void;
   startSharing(): Promise<void>;
@@ -52,6 +54,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
   const [screen, setScreen] = useState<MediaStream | null>(null);
   const [shareProblem, setShareProblem] = useState<ShareProblem>(null);
   const [peerState, setPeerState] = useState<PeerLink | null>(null);
+  const [signalingState, setSignalingState] = useState<SignalingClient | null>(null);
 
   const client = useRef<SignalingClient | null>(null);
   const peer = useRef<PeerLink | null>(null);
@@ -82,6 +85,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
     const connect = () => {
       const signaling = new SignalingClient(`?token=${encodeURIComponent(token)}`);
       client.current = signaling;
+      setSignalingState(signaling);
       signaling.onState((state, close) => {
         if (disposed) return;
         setSocket(state);
@@ -176,6 +180,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
     screen,
     shareProblem,
     peer: peerState,
+    signaling: signalingState,
     cancel: () => client.current?.send({ type: 'ticket.cancel' }),
     answerConsent: (allow) => client.current?.send({ type: 'consent.reply', allow }),
     startSharing,

@@ -1,11 +1,11 @@
 import { Value } from '@sinclair/typebox/value';
-import { PEER_ROLES, PeerMessage, type Role } from '../../protocol/index.js';
+import { InputEvent, PEER_ROLES, PeerMessage, type Role } from '../../protocol/index.js';
 
 // The session's data channels, separate so a large file never delays chat, links or (later)
 // remote input: SCTP schedules the streams round-robin, and the file sender keeps its own queue
 // short (see FILE_HIGH_WATER). They are pre-negotiated (same id on both sides, no DCEP), created
 // with the peer connection, so neither side can miss the other's first message.
-export const CHANNEL_IDS = { control: 100, file: 101 } as const;
+export const CHANNEL_IDS = { control: 100, file: 101, input: 102 } as const;
 
 /** The file sender pauses above this much queued data and resumes below FILE_LOW_WATER. */
 export const FILE_HIGH_WATER = 4 * 1024 * 1024;
@@ -17,6 +17,9 @@ export type ChunkListener = (frame: ArrayBuffer) => void;
 export class PeerChannels {
   readonly control: RTCDataChannel;
   readonly file: RTCDataChannel;
+  /** Remote-control input, analyst → customer: its own stream, never behind file chunks. */
+  readonly input: RTCDataChannel;
+  private readonly inputListeners = new Set<(event: InputEvent) => void>();
   private readonly controlListeners = new Set<ControlListener>();
   private readonly chunkListeners = new Set<ChunkListener>();
   private readonly closeListeners = new Set<() => void>();
@@ -27,6 +30,8 @@ export class PeerChannels {
   constructor(pc: RTCPeerConnection, private readonly remoteRole: Role) {
     this.control = pc.createDataChannel('control', { negotiated: true, id: CHANNEL_IDS.control, ordered: true });
     this.file = pc.createDataChannel('file', { negotiated: true, id: CHANNEL_IDS.file, ordered: true });
+    this.input = pc.createDataChannel('input', { negotiated: true, id: CHANNEL_IDS.input, ordered: true });
+    this.input.onmessage = (event) => this.onInputMessage(event.data);
     this.file.binaryType = 'arraybuffer';
     this.file.bufferedAmountLowThreshold = FILE_LOW_WATER;
     this.control.onmessage = (event) => this.onControlMessage(event.data);
@@ -58,6 +63,18 @@ export class PeerChannels {
     if (this.control.readyState !== 'open') return false;
     this.control.send(JSON.stringify(message));
     return true;
+  }
+
+  sendInput(event: InputEvent): boolean {
+    if (this.input.readyState !== 'open') return false;
+    this.input.send(JSON.stringify(event));
+    return true;
+  }
+
+  /** Input events from the analyst, validated; only the customer's side listens. */
+  onInput(listener: (event: InputEvent) => void): () => void {
+    this.inputListeners.add(listener);
+    return () => this.inputListeners.delete(listener);
   }
 
   onControl(listener: ControlListener): () => void {
@@ -106,6 +123,19 @@ export class PeerChannels {
       return void (this.rejected += 1);
     }
     this.controlListeners.forEach((listener) => listener(message));
+  }
+
+  private onInputMessage(data: unknown): void {
+    // Only an analyst sends input; a customer's page that receives input on this side drops it.
+    if (this.remoteRole !== 'analyst' || typeof data !== 'string' || data.length > 512) return void (this.rejected += 1);
+    let event: unknown;
+    try {
+      event = JSON.parse(data);
+    } catch {
+      return void (this.rejected += 1);
+    }
+    if (!Value.Check(InputEvent, event)) return void (this.rejected += 1);
+    this.inputListeners.forEach((listener) => listener(event));
   }
 
   private markClosed(): void {

@@ -1,6 +1,7 @@
 import type { ClientFrameType } from '../../../protocol/index.js';
 import { consentReply } from './consent-reply.js';
 import type { Handler } from './context.js';
+import { helperHello, helperPair, helperSignal } from './helper.js';
 import { sessionEnd } from './session-end.js';
 import { sessionRoute } from './session-route.js';
 import { shareState } from './share-state.js';
@@ -17,4 +18,7 @@ export const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   'session.route': sessionRoute,
   'session.end': sessionEnd,
   signal,
+  'helper.pair': helperPair,
+  'helper.hello': helperHello,
+  'helper.signal': helperSignal,
 };

@@ -13,5 +13,6 @@ export const signal: Handler<'signal'> = ({ conn, store, hub }, frame) => {
   if (!isMember) return conn.sendError('session.notMember', frame.type);
   if (!mayRelaySignals(ticket.state)) return conn.sendError('session.notActive', frame.type);
   const target = conn.role === 'customer' ? hub.analystConnection(ticket.analyst!.connectionId) : hub.customerOf(ticket.id);
-  target?.send({ type: 'signal', from: conn.role, data: frame.data });
+  // FRAME_ROLES admits only the two members here, never the helper.
+  target?.send({ type: 'signal', from: conn.role === 'customer' ? 'customer' : 'analyst', data: frame.data });
 };

@@ -1,0 +1,124 @@
+import t from 'tap';
+import type { Page } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser.js';
+import { runHelper } from '../helpers/helper-process.js';
+import { startServer } from '../helpers/server.js';
+import { connectedSession } from '../helpers/session.js';
+import { waitForDecodedFrames } from '../helpers/flows.js';
+import { moveLocalPointer, pointerAt, startEventRecorder, startXvfb, stopChild } from '../helpers/xvfb.js';
+
+// A real session in Chromium plus the real helper injecting into a real X server (Xvfb), with an
+// X client (xev) recording what arrives. The shared picture is Chromium's synthetic screen; the
+// helper maps its normalised coordinates onto the 1280×800 Xvfb screen.
+const xvfb = await startXvfb(1280, 800);
+const recorder = startEventRecorder(xvfb.display);
+const server = await startServer();
+const browser = await launchBrowser();
+t.teardown(async () => {
+  await browser.close();
+  await server.close();
+  await stopChild(recorder.child);
+  await xvfb.stop();
+});
+
+/** Client coordinates on the analyst's video for a normalised spot of the picture. */
+async function spot(analyst: Page, x: number, y: number) {
+  return analyst.evaluate(([nx, ny]) => {
+    const video = document.querySelector<HTMLVideoElement>('[data-testid="remote-screen"]')!;
+    const box = video.getBoundingClientRect();
+    const scale = Math.min(box.width / video.videoWidth, box.height / video.videoHeight);
+    const [w, h] = [video.videoWidth * scale, video.videoHeight * scale];
+    return { x: box.left + (box.width - w) / 2 + nx * w, y: box.top + (box.height - h) / 2 + ny * h };
+  }, [x, y] as const);
+}
+const expected = (x: number, y: number) => ({ x: Math.round(x * 1279), y: Math.round(y * 799) });
+
+t.test('a helper with a wrong pairing code is refused', async (t) => {
+  const helper = runHelper(xvfb.display, server.url, '000000');
+  t.equal(await helper.exited, 2);
+  t.match(helper.output(), /not valid or has expired/);
+});
+
+t.test('remote control end to end: separate consent, pairing, injection, customer priority, revoke', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Remote Rita');
+  t.teardown(async () => {
+    await customer.context().close();
+    await analyst.context().close();
+  });
+  await customer.getByTestId('start-share').click();
+  await waitForDecodedFrames(analyst, 3);
+
+  // Separate consent: sharing is not control.
+  await analyst.getByTestId('request-control').click();
+  await customer.getByTestId('control-allow').click();
+  const code = (await customer.getByTestId('pairing-code').textContent({ timeout: 5000 }))!.replace(/\D/g, '');
+  t.match(code, /^\d{6}$/, 'the page shows a 6-digit pairing code');
+  const helper = runHelper(xvfb.display, server.url, code);
+  t.teardown(() => stopChild(helper.child));
+  await customer.locator('[data-testid="control-indicator"][data-state="active"]').waitFor({ timeout: 15_000 });
+  await analyst.locator('[data-testid="analyst-control"][data-state="active"]').waitFor();
+  t.match(helper.output(), /Remote control is ACTIVE/, 'the helper says so in its own output');
+
+  // Pointer, click and typing reach the X client.
+  const target = await spot(analyst, 0.2, 0.25);
+  await analyst.mouse.move(target.x, target.y);
+  await t.resolves(waitFor(() => near(pointerAt(xvfb.display), expected(0.2, 0.25))), 'the X pointer follows the analyst');
+  await analyst.mouse.down();
+  await analyst.mouse.up();
+  await analyst.keyboard.type('hi');
+  await t.resolves(waitFor(() => /ButtonPress[\s\S]*button 1/.test(recorder.output()) && /keysym 0x68, h\)/.test(recorder.output()) && /keysym 0x69, i\)/.test(recorder.output())),
+    'xev received the click and the keys h, i');
+
+  // The customer moves their own mouse: remote input is suspended and everyone is told.
+  moveLocalPointer(xvfb.display, 1000, 700);
+  await customer.locator('[data-testid="control-indicator"][data-state="suspended"]').waitFor({ timeout: 3000 });
+  await analyst.locator('[data-testid="analyst-control"][data-state="suspended"]').waitFor();
+  const during = await spot(analyst, 0.5, 0.5);
+  await analyst.mouse.move(during.x, during.y);
+  await analyst.waitForTimeout(300);
+  t.same(pointerAt(xvfb.display), { x: 1000, y: 700 }, 'analyst input is ignored while the customer has control');
+  await customer.locator('[data-testid="control-indicator"][data-state="active"]').waitFor({ timeout: 5000 });
+  t.pass('control resumes after the customer stops moving');
+
+  // Revoke: within 100 ms nothing more is injected.
+  await customer.getByTestId('stop-control').click();
+  await customer.waitForTimeout(100);
+  const frozen = pointerAt(xvfb.display);
+  for (const [x, y] of [[0.1, 0.1], [0.9, 0.9], [0.3, 0.7]]) {
+    const p = await spot(analyst, x, y);
+    await analyst.mouse.move(p.x, p.y);
+  }
+  await analyst.waitForTimeout(300);
+  t.same(pointerAt(xvfb.display), frozen, 'no injection after Stop control');
+  await analyst.locator('[data-testid="analyst-control"][data-state="off"]').waitFor();
+  t.equal(await customer.getByTestId('control-indicator').count(), 0, 'the indicator is gone');
+  t.match(await customer.getByTestId('timeline').textContent(), /Remote control stopped/);
+});
+
+t.test('without the helper the analyst can point: a highlight shows on the customer\'s preview', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Pointed Paul');
+  t.teardown(async () => {
+    await customer.context().close();
+    await analyst.context().close();
+  });
+  await customer.getByTestId('start-share').click();
+  await waitForDecodedFrames(analyst, 3);
+  const p = await spot(analyst, 0.75, 0.25);
+  await analyst.mouse.click(p.x, p.y);
+  const highlight = customer.getByTestId('pointer-highlight');
+  await highlight.waitFor();
+  const left = await highlight.evaluate((el) => (el as HTMLElement).style.left);
+  t.match(left, /^7[45]\.\d*%$|^75%$/, `at the spot the analyst clicked (${left})`);
+});
+
+function near(a: { x: number; y: number }, b: { x: number; y: number }) {
+  return Math.abs(a.x - b.x) <= 3 && Math.abs(a.y - b.y) <= 3;
+}
+
+async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

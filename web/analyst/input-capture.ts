@@ -1,0 +1,75 @@
+import type { InputEvent } from '../../protocol/index.js';
+import { normalisedPoint, wheelSteps } from '../shared/video-geometry.js';
+
+const BUTTONS = ['left', 'middle', 'right'] as const;
+/** The analyst's clock, comparable with the helper's (same epoch), for latency measurement. */
+const stamp = () => performance.timeOrigin + performance.now();
+
+/**
+ * Turns pointer, wheel and keyboard events on the shared video into input events for the customer's
+ * desktop. Keys are captured only while the video has focus (click it first), and every captured
+ * key is kept from the analyst's own page.
+ */
+export function captureInput(frame: HTMLElement, video: HTMLVideoElement, send: (event: InputEvent) => void): () => void {
+  const point = (event: MouseEvent) =>
+    normalisedPoint({ x: event.clientX, y: event.clientY }, video.getBoundingClientRect(), { width: video.videoWidth, height: video.videoHeight });
+  let lastMove = 0;
+  const onMove = (event: PointerEvent) => {
+    const at = point(event);
+    // At most one move per ~8 ms: plenty for a cursor, and it keeps the channel quiet.
+    if (!at || event.timeStamp - lastMove < 8) return;
+    lastMove = event.timeStamp;
+    send({ k: 'move', ...at, ts: stamp() });
+  };
+  const onButton = (down: boolean) => (event: PointerEvent) => {
+    const at = point(event);
+    const button = BUTTONS[event.button];
+    if (!at || !button) return;
+    event.preventDefault();
+    if (down) frame.focus();
+    send({ k: 'move', ...at, ts: stamp() });
+    send({ k: 'button', button, down, ts: stamp() });
+  };
+  const onWheel = (event: WheelEvent) => {
+    if (!point(event)) return;
+    event.preventDefault();
+    send({ k: 'wheel', dx: wheelSteps(event.deltaX, event.deltaMode), dy: wheelSteps(event.deltaY, event.deltaMode), ts: stamp() });
+  };
+  const onKey = (down: boolean) => (event: KeyboardEvent) => {
+    if (!/^[A-Za-z0-9]{1,24}$/.test(event.code)) return;
+    event.preventDefault();
+    if (event.repeat && !down) return;
+    send({ k: 'key', code: event.code, down, ts: stamp() });
+  };
+  const noMenu = (event: Event) => event.preventDefault();
+  const down = onButton(true);
+  const up = onButton(false);
+  const keyDown = onKey(true);
+  const keyUp = onKey(false);
+  frame.addEventListener('pointermove', onMove);
+  frame.addEventListener('pointerdown', down);
+  frame.addEventListener('pointerup', up);
+  frame.addEventListener('wheel', onWheel, { passive: false });
+  frame.addEventListener('keydown', keyDown);
+  frame.addEventListener('keyup', keyUp);
+  frame.addEventListener('contextmenu', noMenu);
+  return () => {
+    frame.removeEventListener('pointermove', onMove);
+    frame.removeEventListener('pointerdown', down);
+    frame.removeEventListener('pointerup', up);
+    frame.removeEventListener('wheel', onWheel);
+    frame.removeEventListener('keydown', keyDown);
+    frame.removeEventListener('keyup', keyUp);
+    frame.removeEventListener('contextmenu', noMenu);
+  };
+}
+
+/** Without control: a click points at a spot on the customer's preview. */
+export function capturePointing(frame: HTMLElement, video: HTMLVideoElement, point: (at: { x: number; y: number }) => void): () => void {
+  const onClick = (event: MouseEvent) => {
+    const at = normalisedPoint({ x: event.clientX, y: event.clientY }, video.getBoundingClientRect(), { width: video.videoWidth, height: video.videoHeight });
+    if (at) point(at);
+  };
+  frame.addEventListener('click', onClick);
+  return () => frame.removeEventListener('click', onClick);
+}

@@ -1,0 +1,120 @@
+import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
+import { Dialog } from '../shared/components.js';
+import { useI18n } from '../shared/i18n.js';
+import type { PeerLink } from '../shared/peer-link.js';
+import type { SessionTools } from '../shared/session-tools.js';
+import type { SignalingClient } from '../shared/signaling-client.js';
+import { openControlIndicator, type ControlIndicator } from './control-indicator.js';
+import { RemoteControl } from './remote-control.js';
+
+/** One RemoteControl per peer link, re-rendering on every change. */
+export function useRemoteControl(peer: PeerLink | null, signaling: SignalingClient | null): RemoteControl | null {
+  const [control, setControl] = useState<RemoteControl | null>(null);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    if (!peer || !signaling) return setControl(null);
+    const created = new RemoteControl(peer.channels, signaling);
+    const off = created.onChange(() => rerender(0));
+    setControl(created);
+    return () => {
+      off();
+      created.dispose();
+    };
+  }, [peer, signaling]);
+  return control;
+}
+
+/** Whether what is shared is a whole screen: coordinates map onto the desktop only then. */
+function sharesWholeScreen(screen: MediaStream | null): boolean {
+  const surface = (screen?.getVideoTracks()[0]?.getSettings() as { displaySurface?: string } | undefined)?.displaySurface;
+  return surface === undefined || surface === 'monitor';
+}
+
+export function RemoteControlPanel({ control, analyst, screen, tools }: { control: RemoteControl; analyst: string; screen: MediaStream | null; tools: SessionTools | null }) {
+  const { t } = useI18n();
+  const { state, code } = control.view;
+  const indicator = useRef<ControlIndicator | null>(null);
+  const previous = useRef(state);
+
+  // Every step goes to the activity log; the always-on-top window closes when control ends.
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = state;
+    if (before === state || !tools) return;
+    if (state === 'asked') tools.addEvent('tools.event.control.asked', { name: analyst });
+    if (state === 'active' && before === 'waitingHelper') tools.addEvent('tools.event.control.active');
+    if (state === 'off' && (before === 'active' || before === 'suspended' || before === 'waitingHelper')) tools.addEvent('tools.event.control.stopped');
+    if (state === 'off') {
+      indicator.current?.close();
+      indicator.current = null;
+    } else {
+      indicator.current?.update(state === 'suspended' ? t('control.suspended', { analyst }) : t('control.active', { analyst }));
+    }
+  }, [state]);
+  useEffect(() => () => indicator.current?.close(), []);
+
+  const allow = async () => {
+    tools?.addEvent('tools.event.control.granted', { name: analyst });
+    control.allow();
+    // Inside the click: the one moment the browser lets a page open an always-on-top window.
+    indicator.current = await openControlIndicator(t('control.active', { analyst }), t('control.stop'), () => control.stop());
+  };
+
+  if (state === 'off') return null;
+  if (state === 'asked') {
+    return (
+      <Dialog title={t('control.askTitle', { analyst })} labelId="control-title">
+        <p>{t('control.askBody')}</p>
+        {!sharesWholeScreen(screen) && <p class="field-error">{t('control.needScreen')}</p>}
+        <div class="actions">
+          <button type="button" class="primary" onClick={() => void allow()} disabled={!sharesWholeScreen(screen)} data-testid="control-allow">{t('control.allow')}</button>
+          <button type="button" class="secondary" onClick={() => { tools?.addEvent('tools.event.control.refused'); control.refuse(); }} data-testid="control-refuse">{t('control.refuse')}</button>
+        </div>
+      </Dialog>
+    );
+  }
+  if (state === 'waitingHelper') {
+    const command = `npm run helper -- --server ${location.origin} --code ${code ?? '……'}`;
+    return (
+      <section class="panel control" data-testid="control-waiting" aria-labelledby="control-heading">
+        <h3 id="control-heading">{t('control.title')}</h3>
+        <p>{t('control.needHelper', { analyst })}</p>
+        <p class="pairing-code" data-testid="pairing-code" aria-live="polite">{code ? `${code.slice(0, 3)} ${code.slice(3)}` : '…'}</p>
+        <label for="helper-command">{t('control.command')}</label>
+        <input id="helper-command" readOnly value={command} onFocus={(e) => (e.target as HTMLInputElement).select()} />
+        <p class="muted small">{t('control.codeExpires')} {t('control.waiting')}</p>
+        <div class="actions compact">
+          <button type="button" class="secondary" onClick={() => control.newCode()}>{t('control.newCode')}</button>
+          <button type="button" class="secondary" onClick={() => control.stop()}>{t('control.cancel')}</button>
+        </div>
+      </section>
+    );
+  }
+  return (
+    <div class={`control-banner ${state}`} role="status" data-testid="control-indicator" data-state={state}>
+      <span class="dot" aria-hidden="true" /> {state === 'suspended' ? t('control.suspended', { analyst }) : t('control.active', { analyst })}
+      <button type="button" class="danger" onClick={() => control.stop()} data-testid="stop-control">{t('control.stop')}</button>
+    </div>
+  );
+}
+
+/** The analyst's pointing, shown over the customer's preview for a few seconds. */
+export function PointerHighlight({ control, analyst }: { control: RemoteControl | null; analyst: string }) {
+  const { t } = useI18n();
+  const [, tick] = useReducer((n: number) => n + 1, 0);
+  const ref = useRef<HTMLSpanElement>(null);
+  const pointer = control?.view.pointer;
+  useEffect(() => {
+    if (!pointer) return;
+    const timer = setTimeout(tick, 3000, 0);
+    return () => clearTimeout(timer);
+  }, [pointer?.at]);
+  // Set through the CSSOM: the strict CSP forbids inline style attributes.
+  useEffect(() => {
+    if (!ref.current || !pointer) return;
+    ref.current.style.left = `${pointer.x * 100}%`;
+    ref.current.style.top = `${pointer.y * 100}%`;
+  });
+  if (!pointer || Date.now() - pointer.at > 3000) return null;
+  return <span ref={ref} class="pointer-highlight" data-testid="pointer-highlight" role="img" aria-label={t('control.pointerHint', { analyst })} />;
+}
