@@ -1,12 +1,14 @@
 // npm run bench [-- <suite> ...]: runs the benchmarks, prints a table, and records it in
-// docs/benchmarks.md. Suites: file (default: all).
+// docs/benchmarks.md. Suites: file, control (default: all).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { controlLatencyBench } from './control-latency.bench.js';
 import { fileTransferBench } from './file-transfer.bench.js';
 import { table, type Row } from './stats.js';
 
 const suites: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = {
   file: () => fileTransferBench({ sizeMb: Number(process.env.BENCH_FILE_MB ?? 200), runs: Number(process.env.BENCH_RUNS ?? 3), pings: 2000 }),
+  control: () => controlLatencyBench({ events: Number(process.env.BENCH_EVENTS ?? 1000), fileMb: Number(process.env.BENCH_FILE_MB ?? 200) }),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -44,7 +44,8 @@ try {
 
 const now = () => performance.timeOrigin + performance.now();
 const priority = new CustomerPriority(now);
-const latencies: number[] = [];
+/** With --stats-file (benchmarks): [analyst timestamp, ms from the analyst's event to its injection]. */
+const latencies: Array<[number, number]> = [];
 let active = false;
 let announcedSuspended = false;
 
@@ -86,7 +87,7 @@ function onPageMessage(text: string): void {
   if (!active || priority.suspended) return;
   const left = injector.inject(message);
   if (left) priority.injectedAt(left);
-  if (values['stats-file']) latencies.push(now() - message.ts);
+  if (values['stats-file']) latencies.push([message.ts, now() - message.ts]);
 }
 
 // Customer priority: poll the real pointer; any movement the helper did not make pauses control.
@@ -136,7 +137,7 @@ function stop(reason: string): void {
   state('stopped');
   page.close();
   if (socket.readyState === WebSocket.OPEN) socket.close(1000);
-  if (values['stats-file']) writeFileSync(values['stats-file'], JSON.stringify({ latenciesMs: latencies }));
+  if (values['stats-file']) writeFileSync(values['stats-file'], JSON.stringify({ samples: latencies }));
   say(reason);
   setTimeout(() => process.exit(0), 50);
 }
