@@ -13,6 +13,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { RelayContext } from './context.js';
 import { Hub } from './hub.js';
+import { LocalBus, type Bus } from './bus.js';
 import { Metrics } from './metrics.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { authRoutes } from './routes/auth.js';
@@ -30,6 +31,7 @@ export interface AppOptions {
   store?: TicketStore;
   logger?: FastifyServerOptions['logger'];
   iceIssuer?: IceServerIssuer;
+  bus?: Bus;
   /** Where the JSON logs go (stdout by default); tests read them to prove no personal data leaks. */
   logStream?: NodeJS.WritableStream;
   /** How often waiting tickets of absent customers are checked for expiry. */
@@ -83,7 +85,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const repository = config.dataDir ? new JsonFileAccountRepository(config.dataDir) : new MemoryAccountRepository();
   const { service: accounts, seeded } = await AccountService.open(repository, config.queues.map((q) => q.id), config.analysts, clock);
   const pairing = new HelperPairing(clock);
-  const hub = new Hub(store, config.queues, clock, options.iceIssuer ?? new RestTurnIssuer(config, clock), pairing);
+  const bus = options.bus ?? new LocalBus();
+  const hub = new Hub(store, config.queues, clock, options.iceIssuer ?? new RestTurnIssuer(config, clock), pairing, bus);
   const relay: RelayContext = {
     config,
     clock,
@@ -143,11 +146,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('request.notFound')));
 
   sweep = setInterval(
-    () => store.expireOffline({ customer: config.customerGraceMs, link: config.linkTtlMs }),
+    () => void store.expireOffline({ customer: config.customerGraceMs, link: config.linkTtlMs }).catch((err) => app.log.error({ err }, 'expiry sweep failed')),
     options.sweepIntervalMs ?? 1000,
   );
   sweep.unref();
-  app.addHook('onClose', async () => relay.hub.dispose());
+  app.addHook('onClose', async () => {
+    relay.hub.dispose();
+    await bus.close();
+    await store.close();
+  });
 
   // Routes.
   await app.register(healthRoutes);

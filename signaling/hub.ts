@@ -1,10 +1,11 @@
-import { CLOSE_CODES, type QueueInfo, type SessionState, type TicketStatus, type TicketSummary } from '../protocol/index.js';
+import { CLOSE_CODES, type QueueInfo, type ServerFrame, type SessionState, type TicketStatus, type TicketSummary } from '../protocol/index.js';
+import { nodeOf, type Bus } from './bus.js';
 import type { Clock } from './clock.js';
-import { Connection } from './ws/connection.js';
-import { isEnded, isWaiting } from './session-machine.js';
-import type { IceServerIssuer } from './turn-credentials.js';
 import type { HelperPairing } from './helper-pairing.js';
+import { isEnded, isWaiting } from './session-machine.js';
 import type { TicketRecord, TicketStore } from './store/ticket-store.js';
+import type { IceServerIssuer } from './turn-credentials.js';
+import { Connection } from './ws/connection.js';
 
 export function toSummary(ticket: TicketRecord): TicketSummary {
   return {
@@ -21,14 +22,15 @@ export function toSummary(ticket: TicketRecord): TicketSummary {
 }
 
 /**
- * Knows which socket is whom, and turns every store change into the frames each party should see.
- * It never changes tickets itself (the store does); it reacts to the store's change events.
+ * Knows this node's sockets, and turns every store change into the frames each party should see.
+ * It never decides about tickets itself (the store does); it reacts to the store's change events,
+ * which every node receives, so each node serves its own sockets. Frames for a socket on another
+ * node (a relayed signal) go through the bus.
  */
 export class Hub {
-  private readonly customers = new Map<string, Connection>();
-  private readonly analysts = new Map<string, Connection>();
-  /** The remote-control helper paired with each ticket, if any. */
-  private readonly helpers = new Map<string, Connection>();
+  /** Every socket of this node, by its node-qualified id. */
+  private readonly connections = new Map<string, Connection>();
+  private readonly analysts = new Set<Connection>();
   private readonly queueNames: Map<string, string>;
   private readonly unsubscribe: () => void;
 
@@ -38,87 +40,96 @@ export class Hub {
     private readonly clock: Clock,
     private readonly ice: IceServerIssuer,
     private readonly pairing: HelperPairing,
+    private readonly bus: Bus,
   ) {
     this.queueNames = new Map(queues.map((q) => [q.id, q.name]));
     this.unsubscribe = store.subscribe((ticket, previous) => this.onTicketChange(ticket, previous));
+    bus.onMessage((message) => {
+      const conn = this.connections.get(message.connectionId);
+      if (message.kind === 'send') conn?.send(message.frame);
+      else conn?.close(message.code, message.reason);
+    });
+  }
+
+  get nodeId(): string {
+    return this.bus.nodeId;
   }
 
   get customerCount(): number {
-    return this.customers.size;
+    return [...this.connections.values()].filter((c) => c.role === 'customer').length;
   }
 
   get analystCount(): number {
     return this.analysts.size;
   }
 
-  attachCustomer(conn: Connection, ticket: TicketRecord): void {
+  register(conn: Connection): void {
+    this.connections.set(conn.id, conn);
+    if (conn.role === 'analyst') this.analysts.add(conn);
+  }
+
+  /** Sends to a socket on this node or any other. */
+  sendTo(connectionId: string | null | undefined, frame: ServerFrame): void {
+    if (!connectionId) return;
+    const local = this.connections.get(connectionId);
+    if (local) return local.send(frame);
+    this.bus.publish(nodeOf(connectionId), { kind: 'send', connectionId, frame });
+  }
+
+  private closeRemote(connectionId: string, code: number, reason: string): void {
+    const local = this.connections.get(connectionId);
+    if (local) return local.close(code, reason);
+    this.bus.publish(nodeOf(connectionId), { kind: 'close', connectionId, code, reason });
+  }
+
+  async attachCustomer(conn: Connection, ticket: TicketRecord): Promise<void> {
     // One live socket per ticket: a second tab (or a reload that raced the old socket) replaces the first.
-    const previous = this.customers.get(ticket.id);
-    if (previous && previous !== conn) previous.close(CLOSE_CODES.replaced, 'replaced by a newer connection');
-    this.customers.set(ticket.id, conn);
-    this.store.setCustomerOnline(ticket.id, true);
-    conn.send(this.statusFor(ticket));
+    const previous = ticket.customerConnection;
+    if (previous && previous !== conn.id) this.closeRemote(previous, CLOSE_CODES.replaced, 'replaced by a newer connection');
+    const result = await this.store.setPresence(ticket.id, { customerConnection: conn.id });
+    if (!result.ok) return conn.close(4401, 'ticket ended');
+    conn.send(this.statusFor(result.ticket));
   }
 
   attachAnalyst(conn: Connection, queues: QueueInfo[]): void {
-    this.analysts.set(conn.id, conn);
     const tickets = queues.flatMap((q) => this.store.waitingIn(q.id)).map(toSummary);
-    conn.send({
-      type: 'queue.snapshot',
-      analystName: conn.analyst?.displayName ?? '',
-      queues,
-      tickets,
-      serverTime: this.clock.now(),
-    });
+    conn.send({ type: 'queue.snapshot', analystName: conn.analyst?.displayName ?? '', queues, tickets, serverTime: this.clock.now() });
   }
 
-  attachHelper(conn: Connection, ticketId: string): void {
-    const previous = this.helpers.get(ticketId);
-    if (previous && previous !== conn) previous.close(CLOSE_CODES.replaced, 'replaced by a newer helper');
-    this.helpers.set(ticketId, conn);
-  }
-
-  helperOf(ticketId: string): Connection | undefined {
-    return this.helpers.get(ticketId);
+  async attachHelper(conn: Connection, ticket: TicketRecord): Promise<void> {
+    if (ticket.helperConnection && ticket.helperConnection !== conn.id) {
+      this.closeRemote(ticket.helperConnection, CLOSE_CODES.replaced, 'replaced by a newer helper');
+    }
+    const result = await this.store.setPresence(ticket.id, { helperConnection: conn.id });
+    if (!result.ok) conn.close(4401, 'ticket ended');
   }
 
   /** Called when a socket closes: the customer goes offline, a member leaving ends its session. */
-  detach(conn: Connection): void {
-    if (conn.role === 'helper' && conn.ticketId) {
-      if (this.helpers.get(conn.ticketId) !== conn) return;
-      this.helpers.delete(conn.ticketId);
-      this.customers.get(conn.ticketId)?.send({ type: 'helper.status', connected: false });
-    } else if (conn.role === 'customer' && conn.ticketId) {
-      if (this.customers.get(conn.ticketId) !== conn) return; // already replaced by a newer socket
-      this.customers.delete(conn.ticketId);
-      const ticket = this.store.get(conn.ticketId);
-      if (!ticket) return; // ended already
-      if (isWaiting(ticket.state)) this.store.setCustomerOnline(ticket.id, false);
-      else this.store.apply(ticket.id, 'end', 'customerLeft');
-    } else if (conn.role === 'analyst') {
-      this.analysts.delete(conn.id);
-      if (conn.ticketId && this.store.get(conn.ticketId)) this.store.apply(conn.ticketId, 'end', 'analystLeft');
+  async detach(conn: Connection): Promise<void> {
+    this.connections.delete(conn.id);
+    this.analysts.delete(conn);
+    const ticket = conn.ticketId ? this.store.get(conn.ticketId) : undefined;
+    if (conn.role === 'helper' && ticket?.helperConnection === conn.id) {
+      await this.store.setPresence(ticket.id, { helperConnection: null });
+      this.sendTo(ticket.customerConnection, { type: 'helper.status', connected: false });
+    } else if (conn.role === 'customer' && ticket?.customerConnection === conn.id) {
+      if (isWaiting(ticket.state)) await this.store.setPresence(ticket.id, { customerConnection: null });
+      else await this.store.apply(ticket.id, 'end', 'customerLeft');
+    } else if (conn.role === 'analyst' && ticket?.analyst?.connectionId === conn.id) {
+      await this.store.apply(ticket.id, 'end', 'analystLeft');
     }
   }
 
   /** Closes an analyst's consoles after their account changed; they reconnect with the new rights. */
   refreshAnalyst(accountId: string): void {
-    for (const conn of this.analysts.values()) {
+    for (const conn of this.analysts) {
       if (conn.analyst?.id === accountId) conn.close(CLOSE_CODES.accountChanged, 'account changed');
     }
   }
 
-  customerOf(ticketId: string): Connection | undefined {
-    return this.customers.get(ticketId);
-  }
-
-  analystConnection(connectionId: string): Connection | undefined {
-    return this.analysts.get(connectionId);
-  }
-
-  /** Tells every client the server is going away, then closes their sockets. */
+  /** Tells every client of this node the server is going away, then closes their sockets. */
   closeAll(code: number, reason: string): void {
-    for (const conn of [...this.customers.values(), ...this.analysts.values(), ...this.helpers.values()]) conn.close(code, reason);
+    for (const conn of [...this.connections.values()]) conn.close(code, reason);
   }
 
   dispose(): void {
@@ -139,12 +150,16 @@ export class Hub {
     };
   }
 
+  private local(connectionId: string | null | undefined): Connection | undefined {
+    return connectionId ? this.connections.get(connectionId) : undefined;
+  }
+
   private onTicketChange(ticket: TicketRecord, previous: SessionState | null): void {
     const stateChanged = previous !== ticket.state;
     this.notifyQueueAnalysts(ticket, previous);
     this.notifySessionAnalyst(ticket, previous);
 
-    const customer = this.customers.get(ticket.id);
+    const customer = this.local(ticket.customerConnection);
     if (customer && previous === 'offered' && ticket.state === 'consented') {
       customer.send({ type: 'session.ice', sessionId: ticket.id, ...this.ice.issue(`${ticket.id.slice(0, 8)}-customer`) });
     }
@@ -154,21 +169,18 @@ export class Hub {
     const lineChanged = stateChanged && (previous === null || previous === 'waiting' || isWaiting(ticket.state));
     if (lineChanged) {
       for (const other of this.store.waitingIn(ticket.queue)) {
-        if (other.id !== ticket.id) this.customers.get(other.id)?.send(this.statusFor(other));
+        if (other.id !== ticket.id) this.local(other.customerConnection)?.send(this.statusFor(other));
       }
     }
 
-    if (isEnded(ticket.state) && customer) {
-      this.customers.delete(ticket.id);
-      customer.ticketId = null;
-      customer.close(CLOSE_CODES.ended, 'ticket ended');
-    }
     if (isEnded(ticket.state)) {
+      if (customer) {
+        customer.ticketId = null;
+        customer.close(CLOSE_CODES.ended, 'ticket ended');
+      }
       // The helper's pairing lives and dies with the session.
       this.pairing.revoke(ticket.id);
-      const helper = this.helpers.get(ticket.id);
-      this.helpers.delete(ticket.id);
-      helper?.close(CLOSE_CODES.ended, 'session ended');
+      this.local(ticket.helperConnection)?.close(CLOSE_CODES.ended, 'session ended');
     }
   }
 
@@ -178,14 +190,14 @@ export class Hub {
     const frame = isWaiting(ticket.state)
       ? ({ type: 'queue.ticketUpserted', ticket: toSummary(ticket) } as const)
       : ({ type: 'queue.ticketRemoved', ticketId: ticket.id, reason: isEnded(ticket.state) ? 'ended' : 'taken' } as const);
-    for (const conn of this.analysts.values()) {
+    for (const conn of this.analysts) {
       if (conn.analyst?.queues.includes(ticket.queue)) conn.send(frame);
     }
   }
 
   private notifySessionAnalyst(ticket: TicketRecord, previous: SessionState | null): void {
     if (!ticket.analyst || previous === ticket.state) return;
-    const conn = this.analysts.get(ticket.analyst.connectionId);
+    const conn = this.local(ticket.analyst.connectionId);
     if (!conn) return;
     if (previous === 'waiting') {
       conn.ticketId = ticket.id;
@@ -195,12 +207,7 @@ export class Hub {
     if (previous === 'offered' && ticket.state === 'consented') {
       conn.send({ type: 'session.ice', sessionId: ticket.id, ...this.ice.issue(`${ticket.id.slice(0, 8)}-analyst`) });
     }
-    conn.send({
-      type: 'session.state',
-      sessionId: ticket.id,
-      state: ticket.state,
-      ...(ticket.endReason ? { endReason: ticket.endReason } : {}),
-    });
+    conn.send({ type: 'session.state', sessionId: ticket.id, state: ticket.state, ...(ticket.endReason ? { endReason: ticket.endReason } : {}) });
     if (isEnded(ticket.state) && conn.ticketId === ticket.id) conn.ticketId = null;
   }
 }

@@ -35,7 +35,7 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
     if (!queueExists(body.queue)) return reply.code(400).send(errorBody('queue.unknown'));
     const problem = checkContact(body);
     if (problem) return reply.code(400).send(errorBody(problem));
-    const ticket = store.create({
+    const ticket = await store.create({
       queue: body.queue,
       customer: { name: body.name.trim(), email: body.email.trim(), phone: body.phone.trim() },
       createdBy: 'customer',
@@ -55,7 +55,7 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
     const problem: ErrorCode | null =
       checkName(body.name) ?? (email ? checkEmail(email) : null) ?? (phone ? checkPhone(phone) : null);
     if (problem) return reply.code(400).send(errorBody(problem));
-    const ticket = store.create({ queue: body.queue, customer: { name: body.name.trim(), email, phone }, createdBy: 'analyst' });
+    const ticket = await store.create({ queue: body.queue, customer: { name: body.name.trim(), email, phone }, createdBy: 'analyst' });
     return reply.code(201).send({ ticketId: ticket.id, token: ticket.token, url: linkFor(app, req, ticket.token) });
   });
 

@@ -55,25 +55,31 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
     const identity = req.identity!;
     const conn =
       identity.role === 'analyst'
-        ? new Connection(randomUUID(), 'analyst', socket, identity.analyst, null, countError)
-        : new Connection(randomUUID(), identity.role, socket, null, identity.ticket.id, countError);
+        ? new Connection(`${hub.nodeId}.${randomUUID()}`, 'analyst', socket, identity.analyst, null, countError)
+        : new Connection(`${hub.nodeId}.${randomUUID()}`, identity.role, socket, null, identity.ticket.id, countError);
+    hub.register(conn);
     conn.bucket = new FrameBucket(config.frameRatePerSecond, () => app.relay.clock.now());
     // Listeners first, synchronously, so no early frame is lost.
+    // Frames of one socket are handled one after the other (a store write may take a round trip
+    // to Redis), so a signal can never overtake the consent that allows it.
+    let queue: Promise<void> = Promise.resolve();
     socket.on('message', (raw: Buffer, isBinary: boolean) => {
-      try {
-        dispatchFrame({ conn, store, hub, metrics, pairing }, raw, isBinary);
-      } catch (err) {
-        req.log.error({ err }, 'frame handler failed');
-        conn.sendError('server.internal');
-      }
+      queue = queue
+        .then(() => dispatchFrame({ conn, store, hub, metrics, pairing }, raw, isBinary))
+        .catch((err) => {
+          req.log.error({ err }, 'frame handler failed');
+          conn.sendError('server.internal');
+        });
     });
-    socket.on('close', () => hub.detach(conn));
+    socket.on('close', () => {
+      queue = queue.then(() => hub.detach(conn)).catch((err) => req.log.error({ err }, 'disconnect cleanup failed'));
+    });
     if (identity.role === 'analyst') return hub.attachAnalyst(conn, config.queues.filter((q) => identity.analyst.queues.includes(q.id)));
     // The ticket may have ended between the upgrade check and now.
     const ticket = store.get(identity.ticket.id);
     if (!ticket) return conn.close(4401, 'ticket ended');
-    if (identity.role === 'customer') hub.attachCustomer(conn, ticket);
-    else hub.attachHelper(conn, ticket.id);
+    const attached = identity.role === 'customer' ? hub.attachCustomer(conn, ticket) : hub.attachHelper(conn, ticket);
+    queue = queue.then(() => attached).catch((err) => req.log.error({ err }, 'attach failed'));
   };
   app.get(WS_PATH, { websocket: true, preValidation: authenticate }, onSocket);
   app.get(HELPER_WS_PATH, { websocket: true, preValidation: authenticateHelper }, onSocket);

@@ -1,16 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { v4 as uuidv4 } from 'uuid';
 import type { EndReason, SessionState } from '../../protocol/index.js';
 import type { Clock } from '../clock.js';
-import { isEnded, isWaiting, nextState, type SessionEvent } from '../session-machine.js';
-import type { AnalystRef, NewTicket, StoreResult, TicketListener, TicketRecord, TicketStore } from './ticket-store.js';
+import { isEnded, isWaiting, type SessionEvent } from '../session-machine.js';
+import { byQueueOrder, decideApply, decidePresence, decideTake, isExpired, newTicket } from './ticket-rules.js';
+import type { AnalystRef, NewTicket, Presence, StoreResult, TicketListener, TicketRecord, TicketStore } from './ticket-store.js';
 
-/** 128 bits from the OS CSPRNG, URL-safe. */
-export function newToken(): string {
-  return randomBytes(16).toString('base64url');
-}
+export { newToken } from './ticket-rules.js';
 
-/** The embedded default store: everything in memory, gone when the process ends. */
+/**
+ * The embedded default: everything in this process's memory, gone when it ends. Each write is
+ * decided and applied synchronously (before the returned promise settles), so it is atomic.
+ */
 export class MemoryTicketStore implements TicketStore {
   private readonly tickets = new Map<string, TicketRecord>();
   private readonly byTokenIndex = new Map<string, string>();
@@ -19,24 +18,9 @@ export class MemoryTicketStore implements TicketStore {
 
   constructor(private readonly clock: Clock) {}
 
-  create(input: NewTicket): TicketRecord {
-    const now = this.clock.now();
-    const ticket: TicketRecord = {
-      id: uuidv4(),
-      token: newToken(),
-      queue: input.queue,
-      customer: { ...input.customer },
-      createdBy: input.createdBy,
-      createdAt: now,
-      seq: this.seq++,
-      state: 'waiting',
-      customerOnline: false,
-      customerSeen: false,
-      offlineSince: now,
-    };
-    this.tickets.set(ticket.id, ticket);
-    this.byTokenIndex.set(ticket.token, ticket.id);
-    this.emit(ticket, null);
+  async create(input: NewTicket): Promise<TicketRecord> {
+    const ticket = newTicket(input, this.clock.now(), this.seq++);
+    this.commit(ticket, null);
     return ticket;
   }
 
@@ -50,9 +34,7 @@ export class MemoryTicketStore implements TicketStore {
   }
 
   waitingIn(queue: string): TicketRecord[] {
-    return [...this.tickets.values()]
-      .filter((t) => t.queue === queue && isWaiting(t.state))
-      .sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq);
+    return [...this.tickets.values()].filter((t) => t.queue === queue && isWaiting(t.state)).sort(byQueueOrder);
   }
 
   position(id: string): number {
@@ -61,46 +43,23 @@ export class MemoryTicketStore implements TicketStore {
     return this.waitingIn(ticket.queue).findIndex((t) => t.id === id) + 1;
   }
 
-  take(id: string, analyst: AnalystRef): StoreResult {
-    const ticket = this.tickets.get(id);
-    if (!ticket) return { ok: false, code: 'ticket.notFound' };
-    if (!isWaiting(ticket.state)) return { ok: false, code: 'ticket.alreadyTaken' };
-    if (!ticket.customerOnline) return { ok: false, code: 'ticket.customerOffline' };
-    ticket.analyst = { ...analyst };
-    return this.transition(ticket, 'take');
+  async take(id: string, analyst: AnalystRef): Promise<StoreResult> {
+    return this.decide(id, (ticket) => decideTake(ticket, analyst));
   }
 
-  apply(id: string, event: SessionEvent, endReason?: EndReason): StoreResult {
-    const ticket = this.tickets.get(id);
-    if (!ticket) return { ok: false, code: 'ticket.notFound' };
-    return this.transition(ticket, event, endReason);
+  async apply(id: string, event: SessionEvent, endReason?: EndReason): Promise<StoreResult> {
+    return this.decide(id, (ticket) => decideApply(ticket, event, endReason));
   }
 
-  setCustomerOnline(id: string, online: boolean): StoreResult {
-    const ticket = this.tickets.get(id);
-    if (!ticket) return { ok: false, code: 'ticket.notFound' };
-    if (ticket.customerOnline === online) return { ok: true, ticket };
-    ticket.customerOnline = online;
-    if (online) ticket.customerSeen = true;
-    ticket.offlineSince = online ? null : this.clock.now();
-    this.emit(ticket, ticket.state);
-    return { ok: true, ticket };
+  async setPresence(id: string, presence: Presence): Promise<StoreResult> {
+    return this.decide(id, (ticket) => decidePresence(ticket, presence, this.clock.now()));
   }
 
-  expireOffline(maxOfflineMs: { customer: number; link: number }): string[] {
+  async expireOffline(limits: { customer: number; link: number }): Promise<string[]> {
     const now = this.clock.now();
-    const expired: string[] = [];
-    for (const ticket of [...this.tickets.values()]) {
-      if (!isWaiting(ticket.state) || ticket.offlineSince === null) continue;
-      // A link an analyst made may take the customer a while to open; a customer who was here and left
-      // gets a shorter grace (enough to survive a page reload).
-      const limit = ticket.createdBy === 'analyst' && !ticket.customerSeen ? maxOfflineMs.link : maxOfflineMs.customer;
-      if (now - ticket.offlineSince >= limit) {
-        this.transition(ticket, 'end', 'expired');
-        expired.push(ticket.id);
-      }
-    }
-    return expired;
+    const expired = [...this.tickets.values()].filter((t) => isExpired(t, now, limits));
+    for (const ticket of expired) this.decide(ticket.id, (t) => decideApply(t, 'end', 'expired'));
+    return expired.map((t) => t.id);
   }
 
   all(): TicketRecord[] {
@@ -112,22 +71,24 @@ export class MemoryTicketStore implements TicketStore {
     return () => this.listeners.delete(listener);
   }
 
-  private transition(ticket: TicketRecord, event: SessionEvent, endReason?: EndReason): StoreResult {
-    const previous: SessionState = ticket.state;
-    const next = nextState(previous, event);
-    if (next === null) return { ok: false, code: 'session.invalidTransition' };
-    ticket.state = next;
-    if (isEnded(next)) {
-      ticket.endReason = endReason ?? 'cancelled';
+  async close(): Promise<void> {}
+
+  private decide(id: string, rule: (ticket: TicketRecord | undefined) => StoreResult): StoreResult {
+    const current = this.tickets.get(id);
+    const result = rule(current);
+    if (result.ok && result.ticket !== current) this.commit(result.ticket, current?.state ?? null);
+    return result;
+  }
+
+  private commit(ticket: TicketRecord, previous: SessionState | null): void {
+    if (isEnded(ticket.state)) {
       // Nothing outlives the session: the record and its token are forgotten now.
       this.tickets.delete(ticket.id);
       this.byTokenIndex.delete(ticket.token);
+    } else {
+      this.tickets.set(ticket.id, ticket);
+      this.byTokenIndex.set(ticket.token, ticket.id);
     }
-    this.emit(ticket, previous);
-    return { ok: true, ticket };
-  }
-
-  private emit(ticket: TicketRecord, previous: SessionState | null): void {
     for (const listener of this.listeners) listener(ticket, previous);
   }
 }

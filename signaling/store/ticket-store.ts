@@ -10,7 +10,7 @@ export interface Contact {
 export interface AnalystRef {
   id: string;
   name: string;
-  /** The connection that took the ticket: signals for the analyst go there only. */
+  /** The connection that took the ticket: signals for the analyst go there only (on any node). */
   connectionId: string;
 }
 
@@ -28,11 +28,17 @@ export interface TicketRecord {
   state: SessionState;
   endReason?: EndReason;
   analyst?: AnalystRef;
+  /** The customer's live connection (node-qualified id), null while they are away. */
+  customerConnection: string | null;
+  /** The remote-control helper's connection, if one is paired. */
+  helperConnection: string | null;
   customerOnline: boolean;
   /** The customer has connected at least once. */
   customerSeen: boolean;
   /** When the customer last went offline, or when the ticket was created before they ever connected. */
   offlineSince: number | null;
+  /** Bumped by every change: optimistic concurrency between nodes (compare-and-set). */
+  version: number;
 }
 
 export type StoreResult = { ok: true; ticket: TicketRecord } | { ok: false; code: ErrorCode };
@@ -43,28 +49,37 @@ export interface NewTicket {
   createdBy: 'customer' | 'analyst';
 }
 
+export interface Presence {
+  customerConnection?: string | null;
+  helperConnection?: string | null;
+}
+
 /** Emitted after every change, with the record as it is now (an ended record is already removed). */
 export type TicketListener = (ticket: TicketRecord, previous: SessionState | null) => void;
 
 /**
- * The one owner of ticket and session state. Every method is synchronous and atomic: it reads and
- * writes in one step, so two analysts can never both take one ticket.
+ * The one owner of ticket and session state. Reads are synchronous, from this node's view (the
+ * whole state in memory; with Redis, a replica kept current by change events). Writes are atomic
+ * and asynchronous: each one re-checks the state machine against the authoritative record and
+ * commits only if nobody changed it meanwhile, so two analysts (on any nodes) never both take a ticket.
  */
 export interface TicketStore {
-  create(input: NewTicket): TicketRecord;
+  create(input: NewTicket): Promise<TicketRecord>;
   get(id: string): TicketRecord | undefined;
   byToken(token: string): TicketRecord | undefined;
   /** Waiting tickets of a queue, oldest first. */
   waitingIn(queue: string): TicketRecord[];
   /** 1-based place among the waiting tickets of its queue, 0 when not waiting. */
   position(id: string): number;
-  take(id: string, analyst: AnalystRef): StoreResult;
+  take(id: string, analyst: AnalystRef): Promise<StoreResult>;
   /** Applies a state machine event; `end` needs a reason. */
-  apply(id: string, event: SessionEvent, endReason?: EndReason): StoreResult;
-  setCustomerOnline(id: string, online: boolean): StoreResult;
+  apply(id: string, event: SessionEvent, endReason?: EndReason): Promise<StoreResult>;
+  /** Records who is connected for a ticket (customer, helper). */
+  setPresence(id: string, presence: Presence): Promise<StoreResult>;
   /** Ends every waiting ticket whose customer has been away too long; returns the ended ids. */
-  expireOffline(maxOfflineMs: { customer: number; link: number }): string[];
+  expireOffline(maxOfflineMs: { customer: number; link: number }): Promise<string[]>;
   /** Tickets not ended (for metrics and shutdown). */
   all(): TicketRecord[];
   subscribe(listener: TicketListener): () => void;
+  close(): Promise<void>;
 }

@@ -12,7 +12,7 @@ export const MAX_INVALID_FRAMES = 20;
  * Parses, validates, authorises and dispatches one incoming frame. A bad frame gets a typed error and
  * changes nothing; a client that keeps sending bad frames is disconnected.
  */
-export function dispatchFrame(ctx: HandlerContext, raw: Buffer, isBinary: boolean): void {
+export async function dispatchFrame(ctx: HandlerContext, raw: Buffer, isBinary: boolean): Promise<void> {
   const { conn } = ctx;
   const refuse = (code: ErrorCode, ref?: string) => {
     conn.sendError(code, ref);
@@ -33,7 +33,7 @@ export function dispatchFrame(ctx: HandlerContext, raw: Buffer, isBinary: boolea
   if (!checkFrame.Check(parsed)) return refuse('frame.invalid', ref);
   const frame = parsed as ClientFrame;
   if (!FRAME_ROLES[frame.type].includes(conn.role)) return refuse('frame.forbidden', ref);
-  const handler = HANDLERS[frame.type] as (c: HandlerContext, f: ClientFrame) => void;
-  handler(ctx, frame);
+  const handler = HANDLERS[frame.type] as (c: HandlerContext, f: ClientFrame) => void | Promise<void>;
+  await handler(ctx, frame);
 }
 

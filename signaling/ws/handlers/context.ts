@@ -13,5 +13,8 @@ export interface HandlerContext {
   pairing: HelperPairing;
 }
 
-/** Handlers are synchronous on purpose: no await between reading and writing a record. */
-export type Handler<T extends ClientFrameType> = (ctx: HandlerContext, frame: FrameOf<ClientFrame, T>) => void;
+/**
+ * A handler reads what it needs from the store's view, then makes ONE atomic store write (which
+ * re-checks the state machine itself), so nothing can change between its check and its write.
+ */
+export type Handler<T extends ClientFrameType> = (ctx: HandlerContext, frame: FrameOf<ClientFrame, T>) => void | Promise<void>;

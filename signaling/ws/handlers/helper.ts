@@ -5,27 +5,28 @@ import type { Handler } from './context.js';
 // page. Only the customer of a consented session may pair, and each side reaches only the other.
 
 /** Customer asks for a pairing code. */
-export const helperPair: Handler<'helper.pair'> = ({ conn, store, hub, pairing }, frame) => {
+export const helperPair: Handler<'helper.pair'> = ({ conn, store, pairing }, frame) => {
   const ticket = conn.ticketId ? store.get(conn.ticketId) : undefined;
-  if (!ticket || hub.customerOf(ticket.id) !== conn || !mayRelaySignals(ticket.state)) return conn.sendError('session.notActive', frame.type);
+  if (!ticket || ticket.customerConnection !== conn.id || !mayRelaySignals(ticket.state)) return conn.sendError('session.notActive', frame.type);
   conn.send({ type: 'helper.code', ...pairing.issue(ticket.id) });
 };
 
 /** The helper says what it runs on; the customer's page learns it is connected. */
-export const helperHello: Handler<'helper.hello'> = ({ conn, hub }, frame) => {
-  if (!conn.ticketId || hub.helperOf(conn.ticketId) !== conn) return conn.sendError('session.notActive', frame.type);
-  hub.customerOf(conn.ticketId)?.send({ type: 'helper.status', connected: true, platform: frame.platform, screen: frame.screen });
+export const helperHello: Handler<'helper.hello'> = ({ conn, store, hub }, frame) => {
+  const ticket = conn.ticketId ? store.get(conn.ticketId) : undefined;
+  if (!ticket || ticket.helperConnection !== conn.id) return conn.sendError('session.notActive', frame.type);
+  hub.sendTo(ticket.customerConnection, { type: 'helper.status', connected: true, platform: frame.platform, screen: frame.screen });
 };
 
 /** Relays the page ⇄ helper SDP/ICE, opaque, between the two ends of one ticket only. */
-export const helperSignal: Handler<'helper.signal'> = ({ conn, hub }, frame) => {
-  if (!conn.ticketId) return conn.sendError('session.notActive', frame.type);
+export const helperSignal: Handler<'helper.signal'> = ({ conn, store, hub }, frame) => {
+  const ticket = conn.ticketId ? store.get(conn.ticketId) : undefined;
+  if (!ticket) return conn.sendError('session.notActive', frame.type);
   if (conn.role === 'customer') {
-    if (hub.customerOf(conn.ticketId) !== conn) return conn.sendError('session.notMember', frame.type);
-    const helper = hub.helperOf(conn.ticketId);
-    if (!helper) return conn.sendError('helper.notConnected', frame.type);
-    return helper.send({ type: 'helper.signal', data: frame.data });
+    if (ticket.customerConnection !== conn.id) return conn.sendError('session.notMember', frame.type);
+    if (!ticket.helperConnection) return conn.sendError('helper.notConnected', frame.type);
+    return hub.sendTo(ticket.helperConnection, { type: 'helper.signal', data: frame.data });
   }
-  if (hub.helperOf(conn.ticketId) !== conn) return conn.sendError('session.notMember', frame.type);
-  hub.customerOf(conn.ticketId)?.send({ type: 'helper.signal', data: frame.data });
+  if (ticket.helperConnection !== conn.id) return conn.sendError('session.notMember', frame.type);
+  hub.sendTo(ticket.customerConnection, { type: 'helper.signal', data: frame.data });
 };

@@ -1,7 +1,7 @@
 import type { Handler } from './context.js';
 
 /** Analyst takes a waiting ticket. The store decides atomically; the loser is told and the ticket leaves their list. */
-export const ticketTake: Handler<'ticket.take'> = ({ conn, store }, frame) => {
+export const ticketTake: Handler<'ticket.take'> = async ({ conn, store }, frame) => {
   if (conn.ticketId && store.get(conn.ticketId)) return conn.sendError('session.busy', frame.type);
   const ticket = store.get(frame.ticketId);
   if (!ticket) {
@@ -10,7 +10,7 @@ export const ticketTake: Handler<'ticket.take'> = ({ conn, store }, frame) => {
   }
   const analyst = conn.analyst!;
   if (!analyst.queues.includes(ticket.queue)) return conn.sendError('ticket.notInYourQueues', frame.type);
-  const result = store.take(ticket.id, { id: analyst.id, name: analyst.displayName, connectionId: conn.id });
+  const result = await store.take(ticket.id, { id: analyst.id, name: analyst.displayName, connectionId: conn.id });
   if (!result.ok) {
     if (result.code === 'ticket.alreadyTaken') conn.send({ type: 'queue.ticketRemoved', ticketId: ticket.id, reason: 'taken' });
     conn.sendError(result.code, frame.type);

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { v4 as uuidv4 } from 'uuid';
+import type { EndReason } from '../../protocol/index.js';
+import { isEnded, isWaiting, nextState, type SessionEvent } from '../session-machine.js';
+import type { AnalystRef, NewTicket, Presence, StoreResult, TicketRecord } from './ticket-store.js';
+
+// The decisions every store makes, as pure functions from a record to the next record (a copy).
+// The memory store applies them directly; the Redis store applies them and then commits with a
+// compare-and-set on the version, so both follow exactly the same rules.
+
+/** 128 bits from the OS CSPRNG, URL-safe. */
+export function newToken(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export function newTicket(input: NewTicket, now: number, seq: number): TicketRecord {
+  return {
+    id: uuidv4(),
+    token: newToken(),
+    queue: input.queue,
+    customer: { ...input.customer },
+    createdBy: input.createdBy,
+    createdAt: now,
+    seq,
+    state: 'waiting',
+    customerConnection: null,
+    helperConnection: null,
+    customerOnline: false,
+    customerSeen: false,
+    offlineSince: now,
+    version: 1,
+  };
+}
+
+const copy = (ticket: TicketRecord): TicketRecord => ({
+  ...ticket,
+  customer: { ...ticket.customer },
+  ...(ticket.analyst ? { analyst: { ...ticket.analyst } } : {}),
+  version: ticket.version + 1,
+});
+
+export function decideTake(ticket: TicketRecord | undefined, analyst: AnalystRef): StoreResult {
+  if (!ticket) return { ok: false, code: 'ticket.notFound' };
+  if (!isWaiting(ticket.state)) return { ok: false, code: 'ticket.alreadyTaken' };
+  if (!ticket.customerOnline) return { ok: false, code: 'ticket.customerOffline' };
+  const next = copy(ticket);
+  next.analyst = { ...analyst };
+  next.state = nextState(ticket.state, 'take')!;
+  return { ok: true, ticket: next };
+}
+
+export function decideApply(ticket: TicketRecord | undefined, event: SessionEvent, endReason?: EndReason): StoreResult {
+  if (!ticket) return { ok: false, code: 'ticket.notFound' };
+  const state = nextState(ticket.state, event);
+  if (state === null) return { ok: false, code: 'session.invalidTransition' };
+  const next = copy(ticket);
+  next.state = state;
+  if (isEnded(state)) next.endReason = endReason ?? 'cancelled';
+  return { ok: true, ticket: next };
+}
+
+/** The next record, or the same record when nothing changes. */
+export function decidePresence(ticket: TicketRecord | undefined, presence: Presence, now: number): StoreResult {
+  if (!ticket) return { ok: false, code: 'ticket.notFound' };
+  const customerConnection = presence.customerConnection === undefined ? ticket.customerConnection : presence.customerConnection;
+  const helperConnection = presence.helperConnection === undefined ? ticket.helperConnection : presence.helperConnection;
+  if (customerConnection === ticket.customerConnection && helperConnection === ticket.helperConnection) return { ok: true, ticket };
+  const next = copy(ticket);
+  next.customerConnection = customerConnection;
+  next.helperConnection = helperConnection;
+  const online = customerConnection !== null;
+  if (online !== ticket.customerOnline) {
+    next.customerOnline = online;
+    next.offlineSince = online ? null : now;
+    if (online) next.customerSeen = true;
+  }
+  return { ok: true, ticket: next };
+}
+
+/** A waiting ticket whose customer has been away too long (a link never opened lives longer). */
+export function isExpired(ticket: TicketRecord, now: number, limits: { customer: number; link: number }): boolean {
+  if (!isWaiting(ticket.state) || ticket.offlineSince === null) return false;
+  const limit = ticket.createdBy === 'analyst' && !ticket.customerSeen ? limits.link : limits.customer;
+  return now - ticket.offlineSince >= limit;
+}
+
+export const byQueueOrder = (a: TicketRecord, b: TicketRecord): number => a.createdAt - b.createdAt || a.seq - b.seq;
