@@ -2,13 +2,16 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import { CLOSE_CODES, errorBody, LIMITS } from '../protocol/index.js';
-import { JsonFileAccountRepository, MemoryAccountRepository } from './auth/account-store.js';
+import { JsonFileAccountRepository, MemoryAccountRepository, RedisAccountRepository } from './auth/account-store.js';
 import { AccountService } from './auth/accounts.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { RateLimiter } from './rate-limit.js';
 import { HelperPairing } from './helper-pairing.js';
 import { adminRoutes } from './routes/admin.js';
-import { LoginSessions } from './auth/login-sessions.js';
+import { MemoryLoginSessions, RedisLoginSessions } from './auth/login-sessions.js';
+import { RedisLink } from './redis/link.js';
+import { RedisBus } from './redis/redis-bus.js';
+import { RedisTicketStore } from './redis/redis-store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { RelayContext } from './context.js';
@@ -81,11 +84,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   // Then our own state.
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? new MemoryTicketStore(clock);
-  const repository = config.dataDir ? new JsonFileAccountRepository(config.dataDir) : new MemoryAccountRepository();
+  // With REDIS_URL, tickets, sign-ins, accounts and relays are shared by every node.
+  const link = config.redisUrl ? await RedisLink.connect(config.redisUrl, config.redisPrefix) : null;
+  const store = options.store ?? (link ? await RedisTicketStore.open(link, clock) : new MemoryTicketStore(clock));
+  const repository = link
+    ? new RedisAccountRepository(link, config.nodeId)
+    : config.dataDir ? new JsonFileAccountRepository(config.dataDir) : new MemoryAccountRepository();
   const { service: accounts, seeded } = await AccountService.open(repository, config.queues.map((q) => q.id), config.analysts, clock);
   const pairing = new HelperPairing(clock);
-  const bus = options.bus ?? new LocalBus();
+  const bus = options.bus ?? (link ? await RedisBus.open(link, config.nodeId) : new LocalBus());
   const hub = new Hub(store, config.queues, clock, options.iceIssuer ?? new RestTurnIssuer(config, clock), pairing, bus);
   const relay: RelayContext = {
     config,
@@ -106,7 +113,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       helperPairing: new RateLimiter(clock, 10),
     },
     pairing,
-    logins: new LoginSessions(clock, config.loginTtlMs),
+    logins: link ? new RedisLoginSessions(link, config.loginTtlMs) : new MemoryLoginSessions(clock, config.loginTtlMs),
     shuttingDown: false,
   };
   app.decorate('relay', relay);
@@ -154,6 +161,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     relay.hub.dispose();
     await bus.close();
     await store.close();
+    await link?.close();
   });
 
   // Routes.

@@ -63,6 +63,11 @@ export interface Config {
   /** On SIGTERM: how long /readyz fails (so load balancers stop sending) before sockets are closed. */
   shutdownGraceMs: number;
   logLevel: string;
+  /** Redis for several signaling nodes (tickets, sign-ins, accounts, relays); empty: one node, in memory. */
+  redisUrl: string;
+  redisPrefix: string;
+  /** This node's name on the bus (unique per process). */
+  nodeId: string;
   /** Directory of the built web bundle. */
   webRoot: string;
 }
@@ -137,6 +142,12 @@ function trustProxy(raw: string | undefined): Config['trustProxy'] {
   return list(raw);
 }
 
+function nodeId(raw: string | undefined): string {
+  if (!raw) return randomBytes(4).toString('hex');
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(raw)) throw new ConfigError('NODE_ID: 1-32 letters, digits, dash or underscore.');
+  return raw;
+}
+
 function iceTransportPolicy(raw: string | undefined): 'all' | 'relay' {
   if (!raw || raw === 'all') return 'all';
   if (raw === 'relay') return 'relay';
@@ -186,6 +197,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: secret(env, 'METRICS_TOKEN') ?? '',
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5000, 0, 120_000),
     logLevel: env.LOG_LEVEL || 'info',
+    redisUrl: secret(env, 'REDIS_URL') ?? '',
+    redisPrefix: env.REDIS_PREFIX || 'relaydesk:',
+    nodeId: nodeId(env.NODE_ID),
     webRoot: env.WEB_ROOT || new URL('../web/dist/', import.meta.url).pathname,
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { RedisLink } from '../redis/link.js';
 
 export type AccountRole = 'admin' | 'analyst';
 
@@ -22,6 +23,8 @@ export interface AccountRepository {
   persist(records: AccountRecord[]): Promise<void>;
   /** Human-readable location, for logs and the CLI. */
   readonly location: string;
+  /** Shared repositories call this when another node changed the accounts. */
+  watch?(onChange: () => void): Promise<void>;
 }
 
 /** In memory only (tests, or a throw-away demo). */
@@ -67,5 +70,29 @@ export class JsonFileAccountRepository implements AccountRepository {
     const temporary = `${this.location}.${randomUUID()}.tmp`;
     await writeFile(temporary, `${JSON.stringify({ version: 1, accounts: records }, null, 2)}\n`, { mode: 0o600 });
     await rename(temporary, this.location);
+  }
+}
+
+/**
+ * Several nodes: one JSON document in Redis, announced on a channel when it changes so every node
+ * reloads it. Account changes are rare admin actions; the last write wins.
+ */
+export class RedisAccountRepository implements AccountRepository {
+  readonly location = 'redis';
+
+  constructor(private readonly link: RedisLink, private readonly nodeId: string) {}
+
+  async load(): Promise<AccountRecord[]> {
+    const raw = await this.link.cmd.get(this.link.key('accounts'));
+    return raw ? (JSON.parse(raw) as { accounts: AccountRecord[] }).accounts : [];
+  }
+
+  async persist(records: AccountRecord[]): Promise<void> {
+    await this.link.cmd.set(this.link.key('accounts'), JSON.stringify({ version: 1, accounts: records }));
+    await this.link.publish('accounts', this.nodeId);
+  }
+
+  async watch(onChange: () => void): Promise<void> {
+    await this.link.listen('accounts', (from) => from !== this.nodeId && onChange());
   }
 }

@@ -74,6 +74,7 @@ export class AccountService {
       }
       await service.flush();
     }
+    await repository.watch?.(() => void repository.load().then((records) => service.replace(records), () => undefined));
     return { service, seeded };
   }
 
@@ -161,6 +162,17 @@ export class AccountService {
     this.records.delete(id);
     this.changed(id);
     return { ok: true, account: view(record) };
+  }
+
+  /** Another node changed the accounts: take its version, and tell listeners which accounts differ. */
+  replace(records: AccountRecord[]): void {
+    const incoming = new Map(records.map((r) => [r.id, r]));
+    const changed = [...new Set([...this.records.keys(), ...incoming.keys()])].filter(
+      (id) => JSON.stringify(this.records.get(id)) !== JSON.stringify(incoming.get(id)),
+    );
+    this.records.clear();
+    for (const [id, record] of incoming) this.records.set(id, record);
+    for (const id of changed) this.listeners.forEach((listener) => listener(id));
   }
 
   /** Resolves once every change so far is on disk; rejects if the last write failed. */

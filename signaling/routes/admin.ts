@@ -11,8 +11,8 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   const { accounts } = app.relay;
 
   /** The signed-in admin, or null after answering 401/403. */
-  const requireAdmin = (req: FastifyRequest, reply: FastifyReply): Analyst | null => {
-    const who = analystOf(app, req);
+  const requireAdmin = async (req: FastifyRequest, reply: FastifyReply): Promise<Analyst | null> => {
+    const who = await analystOf(app, req);
     if (who?.role === 'admin') return who;
     reply.code(who ? 403 : 401).send(errorBody(who ? 'auth.forbidden' : 'auth.required'));
     return null;
@@ -24,12 +24,12 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   };
 
   app.get('/api/admin/accounts', async (req, reply) => {
-    if (!requireAdmin(req, reply)) return;
+    if (!await requireAdmin(req, reply)) return;
     return accounts.list();
   });
 
   app.post('/api/admin/accounts', { schema: { body: AccountCreateBody } }, async (req, reply) => {
-    const admin = requireAdmin(req, reply);
+    const admin = await requireAdmin(req, reply);
     if (!admin) return;
     const result = await accounts.create(req.body as AccountInput);
     if (result.ok) req.log.info({ event: 'account.created', by: admin.id, account: result.account.id }, 'account created');
@@ -37,7 +37,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.patch('/api/admin/accounts/:id', { schema: { body: AccountPatchBody, params: IdParams } }, async (req, reply) => {
-    const admin = requireAdmin(req, reply);
+    const admin = await requireAdmin(req, reply);
     if (!admin) return;
     const { id } = req.params as { id: string };
     const result = await accounts.update(id, req.body as AccountPatch);
@@ -46,7 +46,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.delete('/api/admin/accounts/:id', { schema: { params: IdParams } }, async (req, reply) => {
-    const admin = requireAdmin(req, reply);
+    const admin = await requireAdmin(req, reply);
     if (!admin) return;
     const { id } = req.params as { id: string };
     const result = await accounts.remove(id);

@@ -4,8 +4,8 @@ import type { Analyst } from '../auth/accounts.js';
 import { LOGIN_COOKIE } from '../auth/login-sessions.js';
 
 /** The signed-in analyst for a request, from the login cookie. */
-export function analystOf(app: FastifyInstance, req: FastifyRequest): Analyst | null {
-  const analystId = app.relay.logins.resolve(req.cookies[LOGIN_COOKIE]);
+export async function analystOf(app: FastifyInstance, req: FastifyRequest): Promise<Analyst | null> {
+  const analystId = await app.relay.logins.resolve(req.cookies[LOGIN_COOKIE]);
   return analystId ? app.relay.accounts.byId(analystId) ?? null : null;
 }
 
@@ -28,7 +28,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       return reply.code(401).send(errorBody('auth.invalidCredentials'));
     }
     throttle.succeed([userKey]);
-    const sessionId = app.relay.logins.open(analyst.id);
+    const sessionId = await app.relay.logins.open(analyst.id);
     reply.setCookie(LOGIN_COOKIE, sessionId, {
       path: '/',
       httpOnly: true,
@@ -40,13 +40,13 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/api/logout', async (req, reply) => {
-    app.relay.logins.close(req.cookies[LOGIN_COOKIE]);
+    await app.relay.logins.close(req.cookies[LOGIN_COOKIE]);
     reply.clearCookie(LOGIN_COOKIE, { path: '/' });
     return { ok: true };
   });
 
   app.get('/api/me', async (req, reply) => {
-    const analyst = analystOf(app, req);
+    const analyst = await analystOf(app, req);
     if (!analyst) return reply.code(401).send(errorBody('auth.required'));
     return { id: analyst.id, displayName: analyst.displayName, role: analyst.role, queues: analyst.queues };
   });

@@ -45,7 +45,7 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
 
   // An analyst on the phone makes a ticket and reads or sends the link to the customer.
   app.post('/api/analyst/tickets', { schema: { body: AnalystTicketCreateBody } }, async (req, reply) => {
-    const analyst = analystOf(app, req);
+    const analyst = await analystOf(app, req);
     if (!analyst) return reply.code(401).send(errorBody('auth.required'));
     const body = req.body as AnalystTicketCreateBody;
     if (!queueExists(body.queue)) return reply.code(400).send(errorBody('queue.unknown'));

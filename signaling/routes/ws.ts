@@ -32,7 +32,7 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
       req.identity = { role: 'customer', ticket };
       return;
     }
-    const analyst = analystOf(app, req);
+    const analyst = await analystOf(app, req);
     if (!analyst) return reply.code(401).send(errorBody('auth.required'));
     req.identity = { role: 'analyst', analyst };
   };

@@ -1,0 +1,47 @@
+import { Redis } from 'ioredis';
+
+/**
+ * The node's two Redis connections: one for commands, one subscribed to the channels the node
+ * listens to (ticket changes, its own bus channel, account changes). Keys and channels are prefixed.
+ */
+export class RedisLink {
+  readonly cmd: Redis;
+  private readonly sub: Redis;
+  private readonly handlers = new Map<string, (message: string) => void>();
+
+  private constructor(url: string, readonly prefix: string) {
+    // Fail fast at start-up; once running, ioredis reconnects on its own.
+    this.cmd = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    this.sub = new Redis(url, { lazyConnect: true });
+    this.sub.on('message', (channel: string, message: string) => this.handlers.get(channel)?.(message));
+  }
+
+  static async connect(url: string, prefix: string): Promise<RedisLink> {
+    const link = new RedisLink(url, prefix);
+    try {
+      await Promise.all([link.cmd.connect(), link.sub.connect()]);
+    } catch (err) {
+      link.cmd.disconnect();
+      link.sub.disconnect();
+      throw new Error(`Cannot reach Redis at ${url.replace(/\/\/[^@]*@/, '//***@')}: ${(err as Error).message}`);
+    }
+    return link;
+  }
+
+  key(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+
+  async listen(channel: string, handler: (message: string) => void): Promise<void> {
+    this.handlers.set(this.key(channel), handler);
+    await this.sub.subscribe(this.key(channel));
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.cmd.publish(this.key(channel), message);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.cmd.quit(), this.sub.quit()]);
+  }
+}
