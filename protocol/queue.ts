@@ -32,6 +32,8 @@ export const QueueSnapshot = Type.Object(
     queues: Type.Array(QueueInfo),
     tickets: Type.Array(TicketSummary),
     serverTime: Type.Number(),
+    /** The session this console takes up again after a dropped connection or a server restart. */
+    resumedSessionId: Type.Optional(Id),
   },
   { additionalProperties: false },
 );

@@ -6,7 +6,7 @@ import { JsonFileAccountRepository, MemoryAccountRepository, RedisAccountReposit
 import { AccountService } from './auth/accounts.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { RateLimiter } from './rate-limit.js';
-import { HelperPairing } from './helper-pairing.js';
+import { MemoryHelperPairing, RedisHelperPairing } from './helper-pairing.js';
 import { adminRoutes } from './routes/admin.js';
 import { MemoryLoginSessions, RedisLoginSessions } from './auth/login-sessions.js';
 import { RedisLink } from './redis/link.js';
@@ -17,6 +17,7 @@ import type { Config } from './config.js';
 import type { RelayContext } from './context.js';
 import { Hub } from './hub.js';
 import { LocalBus, type Bus } from './bus.js';
+import { LocalNodeRegistry, RedisNodeRegistry } from './node-registry.js';
 import { Metrics } from './metrics.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { authRoutes } from './routes/auth.js';
@@ -77,8 +78,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     preClose: (done) => {
       relay.shuttingDown = true;
       clearInterval(sweep);
-      relay.hub.closeAll(CLOSE_CODES.shuttingDown, 'server shutting down');
-      done();
+      relay.hub.shutdown(CLOSE_CODES.shuttingDown, 'server shutting down').then(() => done(), () => done());
     },
   });
 
@@ -91,9 +91,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     ? new RedisAccountRepository(link, config.nodeId)
     : config.dataDir ? new JsonFileAccountRepository(config.dataDir) : new MemoryAccountRepository();
   const { service: accounts, seeded } = await AccountService.open(repository, config.queues.map((q) => q.id), config.analysts, clock);
-  const pairing = new HelperPairing(clock);
+  const pairing = link ? new RedisHelperPairing(link, clock) : new MemoryHelperPairing(clock);
   const bus = options.bus ?? (link ? await RedisBus.open(link, config.nodeId) : new LocalBus());
-  const hub = new Hub(store, config.queues, clock, options.iceIssuer ?? new RestTurnIssuer(config, clock), pairing, bus);
+  const nodes = link ? await RedisNodeRegistry.start(link, bus.nodeId) : new LocalNodeRegistry(bus.nodeId);
+  const hub = new Hub(store, config.queues, clock, options.iceIssuer ?? new RestTurnIssuer(config, clock), pairing, bus, nodes);
   const relay: RelayContext = {
     config,
     clock,
@@ -152,13 +153,19 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('request.notFound')));
 
+  const limits = { customer: config.customerGraceMs, link: config.linkTtlMs, member: config.memberGraceMs };
   sweep = setInterval(
-    () => void store.expireOffline({ customer: config.customerGraceMs, link: config.linkTtlMs }).catch((err) => app.log.error({ err }, 'expiry sweep failed')),
+    () =>
+      void hub
+        .releaseDeadConnections()
+        .then(() => store.expireOffline(limits))
+        .catch((err) => app.log.error({ err }, 'expiry sweep failed')),
     options.sweepIntervalMs ?? 1000,
   );
   sweep.unref();
   app.addHook('onClose', async () => {
     relay.hub.dispose();
+    await nodes.stop();
     await bus.close();
     await store.close();
     await link?.close();

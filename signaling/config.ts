@@ -42,6 +42,8 @@ export interface Config {
   demoPasswordGenerated: boolean;
   /** How long a waiting ticket survives after its customer disconnected (covers a page reload). */
   customerGraceMs: number;
+  /** How long a session waits for a member whose connection dropped (network blip, server restart). */
+  memberGraceMs: number;
   /** How long a link an analyst created stays valid before the customer first opens it. */
   linkTtlMs: number;
   /** How long an analyst's sign-in lasts. */
@@ -186,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPasswordGenerated: demoPassword === '',
     customerGraceMs: int(env, 'CUSTOMER_GRACE_MS', 60_000, 0),
     linkTtlMs: int(env, 'LINK_TTL_MS', 30 * 60_000, 1000),
+    memberGraceMs: int(env, 'MEMBER_GRACE_MS', 20_000, 0),
     loginTtlMs: int(env, 'LOGIN_TTL_MS', 12 * 60 * 60_000, 1000),
     turnSecret: turnSecret ?? '',
     turnUrls: turnUrls(env),

@@ -2,7 +2,8 @@ import { CLOSE_CODES, type QueueInfo, type ServerFrame, type SessionState, type 
 import { nodeOf, type Bus } from './bus.js';
 import type { Clock } from './clock.js';
 import type { HelperPairing } from './helper-pairing.js';
-import { isEnded, isWaiting } from './session-machine.js';
+import { isEnded, isInSession, isWaiting } from './session-machine.js';
+import type { NodeRegistry } from './node-registry.js';
 import type { TicketRecord, TicketStore } from './store/ticket-store.js';
 import type { IceServerIssuer } from './turn-credentials.js';
 import { Connection } from './ws/connection.js';
@@ -41,6 +42,7 @@ export class Hub {
     private readonly ice: IceServerIssuer,
     private readonly pairing: HelperPairing,
     private readonly bus: Bus,
+    private readonly nodes: NodeRegistry,
   ) {
     this.queueNames = new Map(queues.map((q) => [q.id, q.name]));
     this.unsubscribe = store.subscribe((ticket, previous) => this.onTicketChange(ticket, previous));
@@ -91,9 +93,44 @@ export class Hub {
     conn.send(this.statusFor(result.ticket));
   }
 
-  attachAnalyst(conn: Connection, queues: QueueInfo[]): void {
+  async attachAnalyst(conn: Connection, queues: QueueInfo[]): Promise<void> {
+    // Back after a dropped connection or a server restart: take the session up again where it was.
+    const mine = this.store.all().find(
+      (t) => isInSession(t.state) && t.analyst?.id === conn.analyst?.id && !this.isConnected(t.analyst?.connectionId ?? null),
+    );
+    const resumed = mine ? await this.store.setPresence(mine.id, { analystConnection: conn.id }) : null;
+    const session = resumed?.ok && isInSession(resumed.ticket.state) ? resumed.ticket : null;
     const tickets = queues.flatMap((q) => this.store.waitingIn(q.id)).map(toSummary);
-    conn.send({ type: 'queue.snapshot', analystName: conn.analyst?.displayName ?? '', queues, tickets, serverTime: this.clock.now() });
+    conn.send({
+      type: 'queue.snapshot',
+      analystName: conn.analyst?.displayName ?? '',
+      queues,
+      tickets,
+      serverTime: this.clock.now(),
+      ...(session ? { resumedSessionId: session.id } : {}),
+    });
+    if (!session) return;
+    conn.ticketId = session.id;
+    conn.send({ type: 'session.started', sessionId: session.id, ticket: toSummary(session) });
+    conn.send({ type: 'session.state', sessionId: session.id, state: session.state });
+  }
+
+  /** Whether a connection id still stands for a live socket (on this node, or on a node still alive). */
+  isConnected(connectionId: string | null): boolean {
+    if (!connectionId) return false;
+    const node = nodeOf(connectionId);
+    return node === this.nodeId ? this.connections.has(connectionId) : this.nodes.isAlive(node);
+  }
+
+  /** Connections held by nodes that died count as dropped: their people get the grace to come back. */
+  async releaseDeadConnections(): Promise<void> {
+    for (const ticket of this.store.all()) {
+      const presence: { customerConnection?: null; helperConnection?: null; analystConnection?: null } = {};
+      if (ticket.customerConnection && !this.isConnected(ticket.customerConnection)) presence.customerConnection = null;
+      if (ticket.helperConnection && !this.isConnected(ticket.helperConnection)) presence.helperConnection = null;
+      if (ticket.analyst?.connectionId && !this.isConnected(ticket.analyst.connectionId)) presence.analystConnection = null;
+      if (Object.keys(presence).length > 0) await this.store.setPresence(ticket.id, presence);
+    }
   }
 
   async attachHelper(conn: Connection, ticket: TicketRecord): Promise<void> {
@@ -104,20 +141,46 @@ export class Hub {
     if (!result.ok) conn.close(4401, 'ticket ended');
   }
 
-  /** Called when a socket closes: the customer goes offline, a member leaving ends its session. */
-  async detach(conn: Connection): Promise<void> {
-    this.connections.delete(conn.id);
+  /**
+   * Called when a socket closes. A member who left on purpose (closed the tab: a clean close) ends
+   * the session at once; a dropped connection only marks them away, and the session waits
+   * MEMBER_GRACE_MS for them to reconnect (the sweep ends it after that).
+   */
+  async detach(conn: Connection, cleanClose: boolean): Promise<void> {
+    if (!this.connections.delete(conn.id)) return; // already handled (shutdown)
     this.analysts.delete(conn);
     const ticket = conn.ticketId ? this.store.get(conn.ticketId) : undefined;
     if (conn.role === 'helper' && ticket?.helperConnection === conn.id) {
       await this.store.setPresence(ticket.id, { helperConnection: null });
       this.sendTo(ticket.customerConnection, { type: 'helper.status', connected: false });
     } else if (conn.role === 'customer' && ticket?.customerConnection === conn.id) {
-      if (isWaiting(ticket.state)) await this.store.setPresence(ticket.id, { customerConnection: null });
+      if (isWaiting(ticket.state) || !cleanClose) await this.store.setPresence(ticket.id, { customerConnection: null });
       else await this.store.apply(ticket.id, 'end', 'customerLeft');
     } else if (conn.role === 'analyst' && ticket?.analyst?.connectionId === conn.id) {
-      await this.store.apply(ticket.id, 'end', 'analystLeft');
+      if (cleanClose) await this.store.apply(ticket.id, 'end', 'analystLeft');
+      else await this.store.setPresence(ticket.id, { analystConnection: null });
     }
+  }
+
+  /**
+   * Graceful shutdown: every person on this node is marked away first (so they can resume on
+   * another node, or on this one once restarted), then told (close code 4503).
+   */
+  async shutdown(code: number, reason: string): Promise<void> {
+    const mine = [...this.connections.values()];
+    this.connections.clear();
+    this.analysts.clear();
+    for (const conn of mine) {
+      const ticket = conn.ticketId ? this.store.get(conn.ticketId) : undefined;
+      if (!ticket) continue;
+      const presence =
+        conn.role === 'customer' && ticket.customerConnection === conn.id ? { customerConnection: null }
+        : conn.role === 'helper' && ticket.helperConnection === conn.id ? { helperConnection: null }
+        : conn.role === 'analyst' && ticket.analyst?.connectionId === conn.id ? { analystConnection: null }
+        : null;
+      if (presence) await this.store.setPresence(ticket.id, presence).catch(() => undefined);
+    }
+    for (const conn of mine) conn.close(code, reason);
   }
 
   /** Closes an analyst's consoles after their account changed; they reconnect with the new rights. */
@@ -125,11 +188,6 @@ export class Hub {
     for (const conn of this.analysts) {
       if (conn.analyst?.id === accountId) conn.close(CLOSE_CODES.accountChanged, 'account changed');
     }
-  }
-
-  /** Tells every client of this node the server is going away, then closes their sockets. */
-  closeAll(code: number, reason: string): void {
-    for (const conn of [...this.connections.values()]) conn.close(code, reason);
   }
 
   dispose(): void {
@@ -179,7 +237,7 @@ export class Hub {
         customer.close(CLOSE_CODES.ended, 'ticket ended');
       }
       // The helper's pairing lives and dies with the session.
-      this.pairing.revoke(ticket.id);
+      void this.pairing.revoke(ticket.id).catch(() => undefined);
       this.local(ticket.helperConnection)?.close(CLOSE_CODES.ended, 'session ended');
     }
   }

@@ -1,8 +1,8 @@
 import type { EndReason, SessionState } from '../../protocol/index.js';
 import type { Clock } from '../clock.js';
 import { isEnded, isWaiting, type SessionEvent } from '../session-machine.js';
-import { byQueueOrder, decideApply, decidePresence, decideTake, isExpired, newTicket } from '../store/ticket-rules.js';
-import type { AnalystRef, NewTicket, Presence, StoreResult, TicketListener, TicketRecord, TicketStore } from '../store/ticket-store.js';
+import { byQueueOrder, decideApply, decidePresence, decideTake, dueToEnd, newTicket } from '../store/ticket-rules.js';
+import type { AbsenceLimits, AnalystRef, NewTicket, Presence, StoreResult, TicketListener, TicketRecord, TicketStore } from '../store/ticket-store.js';
 import type { RedisLink } from './link.js';
 
 // Compare-and-set of one ticket, atomic in Redis: commit only if the stored version is the one the
@@ -76,6 +76,15 @@ export class RedisTicketStore implements TicketStore {
     return id === undefined ? undefined : this.replica.get(id);
   }
 
+  async fetchByToken(token: string): Promise<TicketRecord | undefined> {
+    const local = this.byToken(token);
+    if (local || !/^[A-Za-z0-9_-]{1,64}$/.test(token)) return local;
+    const id = await this.link.cmd.get(this.link.key(`token:${token}`));
+    const raw = id ? await this.link.cmd.get(this.link.key(`ticket:${id}`)) : null;
+    // Not put into the replica: the change event that is on its way does that, and tells the hub.
+    return raw ? (JSON.parse(raw) as TicketRecord) : undefined;
+  }
+
   waitingIn(queue: string): TicketRecord[] {
     return [...this.replica.values()].filter((t) => t.queue === queue && isWaiting(t.state)).sort(byQueueOrder);
   }
@@ -98,12 +107,15 @@ export class RedisTicketStore implements TicketStore {
     return this.decide(id, (ticket) => decidePresence(ticket, presence, this.clock.now()));
   }
 
-  async expireOffline(limits: { customer: number; link: number }): Promise<string[]> {
+  async expireOffline(limits: AbsenceLimits): Promise<string[]> {
     const now = this.clock.now();
     const expired: string[] = [];
-    for (const ticket of [...this.replica.values()].filter((t) => isExpired(t, now, limits))) {
+    for (const ticket of [...this.replica.values()].filter((t) => dueToEnd(t, now, limits))) {
       // Every node sweeps; the compare-and-set lets exactly one of them end each ticket.
-      const result = await this.decide(ticket.id, (t) => (t && isExpired(t, now, limits) ? decideApply(t, 'end', 'expired') : { ok: false, code: 'session.invalidTransition' }));
+      const result = await this.decide(ticket.id, (t) => {
+        const reason = t ? dueToEnd(t, now, limits) : null;
+        return reason ? decideApply(t, 'end', reason) : { ok: false, code: 'session.invalidTransition' };
+      });
       if (result.ok) expired.push(ticket.id);
     }
     return expired;

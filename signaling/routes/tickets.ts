@@ -62,7 +62,7 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
   // The customer's page checks its link before connecting, to say plainly when it is no longer valid.
   app.get('/api/tickets/current', async (req, reply) => {
     const token = bearerToken(req);
-    const ticket = token ? store.byToken(token) : undefined;
+    const ticket = token ? await store.fetchByToken(token) : undefined;
     if (!ticket) return reply.code(404).send(errorBody('token.invalid'));
     const { queue, customer, state } = ticket;
     return { ticketId: ticket.id, queue, name: customer.name, state };

@@ -27,7 +27,7 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
     if (!originAllowed(req)) return reply.code(403).send(errorBody('frame.forbidden'));
     const token = (req.query as { token?: string }).token;
     if (token) {
-      const ticket = store.byToken(token);
+      const ticket = await store.fetchByToken(token);
       if (!ticket) return reply.code(401).send(errorBody('token.invalid'));
       req.identity = { role: 'customer', ticket };
       return;
@@ -42,7 +42,7 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
     const wait = limits.helperPairing.hit(req.ip);
     if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
     const code = String((req.query as { code?: string }).code ?? '');
-    const ticketId = HELPER_CODE_PATTERN.test(code) ? pairing.redeem(code) : null;
+    const ticketId = HELPER_CODE_PATTERN.test(code) ? await pairing.redeem(code) : null;
     const ticket = ticketId ? store.get(ticketId) : undefined;
     if (!ticket) {
       req.log.info({ event: 'helper.badCode' }, 'helper pairing refused');
@@ -71,13 +71,20 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
           conn.sendError('server.internal');
         });
     });
-    socket.on('close', () => {
-      queue = queue.then(() => hub.detach(conn)).catch((err) => req.log.error({ err }, 'disconnect cleanup failed'));
+    // 1000/1001/1005: the page closed its socket on purpose (tab closed, page left: a close frame
+    // was sent). 1006 (no close frame: the network dropped) or our own codes leave the person a
+    // grace to reconnect.
+    socket.on('close', (code: number) => {
+      const clean = code === 1000 || code === 1001 || code === 1005;
+      queue = queue.then(() => hub.detach(conn, clean)).catch((err) => req.log.error({ err }, 'disconnect cleanup failed'));
     });
-    if (identity.role === 'analyst') return hub.attachAnalyst(conn, config.queues.filter((q) => identity.analyst.queues.includes(q.id)));
-    // The ticket may have ended between the upgrade check and now.
-    const ticket = store.get(identity.ticket.id);
-    if (!ticket) return conn.close(4401, 'ticket ended');
+    if (identity.role === 'analyst') {
+      const attached = hub.attachAnalyst(conn, config.queues.filter((q) => identity.analyst.queues.includes(q.id)));
+      queue = queue.then(() => attached).catch((err) => req.log.error({ err }, 'attach failed'));
+      return;
+    }
+    // The ticket may have ended between the upgrade check and now (the store's write re-checks).
+    const ticket = store.get(identity.ticket.id) ?? identity.ticket;
     const attached = identity.role === 'customer' ? hub.attachCustomer(conn, ticket) : hub.attachHelper(conn, ticket);
     queue = queue.then(() => attached).catch((err) => req.log.error({ err }, 'attach failed'));
   };

@@ -1,8 +1,8 @@
 import type { EndReason, SessionState } from '../../protocol/index.js';
 import type { Clock } from '../clock.js';
 import { isEnded, isWaiting, type SessionEvent } from '../session-machine.js';
-import { byQueueOrder, decideApply, decidePresence, decideTake, isExpired, newTicket } from './ticket-rules.js';
-import type { AnalystRef, NewTicket, Presence, StoreResult, TicketListener, TicketRecord, TicketStore } from './ticket-store.js';
+import { byQueueOrder, decideApply, decidePresence, decideTake, dueToEnd, newTicket } from './ticket-rules.js';
+import type { AbsenceLimits, AnalystRef, NewTicket, Presence, StoreResult, TicketListener, TicketRecord, TicketStore } from './ticket-store.js';
 
 export { newToken } from './ticket-rules.js';
 
@@ -33,6 +33,10 @@ export class MemoryTicketStore implements TicketStore {
     return id === undefined ? undefined : this.tickets.get(id);
   }
 
+  async fetchByToken(token: string): Promise<TicketRecord | undefined> {
+    return this.byToken(token);
+  }
+
   waitingIn(queue: string): TicketRecord[] {
     return [...this.tickets.values()].filter((t) => t.queue === queue && isWaiting(t.state)).sort(byQueueOrder);
   }
@@ -55,11 +59,11 @@ export class MemoryTicketStore implements TicketStore {
     return this.decide(id, (ticket) => decidePresence(ticket, presence, this.clock.now()));
   }
 
-  async expireOffline(limits: { customer: number; link: number }): Promise<string[]> {
+  async expireOffline(limits: AbsenceLimits): Promise<string[]> {
     const now = this.clock.now();
-    const expired = [...this.tickets.values()].filter((t) => isExpired(t, now, limits));
-    for (const ticket of expired) this.decide(ticket.id, (t) => decideApply(t, 'end', 'expired'));
-    return expired.map((t) => t.id);
+    const due = [...this.tickets.values()].map((t) => [t, dueToEnd(t, now, limits)] as const).filter(([, reason]) => reason);
+    for (const [ticket, reason] of due) this.decide(ticket.id, (t) => decideApply(t, 'end', reason!));
+    return due.map(([t]) => t.id);
   }
 
   all(): TicketRecord[] {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { v4 as uuidv4 } from 'uuid';
 import type { EndReason } from '../../protocol/index.js';
-import { isEnded, isWaiting, nextState, type SessionEvent } from '../session-machine.js';
-import type { AnalystRef, NewTicket, Presence, StoreResult, TicketRecord } from './ticket-store.js';
+import { isEnded, isInSession, isWaiting, nextState, type SessionEvent } from '../session-machine.js';
+import type { AbsenceLimits, AnalystRef, NewTicket, Presence, StoreResult, TicketRecord } from './ticket-store.js';
 
 // The decisions every store makes, as pure functions from a record to the next record (a copy).
 // The memory store applies them directly; the Redis store applies them and then commits with a
@@ -44,7 +44,7 @@ export function decideTake(ticket: TicketRecord | undefined, analyst: AnalystRef
   if (!isWaiting(ticket.state)) return { ok: false, code: 'ticket.alreadyTaken' };
   if (!ticket.customerOnline) return { ok: false, code: 'ticket.customerOffline' };
   const next = copy(ticket);
-  next.analyst = { ...analyst };
+  next.analyst = { ...analyst, awaySince: null };
   next.state = nextState(ticket.state, 'take')!;
   return { ok: true, ticket: next };
 }
@@ -64,10 +64,21 @@ export function decidePresence(ticket: TicketRecord | undefined, presence: Prese
   if (!ticket) return { ok: false, code: 'ticket.notFound' };
   const customerConnection = presence.customerConnection === undefined ? ticket.customerConnection : presence.customerConnection;
   const helperConnection = presence.helperConnection === undefined ? ticket.helperConnection : presence.helperConnection;
-  if (customerConnection === ticket.customerConnection && helperConnection === ticket.helperConnection) return { ok: true, ticket };
+  const analystConnection = presence.analystConnection === undefined || !ticket.analyst ? ticket.analyst?.connectionId : presence.analystConnection;
+  if (
+    customerConnection === ticket.customerConnection &&
+    helperConnection === ticket.helperConnection &&
+    analystConnection === ticket.analyst?.connectionId
+  ) {
+    return { ok: true, ticket };
+  }
   const next = copy(ticket);
   next.customerConnection = customerConnection;
   next.helperConnection = helperConnection;
+  if (next.analyst && analystConnection !== undefined && analystConnection !== next.analyst.connectionId) {
+    next.analyst.connectionId = analystConnection;
+    next.analyst.awaySince = analystConnection === null ? now : null;
+  }
   const online = customerConnection !== null;
   if (online !== ticket.customerOnline) {
     next.customerOnline = online;
@@ -77,11 +88,22 @@ export function decidePresence(ticket: TicketRecord | undefined, presence: Prese
   return { ok: true, ticket: next };
 }
 
-/** A waiting ticket whose customer has been away too long (a link never opened lives longer). */
-export function isExpired(ticket: TicketRecord, now: number, limits: { customer: number; link: number }): boolean {
-  if (!isWaiting(ticket.state) || ticket.offlineSince === null) return false;
-  const limit = ticket.createdBy === 'analyst' && !ticket.customerSeen ? limits.link : limits.customer;
-  return now - ticket.offlineSince >= limit;
+/**
+ * Why a ticket should end because someone has been away too long, or null: a waiting customer who
+ * left (a link never opened lives longer), or a session member whose connection dropped and who did
+ * not come back within the grace.
+ */
+export function dueToEnd(ticket: TicketRecord, now: number, limits: AbsenceLimits): 'expired' | 'customerLeft' | 'analystLeft' | null {
+  if (isWaiting(ticket.state)) {
+    if (ticket.offlineSince === null) return null;
+    const limit = ticket.createdBy === 'analyst' && !ticket.customerSeen ? limits.link : limits.customer;
+    return now - ticket.offlineSince >= limit ? 'expired' : null;
+  }
+  if (!isInSession(ticket.state)) return null;
+  if (ticket.offlineSince !== null && now - ticket.offlineSince >= limits.member) return 'customerLeft';
+  const awaySince = ticket.analyst?.awaySince;
+  if (awaySince != null && now - awaySince >= limits.member) return 'analystLeft';
+  return null;
 }
 
 export const byQueueOrder = (a: TicketRecord, b: TicketRecord): number => a.createdAt - b.createdAt || a.seq - b.seq;

@@ -10,8 +10,10 @@ export interface Contact {
 export interface AnalystRef {
   id: string;
   name: string;
-  /** The connection that took the ticket: signals for the analyst go there only (on any node). */
-  connectionId: string;
+  /** The analyst's live connection for this session (on any node); null while they are away. */
+  connectionId: string | null;
+  /** Since when the analyst has been away (a dropped connection), null while connected. */
+  awaySince?: number | null;
 }
 
 /** One ticket and, once taken, its session (the session id is the ticket id). */
@@ -52,6 +54,18 @@ export interface NewTicket {
 export interface Presence {
   customerConnection?: string | null;
   helperConnection?: string | null;
+  /** Only for a ticket an analyst took: their connection, or null while they are away. */
+  analystConnection?: string | null;
+}
+
+/** How long each kind of absence may last before the ticket or session ends. */
+export interface AbsenceLimits {
+  /** A waiting customer who left (covers a page reload). */
+  customer: number;
+  /** A link an analyst made, never opened. */
+  link: number;
+  /** A session member whose connection dropped (network blip, server restart). */
+  member: number;
 }
 
 /** Emitted after every change, with the record as it is now (an ended record is already removed). */
@@ -67,6 +81,11 @@ export interface TicketStore {
   create(input: NewTicket): Promise<TicketRecord>;
   get(id: string): TicketRecord | undefined;
   byToken(token: string): TicketRecord | undefined;
+  /**
+   * The authoritative record for a token, for authentication: with several nodes, a ticket created
+   * on another node a moment ago may not have reached this node's view yet.
+   */
+  fetchByToken(token: string): Promise<TicketRecord | undefined>;
   /** Waiting tickets of a queue, oldest first. */
   waitingIn(queue: string): TicketRecord[];
   /** 1-based place among the waiting tickets of its queue, 0 when not waiting. */
@@ -76,8 +95,8 @@ export interface TicketStore {
   apply(id: string, event: SessionEvent, endReason?: EndReason): Promise<StoreResult>;
   /** Records who is connected for a ticket (customer, helper). */
   setPresence(id: string, presence: Presence): Promise<StoreResult>;
-  /** Ends every waiting ticket whose customer has been away too long; returns the ended ids. */
-  expireOffline(maxOfflineMs: { customer: number; link: number }): Promise<string[]>;
+  /** Ends every ticket or session whose people have been away too long; returns the ended ids. */
+  expireOffline(limits: AbsenceLimits): Promise<string[]>;
   /** Tickets not ended (for metrics and shutdown). */
   all(): TicketRecord[];
   subscribe(listener: TicketListener): () => void;

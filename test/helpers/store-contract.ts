@@ -102,12 +102,34 @@ export function storeContract(t: Test, makeStore: (clock: ManualClock) => Promis
     const link = await store.create({ ...input('link'), createdBy: 'analyst' });
     await store.setPresence(left.id, { customerConnection: null });
     clock.advance(59_999);
-    t.same(await store.expireOffline({ customer: 60_000, link: 600_000 }), []);
+    t.same(await store.expireOffline({ customer: 60_000, link: 600_000, member: 20_000 }), []);
     clock.advance(1);
-    t.same(await store.expireOffline({ customer: 60_000, link: 600_000 }), [left.id]);
+    t.same(await store.expireOffline({ customer: 60_000, link: 600_000, member: 20_000 }), [left.id]);
     t.ok(store.get(stays.id), 'an online customer is never expired');
     t.ok(store.get(link.id), 'an unopened analyst link lives longer');
     clock.advance(600_000);
-    t.same(await store.expireOffline({ customer: 60_000, link: 600_000 }), [link.id]);
+    t.same(await store.expireOffline({ customer: 60_000, link: 600_000, member: 20_000 }), [link.id]);
+  });
+
+  t.test('a session member whose connection dropped has a grace to come back, then the session ends', async (t) => {
+    const { store, clock, make } = await setup();
+    t.teardown(() => store.close());
+    const limits = { customer: 60_000, link: 600_000, member: 20_000 };
+    const ticket = await make('blip');
+    await store.take(ticket.id, { id: 'a', name: 'A', connectionId: 'n.analyst' });
+    await store.apply(ticket.id, 'allow');
+    await store.setPresence(ticket.id, { customerConnection: null });
+    clock.advance(19_999);
+    t.same(await store.expireOffline(limits), [], 'still within the grace');
+    await store.setPresence(ticket.id, { customerConnection: 'n.back' });
+    clock.advance(30_000);
+    t.same(await store.expireOffline(limits), [], 'came back: the session goes on');
+    await store.setPresence(ticket.id, { analystConnection: null });
+    t.equal(store.get(ticket.id)?.analyst?.connectionId, null);
+    clock.advance(20_000);
+    const ended: string[] = [];
+    store.subscribe((t2) => t2.state === 'ended' && ended.push(t2.endReason ?? ''));
+    t.same(await store.expireOffline(limits), [ticket.id]);
+    t.same(ended, ['analystLeft'], 'the analyst did not come back');
   });
 }

@@ -33,7 +33,7 @@ t.test('a customer on node A and an analyst on node B see each other through a w
   analyst.send({ type: 'signal', data: { type: 'answer', sdp: 'from-B' } });
   t.same((await customer.next('signal')).data, { type: 'answer', sdp: 'from-B' }, 'relayed B → A');
 
-  customer.socket.terminate();
+  customer.socket.close(1001);
   const ended = await analyst.until('session.state', (f) => f.state === 'ended');
   t.equal(ended.endReason, 'customerLeft', 'the customer leaving node A ends the session on node B');
   await analyst.close();

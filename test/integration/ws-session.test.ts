@@ -180,12 +180,12 @@ t.test('signals relay only between the two members, after consent, with the send
 
 t.test('a customer closing the tab ends the session for the analyst; an analyst leaving ends it for the customer', async (t) => {
   const first = await consentedSession();
-  first.c.client.socket.terminate();
+  first.c.client.socket.close(1001); // what a browser sends when its tab closes
   const ended = await first.a.next('session.state');
   t.same([ended.state, ended.endReason], ['ended', 'customerLeft']);
 
   const second = await consentedSession();
-  second.a.socket.terminate();
+  second.a.socket.close(1001);
   const status = await second.c.client.until('ticket.status', (f) => f.state === 'ended');
   t.equal(status.endReason, 'analystLeft');
   t.equal(server.app.relay.store.get(second.c.ticket.ticketId), undefined);
@@ -259,4 +259,53 @@ t.test('shutting down tells every connected client with a close code', async (t)
   await local.close();
   t.equal((await a.closed).code, CLOSE_CODES.shuttingDown);
   t.equal((await c.closed).code, CLOSE_CODES.shuttingDown);
+});
+
+t.test('a dropped connection is not a goodbye: the member comes back within the grace and the session goes on', async (t) => {
+  const server2 = await startServer({ memberGraceMs: 60_000 });
+  t.teardown(() => server2.close());
+  const cookie = await login(server2.url, 'alice');
+  const analyst = await TestClient.connect(server2.wsUrl, { cookie });
+  await analyst.next('queue.snapshot');
+  const ticket = await createTicket(server2.url);
+  const customer = await TestClient.connect(server2.wsUrl, { token: ticket.token });
+  await customer.next('ticket.status');
+  analyst.send({ type: 'ticket.take', ticketId: ticket.ticketId });
+  await analyst.next('session.started');
+  customer.send({ type: 'consent.reply', allow: true });
+  await analyst.until('session.state', (f) => f.state === 'consented');
+
+  customer.socket.terminate(); // the network drops: no close frame
+  await customer.closed;
+  t.same(await analyst.pending('session.state', 200), [], 'the analyst\'s session goes on');
+  const back = await TestClient.connect(server2.wsUrl, { token: ticket.token });
+  t.equal((await back.next('ticket.status')).state, 'consented', 'the customer is back in the same session');
+  back.send({ type: 'signal', data: { type: 'candidate', n: 1 } });
+  t.same((await analyst.next('signal')).data, { type: 'candidate', n: 1 }, 'relays reach the analyst again');
+
+  analyst.socket.terminate();
+  await analyst.closed;
+  const again = await TestClient.connect(server2.wsUrl, { cookie });
+  const snapshot = await again.next('queue.snapshot');
+  t.equal(snapshot.resumedSessionId, ticket.ticketId, 'the analyst\'s console takes the session up again');
+  t.equal((await again.next('session.started')).sessionId, ticket.ticketId);
+  back.send({ type: 'signal', data: { type: 'candidate', n: 2 } });
+  t.same((await again.next('signal')).data, { type: 'candidate', n: 2 });
+  await Promise.all([again.close(), back.close()]);
+});
+
+t.test('a member who does not come back within the grace ends the session', async (t) => {
+  const server2 = await startServer({ memberGraceMs: 300 }, { sweepIntervalMs: 50 });
+  t.teardown(() => server2.close());
+  const analyst = await TestClient.connect(server2.wsUrl, { cookie: await login(server2.url, 'alice') });
+  await analyst.next('queue.snapshot');
+  const ticket = await createTicket(server2.url);
+  const customer = await TestClient.connect(server2.wsUrl, { token: ticket.token });
+  await customer.next('ticket.status');
+  analyst.send({ type: 'ticket.take', ticketId: ticket.ticketId });
+  await analyst.next('session.started');
+  customer.socket.terminate();
+  const ended = await analyst.until('session.state', (f) => f.state === 'ended', 3000);
+  t.equal(ended.endReason, 'customerLeft');
+  await analyst.close();
 });

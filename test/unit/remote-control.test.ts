@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ManualClock } from '../../signaling/clock.js';
-import { HelperPairing } from '../../signaling/helper-pairing.js';
+import { MemoryHelperPairing } from '../../signaling/helper-pairing.js';
 import { COMBO_KEYS, keyName } from '../../helper/keymap.js';
 import { CustomerPriority } from '../../helper/priority.js';
 import { normalisedPoint, wheelSteps } from '../../web/shared/video-geometry.js';
@@ -49,17 +49,17 @@ t.test('normalisedPoint() removes letterboxing and refuses the bars', async (t) 
 
 t.test('HelperPairing codes are single use, expire, and one per ticket', async (t) => {
   const clock = new ManualClock(0);
-  const pairing = new HelperPairing(clock, 1000);
-  const first = pairing.issue('ticket-1');
+  const pairing = new MemoryHelperPairing(clock, 1000);
+  const first = await pairing.issue('ticket-1');
   t.match(first.code, /^\d{6}$/);
-  const second = pairing.issue('ticket-1');
-  t.equal(pairing.redeem(first.code), null, 'a new code replaces the old one');
-  t.equal(pairing.redeem(second.code), 'ticket-1');
-  t.equal(pairing.redeem(second.code), null, 'single use');
-  const late = pairing.issue('ticket-2');
+  const second = await pairing.issue('ticket-1');
+  t.equal(await pairing.redeem(first.code), null, 'a new code replaces the old one');
+  t.equal(await pairing.redeem(second.code), 'ticket-1');
+  t.equal(await pairing.redeem(second.code), null, 'single use');
+  const late = await pairing.issue('ticket-2');
   clock.advance(1000);
-  t.equal(pairing.redeem(late.code), null, 'expired');
-  const revoked = pairing.issue('ticket-3');
-  pairing.revoke('ticket-3');
-  t.equal(pairing.redeem(revoked.code), null, 'revoked with the session');
+  t.equal(await pairing.redeem(late.code), null, 'expired');
+  const revoked = await pairing.issue('ticket-3');
+  await pairing.revoke('ticket-3');
+  t.equal(await pairing.redeem(revoked.code), null, 'revoked with the session');
 });

@@ -80,8 +80,8 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
         setSocket(state);
         if (state === 'open') attempt = 0;
         if (state !== 'closed') return;
-        dropPeer();
-        setSession((current) => (current && current.state !== 'ended' ? { ...current, state: 'ended', endReason: 'analystLeft' } : current));
+        // The peer connection is browser to browser: it keeps streaming while signaling reconnects,
+        // and the server gives this console its session back (queue.snapshot.resumedSessionId).
         attempt += 1;
         retry = setTimeout(async () => {
           const me = await fetch('/api/me').catch(() => null);
@@ -91,6 +91,12 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
         }, close?.code === 4503 ? 1000 : Math.min(10_000, 500 * 2 ** attempt));
       });
       signaling.on('queue.snapshot', (frame) => {
+        // A session this console had, and that did not come back with the reconnection, is over.
+        setSession((current) => {
+          if (!current || current.state === 'ended' || current.id === frame.resumedSessionId) return current;
+          dropPeer();
+          return { ...current, state: 'ended', endReason: 'analystLeft' };
+        });
         setQueues(frame.queues);
         setTickets(frame.tickets);
         setClockOffset(frame.serverTime - Date.now());
@@ -101,7 +107,8 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
       signaling.on('queue.ticketRemoved', (frame) => setTickets((list) => list.filter((t) => t.id !== frame.ticketId)));
       signaling.on('session.started', (frame) => {
         setNotice(null);
-        setSession({ id: frame.sessionId, ticket: frame.ticket, state: 'offered', endReason: null });
+        // The same session again after a reconnection: keep the picture and the peer connection.
+        setSession((current) => (current?.id === frame.sessionId ? current : { id: frame.sessionId, ticket: frame.ticket, state: frame.ticket.state, endReason: null }));
       });
       signaling.on('session.state', (frame) => {
         setSession((current) =>

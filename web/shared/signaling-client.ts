@@ -36,7 +36,9 @@ export class SignalingClient {
     };
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
-      const final = Object.values(CLOSE_CODES).includes(event.code as never) || event.code === 4401;
+      // Final: the ticket is over or this socket was replaced or refused. A shutdown (4503), an
+      // account change (4403) or a dropped network is not: the page reconnects and resumes.
+      const final = ([CLOSE_CODES.ended, CLOSE_CODES.replaced, CLOSE_CODES.protocolViolation, 4401] as number[]).includes(event.code);
       this.emitState('closed', { code: event.code, final });
     };
   }

@@ -5,10 +5,10 @@ import type { Handler } from './context.js';
 // page. Only the customer of a consented session may pair, and each side reaches only the other.
 
 /** Customer asks for a pairing code. */
-export const helperPair: Handler<'helper.pair'> = ({ conn, store, pairing }, frame) => {
+export const helperPair: Handler<'helper.pair'> = async ({ conn, store, pairing }, frame) => {
   const ticket = conn.ticketId ? store.get(conn.ticketId) : undefined;
   if (!ticket || ticket.customerConnection !== conn.id || !mayRelaySignals(ticket.state)) return conn.sendError('session.notActive', frame.type);
-  conn.send({ type: 'helper.code', ...pairing.issue(ticket.id) });
+  conn.send({ type: 'helper.code', ...(await pairing.issue(ticket.id)) });
 };
 
 /** The helper says what it runs on; the customer's page learns it is connected. */
