@@ -29,9 +29,9 @@ export interface RunningServer {
 }
 
 /** The real server, listening on an ephemeral loopback port. */
-export async function startServer(overrides: Partial<Config> = {}, options: AppOptions = {}): Promise<RunningServer> {
+export async function startServer(overrides: Partial<Config> = {}, options: AppOptions = {}, port = 0): Promise<RunningServer> {
   const app = await buildApp(testConfig(overrides), { logger: false, ...options });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
   const url = `http://127.0.0.1:${address.port}`;

@@ -34,7 +34,39 @@ export class PeerLink {
     this.peer.on('stream', (stream) => events.onRemoteStream(stream));
     this.peer.on('error', (err) => events.onError(err.code ?? err.message));
     this.peer.on('close', () => this.handleClose());
+    this.watchConnectivity();
   }
+
+  /**
+   * ICE restart instead of a dead session: when the path drops (Wi-Fi to 4G, a VPN going up) the
+   * connection turns "disconnected"; if it stays so for 2 s, or the browser says it is back online,
+   * both sides gather new candidates (the customer, who initiates, makes the new offer; simple-peer
+   * asks it to on the analyst's side). simple-peer gives up for good at "failed", so act before.
+   */
+  private watchConnectivity(): void {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const restart = () => {
+      if (this.closed) return;
+      try {
+        this.connection.restartIce();
+        this.peer.negotiate();
+      } catch {
+        // the peer closed meanwhile
+      }
+    };
+    this.connection.addEventListener('iceconnectionstatechange', () => {
+      clearTimeout(timer);
+      if (this.connection.iceConnectionState === 'disconnected') timer = setTimeout(restart, 2000);
+    });
+    const online = () => this.connection.iceConnectionState !== 'connected' && this.connection.iceConnectionState !== 'completed' && restart();
+    window.addEventListener('online', online);
+    this.stopWatching = () => {
+      clearTimeout(timer);
+      window.removeEventListener('online', online);
+    };
+  }
+
+  private stopWatching = () => undefined as void;
 
   get connection(): RTCPeerConnection {
     return this.peer._pc;
@@ -56,6 +88,7 @@ export class PeerLink {
   destroy(): void {
     if (this.closed) return;
     this.closed = true;
+    this.stopWatching();
     this.peer.destroy();
   }
 

@@ -16,6 +16,7 @@ declare module '@thaunknown/simple-peer' {
     signal(data: SignalData | string): void;
     send(data: string | ArrayBufferView | ArrayBuffer | Blob): void;
     addStream(stream: MediaStream): void;
+    negotiate(): void;
     removeStream(stream: MediaStream): void;
     replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack, stream: MediaStream): void;
     destroy(err?: Error): void;
