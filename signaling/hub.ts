@@ -194,7 +194,7 @@ export class Hub {
     this.unsubscribe();
   }
 
-  statusFor(ticket: TicketRecord): TicketStatus {
+  statusFor(ticket: TicketRecord, position = this.store.position(ticket.id)): TicketStatus {
     return {
       type: 'ticket.status',
       ticketId: ticket.id,
@@ -202,7 +202,7 @@ export class Hub {
       queueName: this.queueNames.get(ticket.queue) ?? ticket.queue,
       name: ticket.customer.name,
       state: ticket.state,
-      position: this.store.position(ticket.id),
+      position,
       ...(ticket.analyst ? { analystName: ticket.analyst.name } : {}),
       ...(ticket.endReason ? { endReason: ticket.endReason } : {}),
     };
@@ -226,9 +226,10 @@ export class Hub {
     // Positions move for everyone behind when a ticket joins or leaves the waiting line.
     const lineChanged = stateChanged && (previous === null || previous === 'waiting' || isWaiting(ticket.state));
     if (lineChanged) {
-      for (const other of this.store.waitingIn(ticket.queue)) {
-        if (other.id !== ticket.id) this.local(other.customerConnection)?.send(this.statusFor(other));
-      }
+      // One pass over the sorted line (not one sort per customer: that was quadratic in the queue length).
+      this.store.waitingIn(ticket.queue).forEach((other, index) => {
+        if (other.id !== ticket.id) this.local(other.customerConnection)?.send(this.statusFor(other, index + 1));
+      });
     }
 
     if (isEnded(ticket.state)) {

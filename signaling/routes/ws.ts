@@ -61,32 +61,44 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
     conn.bucket = new FrameBucket(config.frameRatePerSecond, () => app.relay.clock.now());
     // Listeners first, synchronously, so no early frame is lost.
     // Frames of one socket are handled one after the other (a store write may take a round trip
-    // to Redis), so a signal can never overtake the consent that allows it.
-    let queue: Promise<void> = Promise.resolve();
-    socket.on('message', (raw: Buffer, isBinary: boolean) => {
-      queue = queue
-        .then(() => dispatchFrame({ conn, store, hub, metrics, pairing }, raw, isBinary))
-        .catch((err) => {
-          req.log.error({ err }, 'frame handler failed');
-          conn.sendError('server.internal');
+    // to Redis), so a signal can never overtake the consent that allows it. While nothing is
+    // pending, a synchronous handler runs at once, without any promise.
+    let queue: Promise<void> | null = null;
+    const failed = (err: unknown) => {
+      req.log.error({ err }, 'frame handler failed');
+      conn.sendError('server.internal');
+    };
+    const handle = (raw: Buffer, isBinary: boolean): Promise<void> | void => {
+      try {
+        return dispatchFrame({ conn, store, hub, metrics, pairing }, raw, isBinary);
+      } catch (err) {
+        failed(err);
+      }
+    };
+    const enqueue = (work: () => Promise<void> | void) => {
+      const result = queue ? queue.then(work) : work();
+      if (result instanceof Promise) {
+        const tail: Promise<void> = result.catch(failed).finally(() => {
+          if (queue === tail) queue = null;
         });
-    });
+        queue = tail;
+      }
+    };
+    socket.on('message', (raw: Buffer, isBinary: boolean) => enqueue(() => handle(raw, isBinary)));
     // 1000/1001/1005: the page closed its socket on purpose (tab closed, page left: a close frame
     // was sent). 1006 (no close frame: the network dropped) or our own codes leave the person a
     // grace to reconnect.
     socket.on('close', (code: number) => {
       const clean = code === 1000 || code === 1001 || code === 1005;
-      queue = queue.then(() => hub.detach(conn, clean)).catch((err) => req.log.error({ err }, 'disconnect cleanup failed'));
+      enqueue(() => hub.detach(conn, clean));
     });
     if (identity.role === 'analyst') {
-      const attached = hub.attachAnalyst(conn, config.queues.filter((q) => identity.analyst.queues.includes(q.id)));
-      queue = queue.then(() => attached).catch((err) => req.log.error({ err }, 'attach failed'));
+      enqueue(() => hub.attachAnalyst(conn, config.queues.filter((q) => identity.analyst.queues.includes(q.id))));
       return;
     }
     // The ticket may have ended between the upgrade check and now (the store's write re-checks).
     const ticket = store.get(identity.ticket.id) ?? identity.ticket;
-    const attached = identity.role === 'customer' ? hub.attachCustomer(conn, ticket) : hub.attachHelper(conn, ticket);
-    queue = queue.then(() => attached).catch((err) => req.log.error({ err }, 'attach failed'));
+    enqueue(() => (identity.role === 'customer' ? hub.attachCustomer(conn, ticket) : hub.attachHelper(conn, ticket)));
   };
   app.get(WS_PATH, { websocket: true, preValidation: authenticate }, onSocket);
   app.get(HELPER_WS_PATH, { websocket: true, preValidation: authenticateHelper }, onSocket);

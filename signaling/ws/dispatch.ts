@@ -12,7 +12,7 @@ export const MAX_INVALID_FRAMES = 20;
  * Parses, validates, authorises and dispatches one incoming frame. A bad frame gets a typed error and
  * changes nothing; a client that keeps sending bad frames is disconnected.
  */
-export async function dispatchFrame(ctx: HandlerContext, raw: Buffer, isBinary: boolean): Promise<void> {
+export function dispatchFrame(ctx: HandlerContext, raw: Buffer, isBinary: boolean): void | Promise<void> {
   const { conn } = ctx;
   const refuse = (code: ErrorCode, ref?: string) => {
     conn.sendError(code, ref);
@@ -34,6 +34,7 @@ export async function dispatchFrame(ctx: HandlerContext, raw: Buffer, isBinary: 
   const frame = parsed as ClientFrame;
   if (!FRAME_ROLES[frame.type].includes(conn.role)) return refuse('frame.forbidden', ref);
   const handler = HANDLERS[frame.type] as (c: HandlerContext, f: ClientFrame) => void | Promise<void>;
-  await handler(ctx, frame);
+  // Synchronous handlers (the relay, the hot path) return nothing: no promise is made for them.
+  return handler(ctx, frame);
 }
 
