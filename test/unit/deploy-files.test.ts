@@ -23,9 +23,10 @@ t.test('every image is multi-stage or derived, runs as non-root, declares its po
   }
 });
 
-t.test('compose runs signaling, coturn and the proxy with every secret from a file', async (t) => {
+t.test('compose runs signaling, coturn, the proxy (and Redis for scale-out) with every secret from a file', async (t) => {
   const compose = parse(read('deploy/compose.yaml'));
-  t.same(Object.keys(compose.services).sort(), ['coturn', 'proxy', 'signaling']);
+  t.same(Object.keys(compose.services).sort(), ['coturn', 'proxy', 'redis', 'signaling']);
+  t.same(compose.services.redis.profiles, ['scale-out'], 'Redis only with the scale-out profile');
   for (const name of ['turn_secret', 'demo_password', 'metrics_token']) t.ok(compose.secrets[name].file, `${name} comes from a file`);
   const env = JSON.stringify(compose.services);
   t.notMatch(env, /"(TURN_SECRET|DEMO_PASSWORD|METRICS_TOKEN)":/, 'no secret value in the environment, only *_FILE');
