@@ -93,13 +93,19 @@ export const Pointer = Type.Object(
   { additionalProperties: false },
 );
 
+/** Analyst → customer: favour a sharper picture (text) or a smoother one (motion). */
+export const QualityMode = Type.Object(
+  { type: Type.Literal('quality.mode'), mode: Type.Union([Type.Literal('sharper'), Type.Literal('smoother')]) },
+  { additionalProperties: false },
+);
+
 /** Round-trip probes (quality indicator and benchmarks). */
 export const Ping = Type.Object({ type: Type.Literal('ping'), id: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
 export const Pong = Type.Object({ type: Type.Literal('pong'), id: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
 
 export const PeerMessage = Type.Union([
   ChatMessage, UrlPush, UrlOpened, FileOffer, FileAccept, FileDecline, FileCancel, FileAck, FileSent, FileVerified,
-  ControlRequest, ControlRelease, ControlState, Pointer, Ping, Pong,
+  ControlRequest, ControlRelease, ControlState, Pointer, QualityMode, Ping, Pong,
 ]);
 export type PeerMessage = Static<typeof PeerMessage>;
 export type PeerMessageOf<T extends PeerMessage['type']> = Extract<PeerMessage, { type: T }>;
@@ -120,6 +126,7 @@ export const PEER_ROLES: Record<PeerMessage['type'], ReadonlyArray<'customer' | 
   'control.release': ['analyst'],
   'control.state': ['customer'],
   pointer: ['analyst'],
+  'quality.mode': ['analyst'],
   ping: ['customer', 'analyst'],
   pong: ['customer', 'analyst'],
 };

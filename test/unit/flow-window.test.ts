@@ -38,3 +38,18 @@ t.test('canSend() keeps unacknowledged bytes under the window; an ack without a 
   t.ok(flow.canSend(1500, 600));
   t.equal(flow.onAck(5, 1, 5), null);
 });
+
+t.test('the default window never shrinks below two acknowledgement intervals (no deadlock)', async (t) => {
+  const { ACK_EVERY_BYTES, FLOW_DEFAULTS } = await import('../../web/shared/flow-window.js');
+  t.ok(FLOW_DEFAULTS.minWindow >= 2 * ACK_EVERY_BYTES);
+  t.ok(FLOW_DEFAULTS.initialWindow >= FLOW_DEFAULTS.minWindow);
+  const flow = new FlowWindow();
+  flow.noteSent(1, 0);
+  flow.onAck(1, 1, 1);
+  for (let i = 0; i < 100; i++) {
+    flow.noteSent(10 + i, 1000 * i);
+    flow.onAck(10 + i, 1000 * i + 500, 1); // 500 ms round trips: far over the target
+  }
+  t.equal(flow.window, FLOW_DEFAULTS.minWindow, 'floored at the minimum');
+  t.ok(flow.canSend(FLOW_DEFAULTS.minWindow - 1, 0), 'so more than one acknowledgement interval can always be in flight');
+});

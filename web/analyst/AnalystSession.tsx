@@ -2,23 +2,32 @@ import { useEffect, useState } from 'preact/hooks';
 import { useRef } from 'preact/hooks';
 import { StreamVideo } from '../shared/components.js';
 import { SessionToolsPanel } from '../shared/SessionToolsPanel.js';
+import { VerificationCode } from '../shared/VerificationCode.js';
 import { useSessionTools } from '../shared/use-session-tools.js';
 import { AnalystControlBar, RemoteScreen, useControlState } from './AnalystControl.js';
+import { QUALITY_HISTORY, QualityPanel } from './QualityPanel.js';
+import { SessionSummary } from './SessionSummary.js';
 import { useI18n, type StringKey } from '../shared/i18n.js';
 import { readVideoStats, type VideoStats } from '../shared/stats.js';
 import type { PeerLink } from '../shared/peer-link.js';
 import type { AnalystSessionInfo } from './use-analyst-console.js';
 
 /** Polls getStats once a second while a picture is expected. */
-function useVideoStats(peer: PeerLink | null, active: boolean): VideoStats | null {
-  const [stats, setStats] = useState<VideoStats | null>(null);
+function useVideoStats(peer: PeerLink | null, active: boolean) {
+  const [stats, setStats] = useState<{ current: VideoStats; previous: VideoStats | null; history: number[] } | null>(null);
   useEffect(() => {
     if (!peer || !active) return setStats(null);
     let stopped = false;
     const tick = async () => {
       try {
         const next = await readVideoStats(peer.connection);
-        if (!stopped) setStats(next);
+        if (!stopped) {
+          setStats((old) => ({
+            current: next,
+            previous: old?.current ?? null,
+            history: [...(old?.history ?? []), next.fps].slice(-QUALITY_HISTORY),
+          }));
+        }
       } catch {
         // The connection closed between two polls.
       }
@@ -43,7 +52,8 @@ export function AnalystSession({ session, stream, peer, onEnd, onClose, onRoute 
 }) {
   const { t } = useI18n();
   const name = session.ticket.name;
-  const stats = useVideoStats(peer, session.state === 'live' && stream !== null);
+  const quality = useVideoStats(peer, session.state === 'live' && stream !== null);
+  const stats = quality?.current ?? null;
   const ended = session.state === 'ended';
   const tools = useSessionTools(peer, { me: '', peer: name }, 'tools.event.consented.analyst');
   const control = useControlState(peer);
@@ -78,6 +88,7 @@ export function AnalystSession({ session, stream, peer, onEnd, onClose, onRoute 
       <p role="status" data-testid="session-status" data-end-reason={session.endReason ?? ''}>
         {ended ? t(endedKey, { name }) : t(statusKey, { name })}
       </p>
+      {!ended && (session.state === 'consented' || session.state === 'live') && <VerificationCode peer={peer} />}
       {!ended && session.state === 'live' && (
         <>
           {peer && <AnalystControlBar peer={peer} state={control} name={name} />}
@@ -88,21 +99,10 @@ export function AnalystSession({ session, stream, peer, onEnd, onClose, onRoute 
           ) : (
             <StreamVideo stream={stream} muted label={t('analystSession.live', { name })} testId="remote-screen" />
           )}
-          {stats && (
-            <p class="muted stats" data-testid="video-stats" data-frames-decoded={stats.framesDecoded}
-              data-frame-width={stats.frameWidth} data-route={stats.route ?? ''} data-relay-protocol={stats.relayProtocol ?? ''}>
-              {t('analystSession.stats', {
-                width: stats.frameWidth,
-                height: stats.frameHeight,
-                fps: Math.round(stats.fps),
-                route: stats.route === 'relay'
-                  ? `${t('analystSession.route.relay')} (${(stats.relayProtocol ?? '').toUpperCase()})`
-                  : t('analystSession.route.direct'),
-              })}
-            </p>
-          )}
+          {quality && peer && <QualityPanel stats={quality.current} previous={quality.previous} history={quality.history} peer={peer} />}
         </>
       )}
+      {ended && <SessionSummary name={name} startedAt={session.startedAt} endedAt={session.endedAt ?? Date.now()} tools={tools} />}
       {tools && <SessionToolsPanel tools={tools} role="analyst" peerName={name} readOnly={ended} />}
     </section>
   );

@@ -8,6 +8,9 @@ export interface AnalystSessionInfo {
   ticket: TicketSummary;
   state: SessionState;
   endReason: EndReason | null;
+  /** When this console saw the session start and end (for the summary). */
+  startedAt: number;
+  endedAt: number | null;
 }
 
 export interface AnalystConsole {
@@ -95,7 +98,7 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
         setSession((current) => {
           if (!current || current.state === 'ended' || current.id === frame.resumedSessionId) return current;
           dropPeer();
-          return { ...current, state: 'ended', endReason: 'analystLeft' };
+          return { ...current, state: 'ended', endReason: 'analystLeft', endedAt: Date.now() };
         });
         setQueues(frame.queues);
         setTickets(frame.tickets);
@@ -108,11 +111,16 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
       signaling.on('session.started', (frame) => {
         setNotice(null);
         // The same session again after a reconnection: keep the picture and the peer connection.
-        setSession((current) => (current?.id === frame.sessionId ? current : { id: frame.sessionId, ticket: frame.ticket, state: frame.ticket.state, endReason: null }));
+        setSession((current) =>
+          current?.id === frame.sessionId
+            ? current
+            : { id: frame.sessionId, ticket: frame.ticket, state: frame.ticket.state, endReason: null, startedAt: Date.now(), endedAt: null });
       });
       signaling.on('session.state', (frame) => {
         setSession((current) =>
-          current && current.id === frame.sessionId ? { ...current, state: frame.state, endReason: frame.endReason ?? null } : current,
+          current && current.id === frame.sessionId
+            ? { ...current, state: frame.state, endReason: frame.endReason ?? null, endedAt: frame.state === 'ended' ? Date.now() : null }
+            : current,
         );
         if (frame.state === 'consented' || frame.state === 'live') ensurePeer(signaling);
         if (frame.state === 'consented') setRemoteStream(null);

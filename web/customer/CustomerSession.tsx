@@ -2,6 +2,8 @@ import { useEffect, useRef } from 'preact/hooks';
 import { Notice, StreamVideo } from '../shared/components.js';
 import { useI18n } from '../shared/i18n.js';
 import { SessionToolsPanel } from '../shared/SessionToolsPanel.js';
+import { VerificationCode } from '../shared/VerificationCode.js';
+import { ConnectionIndicator } from './ConnectionIndicator.js';
 import { useSessionTools } from '../shared/use-session-tools.js';
 import { PointerHighlight, RemoteControlPanel, useRemoteControl } from './RemoteControlPanel.js';
 import type { CustomerTicket } from './use-customer-ticket.js';
@@ -26,7 +28,8 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
     <section class="card session" data-testid="customer-session">
       <h1>{t('session.title', { analyst })}</h1>
       <p class="muted" data-testid="peer-state" data-connected={String(session.peerConnected)}>
-        {session.peerConnected ? t('session.connected', { analyst }) : t('session.connecting', { analyst })}
+        {session.peerConnected ? t('session.connected', { analyst }) : t('session.connecting', { analyst })}{' '}
+        {session.peerConnected && <ConnectionIndicator peer={session.peer} />}
       </p>
       {sharing ? (
         <div class="sharing-banner" role="status" data-testid="sharing-indicator">
@@ -35,14 +38,20 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
       ) : (
         <p>{t('session.notSharing')}</p>
       )}
+      {session.peerConnected && <VerificationCode peer={session.peer} />}
       {control && <RemoteControlPanel control={control} analyst={analyst} screen={session.screen} tools={tools} />}
       {problemKey && <Notice kind="error">{t(problemKey)}</Notice>}
       {session.peerError && <Notice kind="error">{t('session.peerError', { detail: session.peerError })}</Notice>}
       <div class="actions">
         {sharing ? (
-          <button type="button" class="secondary" onClick={session.stopSharing} data-testid="stop-share">
-            {t('session.stopShare')}
-          </button>
+          <>
+            <button type="button" class="secondary" onClick={session.stopSharing} data-testid="stop-share">
+              {t('session.stopShare')}
+            </button>
+            <button type="button" class="secondary" onClick={() => void session.switchSharing()} data-testid="switch-share">
+              {t('session.switch')}
+            </button>
+          </>
         ) : (
           <button type="button" class="primary" onClick={() => void session.startSharing()} data-testid="start-share">
             {t('session.share')}

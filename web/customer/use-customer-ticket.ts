@@ -25,6 +25,8 @@ export interface CustomerTicket {
   cancel(): void;
   answerConsent(allow: boolean): void;
   startSharing(): Promise<void>;
+  /** Shares another screen, window or tab in place of the current one, without a break. */
+  switchSharing(): Promise<void>;
   stopSharing(): void;
   endSession(): void;
 }
@@ -59,6 +61,8 @@ export function useCustomerTicket(token: string): CustomerTicket {
   const client = useRef<SignalingClient | null>(null);
   const peer = useRef<PeerLink | null>(null);
   const screenRef = useRef<MediaStream | null>(null);
+  /** The stream first given to the peer: its sender is reused when the source changes. */
+  const addedStream = useRef<MediaStream | null>(null);
   const ice = useRef<IceConfig>(NO_ICE);
 
   const teardownMedia = useCallback(() => {
@@ -118,6 +122,9 @@ export function useCustomerTicket(token: string): CustomerTicket {
             onError: (detail) => setPeerError(detail),
           });
           setPeerState(peer.current);
+          const link = peer.current;
+          // The analyst may ask for a sharper or a smoother picture; only the encoder's trade-off changes.
+          link.channels.onControl((message) => message.type === 'quality.mode' && void link.setQualityMode(message.mode));
         }
       });
       signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => (ice.current = { iceServers, iceTransportPolicy }));
@@ -148,7 +155,8 @@ export function useCustomerTicket(token: string): CustomerTicket {
   const stopSharing = useCallback(() => {
     const stream = screenRef.current;
     if (!stream) return;
-    peer.current?.stopScreen(stream);
+    if (addedStream.current) peer.current?.stopScreen(addedStream.current);
+    addedStream.current = null;
     stopStream(stream);
     screenRef.current = null;
     setScreen(null);
@@ -165,8 +173,26 @@ export function useCustomerTicket(token: string): CustomerTicket {
     setScreen(result.stream);
     // The browser's own "Stop sharing" bar ends the track: treat it like our button.
     result.stream.getVideoTracks()[0]?.addEventListener('ended', () => stopSharing());
+    addedStream.current = result.stream;
     peer.current.shareScreen(result.stream);
     client.current?.send({ type: 'share.state', sharing: true });
+  }, [stopSharing]);
+
+  const switchSharing = useCallback(async () => {
+    const current = screenRef.current;
+    if (!current || !peer.current || !addedStream.current) return;
+    setShareProblem(null);
+    const result = await captureScreen();
+    if (!result.ok) return setShareProblem(result.reason === 'denied' ? null : result.reason); // cancelled: keep sharing as before
+    const [oldTrack] = current.getVideoTracks();
+    const [newTrack] = result.stream.getVideoTracks();
+    if (!peer.current || !oldTrack || !newTrack) return stopStream(result.stream);
+    peer.current.switchScreen(addedStream.current, oldTrack, newTrack);
+    // The replaced track's "ended" must not stop the new share: swap before stopping it.
+    screenRef.current = result.stream;
+    setScreen(result.stream);
+    newTrack.addEventListener('ended', () => stopSharing());
+    stopStream(current);
   }, [stopSharing]);
 
   return {
@@ -184,6 +210,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
     cancel: () => client.current?.send({ type: 'ticket.cancel' }),
     answerConsent: (allow) => client.current?.send({ type: 'consent.reply', allow }),
     startSharing,
+    switchSharing,
     stopSharing,
     endSession: () => client.current?.send({ type: 'session.end' }),
   };

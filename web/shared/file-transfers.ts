@@ -1,6 +1,6 @@
 import { PEER_LIMITS, type PeerMessage, type PeerMessageOf } from '../../protocol/index.js';
 import { decodeChunk, encodeChunk, CHUNK_BYTES } from './file-framing.js';
-import { FlowWindow } from './flow-window.js';
+import { ACK_EVERY_BYTES, FlowWindow } from './flow-window.js';
 import { createSink, type FileSink } from './file-sink.js';
 import type { PeerChannels } from './peer-channels.js';
 import { createSha256, type Sha256 } from './sha256.js';
@@ -40,8 +40,6 @@ export const isFinal = (state: TransferState): boolean => FINAL.has(state);
 /** Files are read from disk in blocks of this size, then cut into chunks. */
 const READ_BLOCK_BYTES = 1024 * 1024;
 const PROGRESS_EMIT_MS = 200;
-/** The receiver acknowledges progress every this many bytes (4 chunks). */
-export const ACK_EVERY_BYTES = 4 * CHUNK_BYTES;
 
 interface Outgoing {
   transfer: Transfer;

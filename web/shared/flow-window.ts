@@ -16,11 +16,17 @@ export interface FlowWindowOptions {
   initialWindow: number;
 }
 
+/**
+ * The receiver acknowledges every ACK_EVERY_BYTES. The window must stay above twice that, or the
+ * sender could stop short of the next acknowledgement and both sides would wait for each other.
+ */
+export const ACK_EVERY_BYTES = 256 * 1024;
+
 export const FLOW_DEFAULTS: FlowWindowOptions = {
   targetMs: 12,
-  minWindow: 128 * 1024,
+  minWindow: 2 * ACK_EVERY_BYTES,
   maxWindow: 16 * 1024 * 1024,
-  initialWindow: 512 * 1024,
+  initialWindow: 2 * ACK_EVERY_BYTES,
 };
 
 export class FlowWindow {

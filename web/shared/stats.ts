@@ -7,12 +7,34 @@ export interface VideoStats {
   route: string | null;
   /** For a relayed route: how this browser reaches the TURN server (udp, tcp or tls). */
   relayProtocol: string | null;
+  /** Received video bytes so far and packets lost/received, for rates between two reads. */
+  bytesReceived: number;
+  packetsLost: number;
+  packetsReceived: number;
+  /** Round trip of the selected candidate pair, ms (null until measured). */
+  rttMs: number | null;
+  at: number;
+}
+
+/** Bitrate (kbit/s) and loss (%) between two reads. */
+export function rates(previous: VideoStats | null, current: VideoStats): { kbps: number; lossPercent: number } {
+  if (!previous || current.at <= previous.at) return { kbps: 0, lossPercent: 0 };
+  const seconds = (current.at - previous.at) / 1000;
+  const lost = current.packetsLost - previous.packetsLost;
+  const received = current.packetsReceived - previous.packetsReceived;
+  return {
+    kbps: Math.max(0, ((current.bytesReceived - previous.bytesReceived) * 8) / 1000 / seconds),
+    lossPercent: lost + received > 0 ? Math.max(0, (100 * lost) / (lost + received)) : 0,
+  };
 }
 
 /** Reads the incoming video and the selected candidate pair from getStats. */
 export async function readVideoStats(pc: RTCPeerConnection): Promise<VideoStats> {
   const report = await pc.getStats();
-  const stats: VideoStats = { framesDecoded: 0, frameWidth: 0, frameHeight: 0, fps: 0, route: null, relayProtocol: null };
+  const stats: VideoStats = {
+    framesDecoded: 0, frameWidth: 0, frameHeight: 0, fps: 0, route: null, relayProtocol: null,
+    bytesReceived: 0, packetsLost: 0, packetsReceived: 0, rttMs: null, at: performance.now(),
+  };
   let selectedPairId: string | null = null;
   report.forEach((entry) => {
     if (entry.type === 'inbound-rtp' && entry.kind === 'video') {
@@ -20,6 +42,9 @@ export async function readVideoStats(pc: RTCPeerConnection): Promise<VideoStats>
       stats.frameWidth = entry.frameWidth ?? 0;
       stats.frameHeight = entry.frameHeight ?? 0;
       stats.fps = entry.framesPerSecond ?? 0;
+      stats.bytesReceived = entry.bytesReceived ?? 0;
+      stats.packetsLost = entry.packetsLost ?? 0;
+      stats.packetsReceived = entry.packetsReceived ?? 0;
     }
     if (entry.type === 'transport' && entry.selectedCandidatePairId) selectedPairId = entry.selectedCandidatePairId;
   });
@@ -28,6 +53,7 @@ export async function readVideoStats(pc: RTCPeerConnection): Promise<VideoStats>
     const local = pair ? report.get(pair.localCandidateId) : undefined;
     stats.route = local?.candidateType ?? null;
     stats.relayProtocol = local?.relayProtocol ?? null;
+    if (typeof pair?.currentRoundTripTime === 'number') stats.rttMs = pair.currentRoundTripTime * 1000;
   }
   return stats;
 }
