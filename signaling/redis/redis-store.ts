@@ -1,7 +1,7 @@
 import type { EndReason, SessionState } from '../../protocol/index.js';
 import type { Clock } from '../clock.js';
-import { isEnded, isWaiting, type SessionEvent } from '../session-machine.js';
-import { byQueueOrder, decideApply, decidePresence, decideTake, dueToEnd, newTicket } from '../store/ticket-rules.js';
+import { isEnded, type SessionEvent } from '../session-machine.js';
+import { decideApply, decidePresence, decideTake, dueToEnd, newTicket, positionOf, waitingOf } from '../store/ticket-rules.js';
 import type { AbsenceLimits, AnalystRef, NewTicket, Presence, StoreResult, TicketListener, TicketRecord, TicketStore } from '../store/ticket-store.js';
 import type { RedisLink } from './link.js';
 
@@ -86,13 +86,11 @@ export class RedisTicketStore implements TicketStore {
   }
 
   waitingIn(queue: string): TicketRecord[] {
-    return [...this.replica.values()].filter((t) => t.queue === queue && isWaiting(t.state)).sort(byQueueOrder);
+    return waitingOf(this.replica.values(), queue);
   }
 
   position(id: string): number {
-    const ticket = this.replica.get(id);
-    if (!ticket || !isWaiting(ticket.state)) return 0;
-    return this.waitingIn(ticket.queue).findIndex((t) => t.id === id) + 1;
+    return positionOf(this.replica.values(), this.replica.get(id));
   }
 
   take(id: string, analyst: AnalystRef): Promise<StoreResult> {

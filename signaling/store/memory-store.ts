@@ -1,7 +1,7 @@
 import type { EndReason, SessionState } from '../../protocol/index.js';
 import type { Clock } from '../clock.js';
-import { isEnded, isWaiting, type SessionEvent } from '../session-machine.js';
-import { byQueueOrder, decideApply, decidePresence, decideTake, dueToEnd, newTicket } from './ticket-rules.js';
+import { isEnded, type SessionEvent } from '../session-machine.js';
+import { decideApply, decidePresence, decideTake, dueToEnd, newTicket, positionOf, waitingOf } from './ticket-rules.js';
 import type { AbsenceLimits, AnalystRef, NewTicket, Presence, StoreResult, TicketListener, TicketRecord, TicketStore } from './ticket-store.js';
 
 export { newToken } from './ticket-rules.js';
@@ -38,13 +38,11 @@ export class MemoryTicketStore implements TicketStore {
   }
 
   waitingIn(queue: string): TicketRecord[] {
-    return [...this.tickets.values()].filter((t) => t.queue === queue && isWaiting(t.state)).sort(byQueueOrder);
+    return waitingOf(this.tickets.values(), queue);
   }
 
   position(id: string): number {
-    const ticket = this.tickets.get(id);
-    if (!ticket || !isWaiting(ticket.state)) return 0;
-    return this.waitingIn(ticket.queue).findIndex((t) => t.id === id) + 1;
+    return positionOf(this.tickets.values(), this.tickets.get(id));
   }
 
   async take(id: string, analyst: AnalystRef): Promise<StoreResult> {

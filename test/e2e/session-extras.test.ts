@@ -54,7 +54,7 @@ t.test('verification code, quality panel, switching the source, sharper/smoother
   await analyst.getByRole('button', { name: 'Sharper' }).click();
   await analyst.waitForTimeout(500);
   const hint = await customer.evaluate(() => ((document.querySelector('[data-testid="local-preview"]') as HTMLVideoElement).srcObject as MediaStream).getVideoTracks()[0].contentHint);
-  t.equal(hint, 'detail', 'the customer\\'s encoder follows the analyst\\'s choice');
+  t.equal(hint, 'detail', "the customer's encoder follows the analyst's choice");
 
   // Something to summarise: a file each way is enough for one, and a link.
   const file = join(dir, 'report.txt');

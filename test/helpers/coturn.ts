@@ -1,10 +1,9 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './ports.js';
+import { freePort, waitForTcp } from './ports.js';
 import { makeSelfSignedCert } from './tls.js';
 
 const RENDER = fileURLToPath(new URL('../../turn/render-config.sh', import.meta.url));
@@ -20,20 +19,6 @@ export interface RunningCoturn {
   tlsUrl: string;
   log(): string;
   stop(): Promise<void>;
-}
-
-async function waitForTcp(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => socket.end(() => resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`coturn did not listen on ${port} within ${timeoutMs} ms`);
 }
 
 /**
@@ -74,8 +59,8 @@ export async function startCoturn(): Promise<RunningCoturn> {
   child.stderr?.on('data', (chunk) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    await waitForTcp(port, 10_000);
-    await waitForTcp(tlsPort, 10_000);
+    await waitForTcp(port, 'coturn', 10_000, () => child.exitCode !== null);
+    await waitForTcp(tlsPort, 'coturn (TLS)', 10_000, () => child.exitCode !== null);
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(`${(err as Error).message}\n${output}`);

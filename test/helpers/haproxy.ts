@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './ports.js';
+import { freePort, waitForTcp } from './ports.js';
 
 export const HAPROXY_CFG = fileURLToPath(new URL('../../deploy/haproxy/haproxy.cfg', import.meta.url));
 
@@ -37,17 +36,9 @@ export async function startHaproxy(env: ProxyEnv): Promise<{ port: number; log()
   child.stdout.on('data', (c) => (output += c));
   child.stderr.on('data', (c) => (output += c));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => socket.end(() => resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (up) break;
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`haproxy did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForTcp(port, 'haproxy', 10_000, () => child.exitCode !== null).catch((err) => {
+    throw new Error(`${(err as Error).message}:\n${output}`);
+  });
   return {
     port,
     log: () => output,

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from './i18n.js';
 import type { PeerLink } from './peer-link.js';
-import { negotiatedFingerprints, verificationCode } from './verification-code.js';
+import { verificationCode } from './verification-code.js';
 
 /** Shows the code both people read aloud on the phone; the same code means no one is in the middle. */
 export function VerificationCode({ peer }: { peer: PeerLink | null }) {
@@ -26,4 +26,17 @@ export function VerificationCode({ peer }: { peer: PeerLink | null }) {
       {t('verify.label')} <strong>{code}</strong> <span class="muted small">{t('verify.hint')}</span>
     </p>
   );
+}
+
+/** The local and remote certificate fingerprints of the selected DTLS transport, from getStats. */
+export async function negotiatedFingerprints(pc: RTCPeerConnection): Promise<[string, string] | null> {
+  const report = await pc.getStats();
+  let pair: [string, string] | null = null;
+  report.forEach((entry) => {
+    if (entry.type !== 'transport' || !entry.localCertificateId || !entry.remoteCertificateId) return;
+    const local = report.get(entry.localCertificateId);
+    const remote = report.get(entry.remoteCertificateId);
+    if (local?.fingerprint && remote?.fingerprint) pair = [local.fingerprint, remote.fingerprint];
+  });
+  return pair;
 }

@@ -17,16 +17,3 @@ export async function verificationCode(
   const digits = String(number % 1_000_000).padStart(6, '0');
   return `${digits.slice(0, 3)} ${digits.slice(3)}`;
 }
-
-/** The local and remote certificate fingerprints of the selected DTLS transport, from getStats. */
-export async function negotiatedFingerprints(pc: RTCPeerConnection): Promise<[string, string] | null> {
-  const report = await pc.getStats();
-  let pair: [string, string] | null = null;
-  report.forEach((entry) => {
-    if (entry.type !== 'transport' || !entry.localCertificateId || !entry.remoteCertificateId) return;
-    const local = report.get(entry.localCertificateId);
-    const remote = report.get(entry.remoteCertificateId);
-    if (local?.fingerprint && remote?.fingerprint) pair = [local.fingerprint, remote.fingerprint];
-  });
-  return pair;
-}
