@@ -25,12 +25,20 @@ export interface RunningCoturn {
  * The real coturn from Debian's package, on loopback ports, configured from the production template
  * (turn/render-config.sh) plus the three lines coturn needs to relay between two loopback peers.
  */
-export async function startCoturn(): Promise<RunningCoturn> {
+export interface CoturnOptions {
+  port: number;
+  tlsPort: number;
+  minPort: number;
+  secret: string;
+}
+
+/** Same ports and secret as `previous`: a restarted coturn, as after a crash. */
+export async function startCoturn(previous?: CoturnOptions): Promise<RunningCoturn & CoturnOptions> {
   const dir = mkdtempSync(join(tmpdir(), 'relaydesk-coturn-'));
   const tls = makeSelfSignedCert();
-  const [port, tlsPort] = [await freePort(), await freePort()];
-  const minPort = 50_000 + Math.floor(Math.random() * 90) * 100;
-  const secret = `test-${Math.random().toString(36).slice(2)}`;
+  const [port, tlsPort] = previous ? [previous.port, previous.tlsPort] : [await freePort(), await freePort()];
+  const minPort = previous?.minPort ?? 50_000 + Math.floor(Math.random() * 90) * 100;
+  const secret = previous?.secret ?? `test-${Math.random().toString(36).slice(2)}`;
   const realm = 'relaydesk.test';
   const configPath = join(dir, 'turnserver.conf');
   const rendered = execFileSync('sh', [RENDER], {
@@ -70,6 +78,7 @@ export async function startCoturn(): Promise<RunningCoturn> {
     realm,
     port,
     tlsPort,
+    minPort,
     udpUrl: `turn:127.0.0.1:${port}?transport=udp`,
     tlsUrl: `turns:localhost:${tlsPort}?transport=tcp`,
     log: () => output,
