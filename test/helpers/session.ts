@@ -9,6 +9,15 @@ import { analystSignsIn, analystTakes, customerRequestsHelp } from './flows.js';
 export const CAPTURE_CHANNELS = () => {
   const channels: RTCDataChannel[] = [];
   (window as unknown as { __channels: RTCDataChannel[] }).__channels = channels;
+  const pcs: RTCPeerConnection[] = [];
+  (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = pcs;
+  const NativePC = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends NativePC {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      pcs.push(this);
+    }
+  };
   const original = RTCPeerConnection.prototype.createDataChannel;
   RTCPeerConnection.prototype.createDataChannel = function (this: RTCPeerConnection, ...args: Parameters<typeof original>) {
     const channel = original.apply(this, args);
