@@ -55,6 +55,12 @@ t.test('verification code, quality panel, switching the source, sharper/smoother
   await analyst.waitForTimeout(500);
   const hint = await customer.evaluate(() => ((document.querySelector('[data-testid="local-preview"]') as HTMLVideoElement).srcObject as MediaStream).getVideoTracks()[0].contentHint);
   t.equal(hint, 'detail', "the customer's encoder follows the analyst's choice");
+  const caps = await customer.evaluate(() => {
+    const pc = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs[0];
+    const sender = pc.getSenders().find((s) => s.track?.kind === 'video');
+    return sender?.getParameters().encodings?.[0]?.maxBitrate ?? 0;
+  });
+  t.equal(caps, 2_500_000, 'the screen is capped at 2.5 Mbit/s in "sharper" mode');
 
   // Something to summarise: a file each way is enough for one, and a link.
   const file = join(dir, 'report.txt');

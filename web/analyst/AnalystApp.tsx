@@ -24,7 +24,7 @@ export function AnalystApp() {
   };
   const signedOut = useCallback(() => setMe(null), []);
 
-  if (me === undefined) return <p aria-busy="true">…</p>;
+  if (me === undefined) return <p aria-busy="true">{t('common.loading')}</p>;
   if (me === null) {
     return (
       <>

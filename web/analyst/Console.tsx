@@ -24,7 +24,7 @@ export function Console({ me, onSignOut, onSignedOut }: { me: { id: string; disp
         {console.notice && (
           <Notice kind="error" testId="analyst-notice">
             {err(console.notice)}{' '}
-            <button type="button" class="link-button" onClick={console.dismissNotice}>×</button>
+            <button type="button" class="link-button" onClick={console.dismissNotice} aria-label={t('common.dismiss')}>×</button>
           </Notice>
         )}
         {console.session && (

@@ -2,6 +2,9 @@ import Peer, { type SignalData } from '@thaunknown/simple-peer';
 import type { IceConfig, Role } from '../../protocol/index.js';
 import { PeerChannels } from './peer-channels.js';
 
+/** Bitrate caps for screen sharing (bits/s): generous for text, lower for motion at more frames. */
+export const SCREEN_MAX_BITRATE = { sharper: 2_500_000, smoother: 1_500_000 } as const;
+
 /** Until the server sends session.ice: host candidates only. */
 export const NO_ICE: IceConfig = { iceServers: [], iceTransportPolicy: 'all' };
 
@@ -104,16 +107,9 @@ export class PeerLink {
   /** Sharper keeps resolution and drops frame rate under pressure (text); smoother does the opposite. */
   async setQualityMode(mode: 'sharper' | 'smoother'): Promise<void> {
     for (const sender of this.connection.getSenders()) {
-      if (sender.track?.kind !== 'video') continue;
-      sender.track.contentHint = mode === 'sharper' ? 'detail' : 'motion';
-      try {
-        const params = sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: string };
-        params.degradationPreference = mode === 'sharper' ? 'maintain-resolution' : 'maintain-framerate';
-        await sender.setParameters(params);
-      } catch {
-        // not supported: the content hint alone still steers the encoder
-      }
+      if (sender.track?.kind === 'video') sender.track.contentHint = mode === 'sharper' ? 'detail' : 'motion';
     }
+    await this.tuneForScreen(mode);
   }
 
   /** Another screen, window or tab, on the same sender: no renegotiation, the analyst sees no gap. */
@@ -134,13 +130,20 @@ export class PeerLink {
     this.peer.destroy();
   }
 
-  /** Screen content: when bandwidth is short, drop frame rate, never resolution (text stays readable). */
-  private async tuneForScreen(): Promise<void> {
+  /**
+   * Screen content: when bandwidth is short, drop frame rate, never resolution (text stays
+   * readable), and cap the bitrate so a support session never floods the customer's uplink.
+   */
+  private async tuneForScreen(mode: 'sharper' | 'smoother' = 'sharper'): Promise<void> {
     for (const sender of this.connection.getSenders()) {
       if (sender.track?.kind !== 'video') continue;
       try {
         const params = sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: string };
-        params.degradationPreference = 'maintain-resolution';
+        params.degradationPreference = mode === 'sharper' ? 'maintain-resolution' : 'maintain-framerate';
+        for (const encoding of params.encodings ?? []) {
+          encoding.maxBitrate = SCREEN_MAX_BITRATE[mode];
+          encoding.maxFramerate = mode === 'sharper' ? 15 : 30;
+        }
         await sender.setParameters(params);
       } catch {
         // Older browsers refuse the field; the contentHint on the track still steers the encoder.

@@ -257,6 +257,9 @@ export const EN = {
   'quality.fair': 'Connection: fair',
   'quality.poor': 'Connection: poor',
 
+  'common.dismiss': 'Dismiss',
+  'common.loading': 'Loading…',
+
   'error.network': 'The server cannot be reached. Check your connection and try again.',
   'error.request.invalidJson': 'The request could not be read. Reload the page and try again.',
   'error.request.invalidBody': 'Some fields are missing or wrong. Check them and try again.',

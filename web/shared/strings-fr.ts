@@ -259,6 +259,9 @@ export const FR: Record<keyof typeof EN, string> = {
   'quality.fair': 'Connexion : moyenne',
   'quality.poor': 'Connexion : faible',
 
+  'common.dismiss': 'Fermer',
+  'common.loading': 'Chargement…',
+
   'error.network': 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
   'error.request.invalidJson': 'La requête n’a pas pu être lue. Rechargez la page et réessayez.',
   'error.request.invalidBody': 'Des champs manquent ou sont incorrects. Vérifiez-les et réessayez.',
