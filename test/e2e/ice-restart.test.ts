@@ -1,7 +1,7 @@
 import t from 'tap';
 import { launchBrowser } from '../helpers/browser.js';
 import { startCoturn } from '../helpers/coturn.js';
-import { analystSignsIn, analystTakes, analystVideoStats, customerRequestsHelp, waitForDecodedFrames } from '../helpers/flows.js';
+import { analystVideoStats, liveSession, waitForDecodedFrames } from '../helpers/flows.js';
 import { startServer } from '../helpers/server.js';
 
 // The media path breaks under a live session (the TURN relay every byte goes through restarts, as
@@ -17,18 +17,7 @@ t.teardown(async () => {
 });
 
 t.test('ICE restart after the relay path breaks: the session survives and frames flow again', async (t) => {
-  const customer = await browser.newPage();
-  const analyst = await browser.newPage();
-  t.teardown(async () => {
-    await customer.context().close();
-    await analyst.context().close();
-  });
-  await analystSignsIn(analyst, server.url);
-  await customerRequestsHelp(customer, server.url, 'Roaming Ray');
-  await analystTakes(analyst, customer, 'Roaming Ray');
-  await customer.getByTestId('consent-allow').click();
-  await customer.getByTestId('start-share').click();
-  await waitForDecodedFrames(analyst, 10, 30_000);
+  const { analyst } = await liveSession(t, browser, server.url, 'Roaming Ray');
 
   await coturn.stop();
   coturn = await startCoturn(coturn); // same address, fresh process: every old allocation is gone

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { launchBrowser } from '../helpers/browser.js';
-import { analystVideoStats, analystSignsIn, analystTakes, customerRequestsHelp, waitForDecodedFrames } from '../helpers/flows.js';
+import { analystVideoStats, liveSession } from '../helpers/flows.js';
 import { startRedis } from '../helpers/redis.js';
 import { startServer } from '../helpers/server.js';
 
@@ -18,18 +18,7 @@ t.teardown(async () => {
 });
 
 t.test('restart during a live session: frames and chat continue, both sides re-attach', async (t) => {
-  const customer = await browser.newPage();
-  const analyst = await browser.newPage();
-  t.teardown(async () => {
-    await customer.context().close();
-    await analyst.context().close();
-  });
-  await analystSignsIn(analyst, server.url);
-  await customerRequestsHelp(customer, server.url, 'Restart Rosa');
-  await analystTakes(analyst, customer, 'Restart Rosa');
-  await customer.getByTestId('consent-allow').click();
-  await customer.getByTestId('start-share').click();
-  await waitForDecodedFrames(analyst, 5);
+  const { customer, analyst } = await liveSession(t, browser, server.url, 'Restart Rosa');
 
   await server.close(); // graceful: people marked away, sockets closed with 4503
   const during = await analystVideoStats(analyst);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { launchBrowser } from '../helpers/browser.js';
-import { analystSignsIn, analystTakes, customerRequestsHelp, waitForDecodedFrames } from '../helpers/flows.js';
+import { liveSession, waitForDecodedFrames } from '../helpers/flows.js';
 import { startRedis } from '../helpers/redis.js';
 import { startServer } from '../helpers/server.js';
 
@@ -17,17 +17,7 @@ t.teardown(async () => {
 });
 
 t.test('a full session across two nodes: queue, take, consent, screen, chat', async (t) => {
-  const customer = await browser.newPage();
-  const analyst = await browser.newPage();
-  t.teardown(async () => {
-    await customer.context().close();
-    await analyst.context().close();
-  });
-  await analystSignsIn(analyst, nodeB.url);
-  await customerRequestsHelp(customer, nodeA.url, 'Two Nodes');
-  await analystTakes(analyst, customer, 'Two Nodes');
-  await customer.getByTestId('consent-allow').click();
-  await customer.getByTestId('start-share').click();
+  const { customer, analyst } = await liveSession(t, browser, nodeA.url, 'Two Nodes', nodeB.url);
   const stats = await waitForDecodedFrames(analyst, 10);
   t.ok(stats.width > 0, `the analyst on node B decodes the screen of the customer on node A (${stats.frames} frames)`);
   await customer.getByTestId('chat-input').fill('hello from node A');

@@ -49,3 +49,30 @@ export async function waitForDecodedFrames(analyst: Page, minFrames: number, tim
   }
   throw new Error(`analyst decoded only ${last.frames} frames (width ${last.width}) in ${timeoutMs} ms`);
 }
+
+/**
+ * A live session in two fresh pages: the analyst signs in (on `analystBase`, default the same
+ * server), the customer asks for help, allows and shares; resolves once frames are decoded.
+ * The pages' contexts close when the test ends.
+ */
+export async function liveSession(
+  t: { teardown(fn: () => unknown): void },
+  browser: { newPage(): Promise<Page> },
+  customerBase: string,
+  name: string,
+  analystBase = customerBase,
+): Promise<{ customer: Page; analyst: Page }> {
+  const customer = await browser.newPage();
+  const analyst = await browser.newPage();
+  t.teardown(async () => {
+    await customer.context().close();
+    await analyst.context().close();
+  });
+  await analystSignsIn(analyst, analystBase);
+  await customerRequestsHelp(customer, customerBase, name);
+  await analystTakes(analyst, customer, name);
+  await customer.getByTestId('consent-allow').click();
+  await customer.getByTestId('start-share').click();
+  await waitForDecodedFrames(analyst, 5, 30_000);
+  return { customer, analyst };
+}

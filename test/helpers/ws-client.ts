@@ -110,3 +110,20 @@ export async function createTicket(baseUrl: string, body: Record<string, unknown
   if (res.status !== 201) throw new Error(`ticket creation failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as { ticketId: string; token: string; url: string };
 }
+
+/** An analyst (alice) who took a fresh ticket on `server`; with `consent`, the customer allowed it. */
+export async function takenSession(server: { url: string; wsUrl: string }, consent: boolean) {
+  const cookie = await login(server.url, 'alice');
+  const analyst = await TestClient.connect(server.wsUrl, { cookie });
+  await analyst.next('queue.snapshot');
+  const ticket = await createTicket(server.url);
+  const customer = await TestClient.connect(server.wsUrl, { token: ticket.token });
+  await customer.next('ticket.status');
+  analyst.send({ type: 'ticket.take', ticketId: ticket.ticketId });
+  await analyst.next('session.started');
+  if (consent) {
+    customer.send({ type: 'consent.reply', allow: true });
+    await analyst.until('session.state', (f) => f.state === 'consented');
+  }
+  return { cookie, analyst, customer, ticket };
+}

@@ -2,7 +2,7 @@ import t from 'tap';
 import { CLOSE_CODES, LIMITS } from '../../protocol/index.js';
 import { MAX_INVALID_FRAMES } from '../../signaling/ws/dispatch.js';
 import { startServer } from '../helpers/server.js';
-import { createTicket, login, TestClient } from '../helpers/ws-client.js';
+import { createTicket, login, takenSession, TestClient } from '../helpers/ws-client.js';
 
 const server = await startServer({ customerGraceMs: 300 }, { sweepIntervalMs: 50 });
 t.teardown(() => server.close());
@@ -264,16 +264,7 @@ t.test('shutting down tells every connected client with a close code', async (t)
 t.test('a dropped connection is not a goodbye: the member comes back within the grace and the session goes on', async (t) => {
   const server2 = await startServer({ memberGraceMs: 60_000 });
   t.teardown(() => server2.close());
-  const cookie = await login(server2.url, 'alice');
-  const analyst = await TestClient.connect(server2.wsUrl, { cookie });
-  await analyst.next('queue.snapshot');
-  const ticket = await createTicket(server2.url);
-  const customer = await TestClient.connect(server2.wsUrl, { token: ticket.token });
-  await customer.next('ticket.status');
-  analyst.send({ type: 'ticket.take', ticketId: ticket.ticketId });
-  await analyst.next('session.started');
-  customer.send({ type: 'consent.reply', allow: true });
-  await analyst.until('session.state', (f) => f.state === 'consented');
+  const { cookie, analyst, customer, ticket } = await takenSession(server2, true);
 
   customer.socket.terminate(); // the network drops: no close frame
   await customer.closed;
@@ -297,13 +288,7 @@ t.test('a dropped connection is not a goodbye: the member comes back within the 
 t.test('a member who does not come back within the grace ends the session', async (t) => {
   const server2 = await startServer({ memberGraceMs: 300 }, { sweepIntervalMs: 50 });
   t.teardown(() => server2.close());
-  const analyst = await TestClient.connect(server2.wsUrl, { cookie: await login(server2.url, 'alice') });
-  await analyst.next('queue.snapshot');
-  const ticket = await createTicket(server2.url);
-  const customer = await TestClient.connect(server2.wsUrl, { token: ticket.token });
-  await customer.next('ticket.status');
-  analyst.send({ type: 'ticket.take', ticketId: ticket.ticketId });
-  await analyst.next('session.started');
+  const { analyst, customer } = await takenSession(server2, false);
   customer.socket.terminate();
   const ended = await analyst.until('session.state', (f) => f.state === 'ended', 3000);
   t.equal(ended.endReason, 'customerLeft');
