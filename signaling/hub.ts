@@ -95,9 +95,13 @@ export class Hub {
 
   async attachAnalyst(conn: Connection, queues: QueueInfo[]): Promise<void> {
     // Back after a dropped connection or a server restart: take the session up again where it was.
-    const mine = this.store.all().find(
-      (t) => isInSession(t.state) && t.analyst?.id === conn.analyst?.id && !this.isConnected(t.analyst?.connectionId ?? null),
-    );
+    let mine: TicketRecord | undefined;
+    for (const t of this.store.all()) {
+      if (isInSession(t.state) && t.analyst?.id === conn.analyst?.id && !(await this.isConnected(t.analyst?.connectionId ?? null))) {
+        mine = t;
+        break;
+      }
+    }
     const resumed = mine ? await this.store.setPresence(mine.id, { analystConnection: conn.id }) : null;
     const session = resumed?.ok && isInSession(resumed.ticket.state) ? resumed.ticket : null;
     const tickets = queues.flatMap((q) => this.store.waitingIn(q.id)).map(toSummary);
@@ -115,20 +119,26 @@ export class Hub {
     conn.send({ type: 'session.state', sessionId: session.id, state: session.state });
   }
 
-  /** Whether a connection id still stands for a live socket (on this node, or on a node still alive). */
-  isConnected(connectionId: string | null): boolean {
+  /**
+   * Whether a connection id still stands for a live socket: on this node, it is registered; on
+   * another, that node is alive (asked of the registry, never guessed from a stale cache).
+   */
+  async isConnected(connectionId: string | null, alive: Map<string, Promise<boolean>> = new Map()): Promise<boolean> {
     if (!connectionId) return false;
     const node = nodeOf(connectionId);
-    return node === this.nodeId ? this.connections.has(connectionId) : this.nodes.isAlive(node);
+    if (node === this.nodeId) return this.connections.has(connectionId);
+    if (!alive.has(node)) alive.set(node, this.nodes.isAlive(node));
+    return alive.get(node)!;
   }
 
   /** Connections held by nodes that died count as dropped: their people get the grace to come back. */
   async releaseDeadConnections(): Promise<void> {
+    const alive = new Map<string, Promise<boolean>>(); // one question per node per sweep
     for (const ticket of this.store.all()) {
       const presence: { customerConnection?: null; helperConnection?: null; analystConnection?: null } = {};
-      if (ticket.customerConnection && !this.isConnected(ticket.customerConnection)) presence.customerConnection = null;
-      if (ticket.helperConnection && !this.isConnected(ticket.helperConnection)) presence.helperConnection = null;
-      if (ticket.analyst?.connectionId && !this.isConnected(ticket.analyst.connectionId)) presence.analystConnection = null;
+      if (ticket.customerConnection && !(await this.isConnected(ticket.customerConnection, alive))) presence.customerConnection = null;
+      if (ticket.helperConnection && !(await this.isConnected(ticket.helperConnection, alive))) presence.helperConnection = null;
+      if (ticket.analyst?.connectionId && !(await this.isConnected(ticket.analyst.connectionId, alive))) presence.analystConnection = null;
       if (Object.keys(presence).length > 0) await this.store.setPresence(ticket.id, presence);
     }
   }

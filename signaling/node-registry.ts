@@ -5,14 +5,15 @@ import type { RedisLink } from './redis/link.js';
  * people get the reconnection grace) instead of lingering forever.
  */
 export interface NodeRegistry {
-  isAlive(nodeId: string): boolean;
+  /** Asks the shared registry itself (not a cache: a node started a moment ago is alive too). */
+  isAlive(nodeId: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
 /** One node: only this one exists. */
 export class LocalNodeRegistry implements NodeRegistry {
   constructor(private readonly nodeId: string) {}
-  isAlive(nodeId: string): boolean {
+  async isAlive(nodeId: string): Promise<boolean> {
     return nodeId === this.nodeId;
   }
   async stop(): Promise<void> {}
@@ -23,7 +24,6 @@ const TTL_MS = 10_000;
 
 /** Several nodes: each refreshes a short-lived key in Redis; a node whose key expired is gone. */
 export class RedisNodeRegistry implements NodeRegistry {
-  private alive = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly link: RedisLink, private readonly nodeId: string) {}
@@ -36,8 +36,9 @@ export class RedisNodeRegistry implements NodeRegistry {
     return registry;
   }
 
-  isAlive(nodeId: string): boolean {
-    return nodeId === this.nodeId || this.alive.has(nodeId);
+  async isAlive(nodeId: string): Promise<boolean> {
+    if (nodeId === this.nodeId) return true;
+    return (await this.link.cmd.exists(this.link.key(`node:${nodeId}`))) === 1;
   }
 
   async stop(): Promise<void> {
@@ -47,13 +48,5 @@ export class RedisNodeRegistry implements NodeRegistry {
 
   private async beat(): Promise<void> {
     await this.link.cmd.set(this.link.key(`node:${this.nodeId}`), String(Date.now()), 'PX', TTL_MS);
-    const alive = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.link.cmd.scan(cursor, 'MATCH', this.link.key('node:*'), 'COUNT', 100);
-      cursor = next;
-      for (const key of keys) alive.add(key.slice(this.link.key('node:').length));
-    } while (cursor !== '0');
-    this.alive = alive;
   }
 }
