@@ -160,7 +160,13 @@ t.test('two analysts take the same ticket: one wins, the other is told and the t
   await Promise.all([alice.getByTestId('ticket').waitFor(), bob.getByTestId('ticket').waitFor()]);
   await Promise.all([take(alice), take(bob)]);
   await customer.getByTestId('consent-allow').waitFor();
-  const inSession = await Promise.all([alice, bob].map((p) => p.getByTestId('analyst-session').count()));
+  // The winner's console renders its session view a moment after the customer sees the dialog.
+  const counts = () => Promise.all([alice, bob].map((p) => p.getByTestId('analyst-session').count()));
+  let inSession = await counts();
+  for (let i = 0; i < 50 && inSession[0] + inSession[1] === 0; i++) {
+    await alice.waitForTimeout(100);
+    inSession = await counts();
+  }
   t.same(inSession.sort(), [0, 1], 'exactly one analyst has the session');
   const loser = inSession[0] === 0 ? alice : bob;
   await loser.getByTestId('ticket').filter({ hasText: 'Contested Carl' }).waitFor({ state: 'detached' });

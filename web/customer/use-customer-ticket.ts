@@ -169,12 +169,17 @@ export function useCustomerTicket(token: string): CustomerTicket {
     const result = await captureScreen();
     if (!result.ok) return setShareProblem(result.reason);
     if (!peer.current) return stopStream(result.stream); // the session ended while the picker was open
+    // Adding the screen renegotiates; doing it while the first negotiation is still under way can
+    // leave the stream un-negotiated (a simple-peer race), so wait for the connection first.
+    const link = peer.current;
+    await link.connected;
+    if (peer.current !== link || screenRef.current) return stopStream(result.stream);
     screenRef.current = result.stream;
     setScreen(result.stream);
     // The browser's own "Stop sharing" bar ends the track: treat it like our button.
     result.stream.getVideoTracks()[0]?.addEventListener('ended', () => stopSharing());
     addedStream.current = result.stream;
-    peer.current.shareScreen(result.stream);
+    link.shareScreen(result.stream);
     client.current?.send({ type: 'share.state', sharing: true });
   }, [stopSharing]);
 

@@ -25,6 +25,8 @@ export class PeerLink {
   private readonly peer: Peer;
   /** Chat, links and files: our own data channels beside simple-peer's default one. */
   readonly channels: PeerChannels;
+  /** Resolves when the first negotiation is complete (simple-peer's "connect"). */
+  readonly connected: Promise<void>;
   private closed = false;
 
   constructor(readonly role: Role, ice: IceConfig, private readonly events: PeerLinkEvents) {
@@ -33,6 +35,7 @@ export class PeerLink {
     this.peer = new Peer({ initiator, trickle: true, config: { iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy } });
     this.channels = new PeerChannels(this.peer._pc, role === 'customer' ? 'analyst' : 'customer');
     this.peer.on('signal', (data) => events.onSignal(data));
+    this.connected = new Promise((resolve) => this.peer.on('connect', () => resolve()));
     this.peer.on('connect', () => events.onConnect());
     this.peer.on('stream', (stream) => events.onRemoteStream(stream));
     this.peer.on('error', (err) => events.onError(err.code ?? err.message));

@@ -14,12 +14,20 @@ export interface CloseInfo {
 /** The browser end of the signaling WebSocket: typed frames in and out, nothing else. */
 export class SignalingClient {
   private socket: WebSocket | null = null;
+  private goodbyeHooked = false;
   private readonly listeners = new Map<FrameType, Set<Listener<ServerFrame>>>();
   private readonly stateListeners = new Set<(state: SocketState, close?: CloseInfo) => void>();
 
   constructor(private readonly query = '') {}
 
   connect(): void {
+    // Closing the tab must say goodbye (a clean close ends the session for the other side at once);
+    // without it, a socket torn down with no close frame would look like a network blip and the
+    // other side would wait out the reconnection grace.
+    if (!this.goodbyeHooked) {
+      this.goodbyeHooked = true;
+      addEventListener('pagehide', () => this.socket?.close(1000, 'page closed'));
+    }
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}${this.query}`);
     this.socket = socket;
