@@ -1,5 +1,5 @@
 import { PEER_LIMITS, type PeerMessage, type PeerMessageOf } from '../../protocol/index.js';
-import { decodeChunk, encodeChunk, CHUNK_BYTES } from './file-framing.js';
+import { chunkRanges, decodeChunk, encodeChunk } from './file-framing.js';
 import { ACK_EVERY_BYTES, FlowWindow } from './flow-window.js';
 import { createSink, type FileSink } from './file-sink.js';
 import type { PeerChannels } from './peer-channels.js';
@@ -331,14 +331,14 @@ export class FileTransfers {
         };
       });
     this.setState(transfer, 'transferring');
-    for (let offset = 0; offset < transfer.size; offset += READ_BLOCK_BYTES) {
-      const block = new Uint8Array(await file.slice(offset, Math.min(transfer.size, offset + READ_BLOCK_BYTES)).arrayBuffer());
-      for (let start = 0; start < block.byteLength; start += CHUNK_BYTES) {
+    for (const [offset, blockEnd] of chunkRanges(transfer.size, READ_BLOCK_BYTES)) {
+      const block = new Uint8Array(await file.slice(offset, blockEnd).arrayBuffer());
+      for (const [start, end] of chunkRanges(block.byteLength)) {
         if (transfer.state !== 'transferring') return; // cancelled, or the peer left
         while (unacked() && transfer.state === 'transferring') await ackArrives();
         await this.channels.fileDrained();
         if (transfer.state !== 'transferring') return;
-        const chunk = block.subarray(start, Math.min(block.byteLength, start + CHUNK_BYTES));
+        const chunk = block.subarray(start, end);
         hasher.update(chunk);
         this.channels.file.send(encodeChunk(handle, chunk) as Uint8Array<ArrayBuffer>);
         transfer.bytes += chunk.byteLength;

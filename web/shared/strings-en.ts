@@ -95,12 +95,10 @@ export const EN = {
   'analystSession.end': 'End session',
   'analystSession.back': 'Back to the queue',
   'analystSession.contact': 'Contact',
-  'analystSession.stats': '{width}×{height} · {fps} fps · {route}',
   'analystSession.route.relay': 'relayed',
   'analystSession.route.direct': 'direct',
   'analystSession.ended.refused': '{name} refused the session. Nothing was shared.',
 
-  'tools.title': 'Session tools',
   'tools.chat.title': 'Chat and activity',
   'tools.chat.placeholder': 'Type a message',
   'tools.chat.send': 'Send',

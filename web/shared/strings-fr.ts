@@ -97,12 +97,10 @@ export const FR: Record<keyof typeof EN, string> = {
   'analystSession.end': 'Terminer la session',
   'analystSession.back': 'Retour à la file',
   'analystSession.contact': 'Contact',
-  'analystSession.stats': '{width}×{height} · {fps} i/s · {route}',
   'analystSession.route.relay': 'relayé',
   'analystSession.route.direct': 'direct',
   'analystSession.ended.refused': '{name} a refusé la session. Rien n’a été partagé.',
 
-  'tools.title': 'Outils de la session',
   'tools.chat.title': 'Messages et activité',
   'tools.chat.placeholder': 'Écrivez un message',
   'tools.chat.send': 'Envoyer',
