@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchBrowser } from '../test/helpers/browser.js';
+import { launchProfileBrowser } from '../test/helpers/browser.js';
+import { SINK_WORKER_FILE } from '../web/shared/file-sink-protocol.js';
 import { CHUNK_BYTES } from '../web/shared/file-framing.js';
 import { fmt, median, percentile, type Row } from './stats.js';
 
@@ -15,8 +16,9 @@ type BenchApi = {
   ready(): Promise<void>;
   rawExpect(bytes: number): Promise<number>;
   rawSend(bytes: number, chunkBytes: number): Promise<void>;
-  ourExpect(): Promise<{ state: string }>;
-  ourSend(bytes: number): void;
+  ourExpect(): Promise<{ state: string; at: number }>;
+  ourPrepare(bytes: number): void;
+  ourSend(): number;
   cleanup(): Promise<void>;
   pings(count: number, whileBusy: boolean): Promise<number[]>;
 };
@@ -24,24 +26,33 @@ declare const bench: BenchApi;
 
 const MB = 1024 * 1024;
 
-/** Serves the harness bundle on loopback and opens two connected pages (sender A, receiver B). */
+/**
+ * Serves the harness bundle on loopback and opens two connected pages (sender A, receiver B), each
+ * in its own browser with an on-disk profile, like two people's browsers (off-the-record contexts
+ * keep the Origin Private File System in memory, which is not what customers have).
+ */
 async function openPair() {
   const dir = mkdtempSync(join(tmpdir(), 'relaydesk-bench-'));
   await esbuild.build({
     entryPoints: [new URL('./page/harness.ts', import.meta.url).pathname],
     bundle: true, format: 'esm', platform: 'browser', outfile: join(dir, 'harness.js'), logLevel: 'warning',
   });
+  // The disk writer of incoming files, found next to the harness bundle as in the product.
+  await esbuild.build({
+    entryPoints: [new URL('../web/shared/file-sink-worker.ts', import.meta.url).pathname],
+    bundle: true, format: 'iife', platform: 'browser', outfile: join(dir, SINK_WORKER_FILE), logLevel: 'warning',
+  });
   writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="/harness.js"></script>');
   const server = createServer((req, res) => {
-    const file = req.url === '/harness.js' ? 'harness.js' : req.url === '/' ? 'index.html' : null;
+    const file = req.url === '/harness.js' ? 'harness.js' : req.url === `/${SINK_WORKER_FILE}` ? SINK_WORKER_FILE : req.url === '/' ? 'index.html' : null;
     if (!file) return void res.writeHead(404).end();
     res.setHeader('content-type', file.endsWith('.js') ? 'text/javascript' : 'text/html');
     res.end(readFileSync(join(dir, file)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
-  const browser = await launchBrowser();
-  const [a, b] = [await browser.newPage(), await browser.newPage()];
+  const browsers = [await launchProfileBrowser(), await launchProfileBrowser()];
+  const [a, b] = browsers.map((browser) => browser.page);
   for (const page of [a, b]) {
     await page.goto(url);
     await page.waitForFunction(() => 'bench' in window);
@@ -53,7 +64,7 @@ async function openPair() {
   return {
     a, b,
     async close() {
-      await browser.close();
+      await Promise.all(browsers.map((browser) => browser.close()));
       server.close();
       rmSync(dir, { recursive: true, force: true });
     },
@@ -66,20 +77,26 @@ async function rawRun(a: Page, b: Page, bytes: number, chunk: number): Promise<n
   const start = await a.evaluate(() => performance.now());
   await a.evaluate(([n, c]) => bench.rawSend(n, c), [bytes, chunk] as const);
   const end = await arrived;
-  // Both pages share the browser's monotonic clock origin closely enough at this scale; the
-  // elapsed time is measured on B's clock from A's start, corrected by a round trip below.
-  const skew = (await b.evaluate(() => performance.timeOrigin)) - (await a.evaluate(() => performance.timeOrigin));
-  return bytes / MB / ((end + skew - start) / 1000);
+  // From A's start to B's last byte, B's time moved onto A's clock.
+  return bytes / MB / ((end + (await clockSkew(a, b)) - start) / 1000);
 }
 
-/** MB/s of our transfer: offer, accept, chunks, SHA-256 on both sides, OPFS writes, verification. */
+/** Milliseconds to add to a time on B's clock to put it on A's (same machine, same monotonic clock). */
+async function clockSkew(a: Page, b: Page): Promise<number> {
+  return (await b.evaluate(() => performance.timeOrigin)) - (await a.evaluate(() => performance.timeOrigin));
+}
+
+/**
+ * MB/s of our transfer, from the offer on A to the verified, stored file on B: offer, accept,
+ * reading the file, chunks, the digest on both sides, OPFS writes, verification.
+ */
 async function ourRun(a: Page, b: Page, bytes: number): Promise<number> {
+  await a.evaluate((n) => bench.ourPrepare(n), bytes);
   const done = b.evaluate(() => bench.ourExpect());
-  const start = Date.now();
-  await a.evaluate((n) => bench.ourSend(n), bytes);
+  const start = await a.evaluate(() => bench.ourSend());
   const result = await done;
-  const seconds = (Date.now() - start) / 1000;
   if (result.state !== 'done') throw new Error(`transfer ended ${result.state}`);
+  const seconds = (result.at + (await clockSkew(a, b)) - start) / 1000;
   await Promise.all([a.evaluate(() => bench.cleanup()), b.evaluate(() => bench.cleanup())]);
   return bytes / MB / seconds;
 }
@@ -104,8 +121,9 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
     const ourMedian = median(ours);
 
     const idle = await a.evaluate((n) => bench.pings(n, false), opts.pings);
+    await a.evaluate((n) => bench.ourPrepare(n), bytes);
     const done = b.evaluate(() => bench.ourExpect());
-    await a.evaluate((n) => bench.ourSend(n), bytes);
+    await a.evaluate(() => bench.ourSend());
     const loaded = await a.evaluate((n) => bench.pings(n, true), opts.pings);
     await done;
     // The same pings while the raw baseline saturates the connection: separates what SCTP queueing

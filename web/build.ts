@@ -25,9 +25,15 @@ const options: esbuild.BuildOptions = {
   logLevel: 'info',
 };
 
+// The disk writer of incoming files runs in a worker; the pages find it next to their own bundle.
+const workerOptions: esbuild.BuildOptions = {
+  ...options,
+  entryPoints: { 'file-sink-worker': `${here}shared/file-sink-worker.ts` },
+  format: 'iife',
+};
+
 if (watch) {
-  const ctx = await esbuild.context(options);
-  await ctx.watch();
+  for (const opts of [options, workerOptions]) await (await esbuild.context(opts)).watch();
 } else {
-  await esbuild.build(options);
+  await Promise.all([esbuild.build(options), esbuild.build(workerOptions)]);
 }

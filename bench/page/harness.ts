@@ -14,6 +14,7 @@ let rawReceived = 0;
 let rawTarget = 0;
 let rawDone: (() => void) | null = null;
 let rawSending = false;
+let prepared: File | null = null;
 
 async function gathered(): Promise<string> {
   if (pc.iceGatheringState !== 'complete') {
@@ -80,25 +81,38 @@ const api = {
     rawSending = false;
   },
 
-  /** Our transfer, receiving side: accepts the next offer and resolves when it is verified. */
-  ourExpect(): Promise<{ state: string }> {
+  /**
+   * Our transfer, receiving side: accepts the next offer and resolves with the final state and the
+   * time (this page's clock) when the file was verified and stored.
+   */
+  ourExpect(): Promise<{ state: string; at: number }> {
     return new Promise((resolve) => {
       const off = transfers.onEvent((event) => {
         if (event.kind === 'offered' && event.transfer.direction === 'in') void transfers.accept(event.transfer.id);
         if (['done', 'mismatch', 'failed', 'cancelled'].includes(event.kind) && event.transfer.direction === 'in') {
           off();
-          resolve({ state: event.transfer.state });
+          resolve({ state: event.transfer.state, at: performance.now() });
         }
       });
     });
   },
-  /** Our transfer, sending side: offers a file of `bytes` (random 1 MiB block repeated). */
-  ourSend(bytes: number): void {
+  /**
+   * Makes the file to send, of `bytes` (a random 1 MiB block repeated), before any clock starts: a
+   * customer's file exists before they pick it. Reading it back is part of the measured transfer.
+   */
+  ourPrepare(bytes: number): void {
     const block = new Uint8Array(1024 * 1024);
     for (let i = 0; i < block.length; i += 65_536) crypto.getRandomValues(block.subarray(i, i + 65_536));
     const parts: BlobPart[] = [];
     for (let size = 0; size < bytes; size += block.length) parts.push(block.subarray(0, Math.min(block.length, bytes - size)));
-    transfers.offer([new File(parts, 'bench.bin', { type: 'application/octet-stream' })]);
+    prepared = new File(parts, 'bench.bin', { type: 'application/octet-stream' });
+  },
+  /** Our transfer, sending side: offers the prepared file; returns the start time (this page's clock). */
+  ourSend(): number {
+    if (!prepared) throw new Error('call ourPrepare() first');
+    const start = performance.now();
+    transfers.offer([prepared]);
+    return start;
   },
   async cleanup(): Promise<void> {
     await clearTransferFiles();

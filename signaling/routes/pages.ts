@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 // Pages load only our own bundled scripts and styles; media come from WebRTC (blob:/mediastream).
 const CSP = [
   "default-src 'self'",
-  // 'wasm-unsafe-eval' lets the page compile WebAssembly (the SHA-256 of file transfers); JavaScript eval stays forbidden.
-  "script-src 'self' 'wasm-unsafe-eval'",
+  // No eval of any kind, not even WebAssembly compilation: file hashing uses WebCrypto.
+  "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob: mediastream:",

@@ -34,17 +34,15 @@ t.test('a hostile analyst cannot make the customer share, receive a file or open
     const channels = (window as unknown as { __channels: RTCDataChannel[] }).__channels;
     const control = channels.find((c) => c.label === 'control')!;
     const file = channels.find((c) => c.label === 'file')!;
-    const frames: Record<number, Uint8Array<ArrayBuffer>> = {};
-    for (const handle of [77, 9]) {
-      const frame = new Uint8Array(4 + 64 * 1024);
-      new DataView(frame.buffer).setUint32(0, handle);
-      frame.fill(0x41, 4);
-      frames[handle] = frame;
-    }
-    // Bytes for a handle never offered, then an offer immediately followed by its bytes.
-    for (let i = 0; i < 20; i++) file.send(frames[77]);
+    const bytes = new Uint8Array(64 * 1024).fill(0x41);
+    // Bytes with no announcement, bytes for a handle never offered, then an offer immediately
+    // followed by its bytes (file channel framing: `begin <handle>`, then raw chunks).
+    for (let i = 0; i < 5; i++) file.send(bytes);
+    file.send('begin 77');
+    for (let i = 0; i < 20; i++) file.send(bytes);
     control.send(JSON.stringify({ type: 'file.offer', id: 'pushy', handle: 9, name: 'payload.exe', size: 10 * 65536, mime: 'application/octet-stream' }));
-    for (let i = 0; i < 10; i++) file.send(frames[9]);
+    file.send('begin 9');
+    for (let i = 0; i < 10; i++) file.send(bytes);
     control.send(JSON.stringify({ type: 'file.sent', id: 'pushy', sha256: '0'.repeat(64) }));
     // Messages only the customer may send, and a link: shown, never opened by itself.
     control.send(JSON.stringify({ type: 'url.opened', id: 'x' }));

@@ -1,4 +1,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // Debian's Chromium, never a downloaded one. The fake-media flags give getDisplayMedia a synthetic
 // screen and answer the picker without a human; the rest keep Chromium off the (closed) network.
@@ -38,5 +41,29 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<BrowserSe
       return page;
     },
     close: () => browser.close(),
+  };
+}
+
+/**
+ * A browser with a normal, on-disk profile, as a customer's own browser has. launchBrowser()'s
+ * contexts are off the record, where Chromium keeps the Origin Private File System in memory; the
+ * file benchmark needs the real disk path. The profile folder is deleted on close.
+ */
+export async function launchProfileBrowser(): Promise<{ page: Page; close(): Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'relaydesk-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
+  return {
+    page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
   };
 }

@@ -106,7 +106,7 @@ t.test('pages carry a strict Content-Security-Policy; unknown paths get a JSON 4
   for (const path of ['/', '/analyst']) {
     const res = await fetch(`${server.url}${path}`);
     t.equal(res.status, 200);
-    t.match(res.headers.get('content-security-policy'), /script-src 'self'/);
+    t.match(res.headers.get('content-security-policy'), /script-src 'self';/, 'no eval, not even WebAssembly');
     t.equal(res.headers.get('x-frame-options'), 'DENY');
   }
   const missing = await fetch(`${server.url}/nope`);

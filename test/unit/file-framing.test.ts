@@ -1,34 +1,20 @@
 import t from 'tap';
 import { checkPushUrl } from '../../protocol/index.js';
-import { CHUNK_BYTES, chunkRanges, decodeChunk, encodeChunk, HEADER_BYTES } from '../../web/shared/file-framing.js';
+import { beginFrame, CHUNK_BYTES, chunkRanges, parseBeginFrame } from '../../web/shared/file-framing.js';
 import { formatBytes, RateMeter } from '../../web/shared/transfer-rate.js';
 
-t.test('encodeChunk()/decodeChunk() round-trip the handle and the bytes', async (t) => {
-  const payload = Uint8Array.from({ length: 1000 }, (_, i) => i % 251);
-  for (const handle of [1, 255, 65_536, 0xffffffff]) {
-    const frame = encodeChunk(handle, payload);
-    t.equal(frame.byteLength, HEADER_BYTES + payload.byteLength);
-    const decoded = decodeChunk(frame.buffer as ArrayBuffer);
-    t.equal(decoded?.handle, handle);
-    t.same(Buffer.from(decoded!.payload), Buffer.from(payload));
+t.test('beginFrame()/parseBeginFrame() round-trip the transfer handle', async (t) => {
+  for (const handle of [1, 255, 65_536, 0xffffffff]) t.equal(parseBeginFrame(beginFrame(handle)), handle, `handle ${handle}`);
+  t.throws(() => beginFrame(0), RangeError);
+  t.throws(() => beginFrame(2 ** 32), RangeError);
+  t.throws(() => beginFrame(1.5), RangeError);
+});
+
+t.test('parseBeginFrame() refuses anything else', async (t) => {
+  for (const bad of ['begin 0', 'begin 4294967296', 'begin 01', 'begin -1', 'begin 1 ', ' begin 1', 'begin', 'begin 1e3', 'BEGIN 1', '{"begin":1}', '', 'begin 99999999999']) {
+    t.equal(parseBeginFrame(bad), null, JSON.stringify(bad));
   }
-  t.same(decodeChunk(encodeChunk(7, new Uint8Array(0)))?.payload.byteLength, 0, 'an empty chunk is valid');
-});
-
-t.test('decodeChunk() refuses frames too short to carry a handle, and handle 0', async (t) => {
-  t.equal(decodeChunk(new Uint8Array([0, 0, 1])), null);
-  t.equal(decodeChunk(new Uint8Array([0, 0, 0, 0, 9])), null);
-  t.throws(() => encodeChunk(0, new Uint8Array(1)), RangeError);
-  t.throws(() => encodeChunk(2 ** 32, new Uint8Array(1)), RangeError);
-});
-
-t.test('decodeChunk() reads a view into a larger buffer correctly', async (t) => {
-  const frame = encodeChunk(42, Uint8Array.of(9, 8, 7));
-  const padded = new Uint8Array(frame.byteLength + 10);
-  padded.set(frame, 5);
-  const decoded = decodeChunk(padded.subarray(5, 5 + frame.byteLength));
-  t.equal(decoded?.handle, 42);
-  t.same([...decoded!.payload], [9, 8, 7]);
+  for (const bad of [1, null, undefined, new ArrayBuffer(8), { handle: 1 }]) t.equal(parseBeginFrame(bad), null, String(bad));
 });
 
 t.test('chunkRanges() covers every byte exactly once', async (t) => {

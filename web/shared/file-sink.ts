@@ -1,95 +1,182 @@
+import { BLOCK_BYTES, BlockAssembler } from './file-blocks.js';
+import { FileDigest } from './file-digest.js';
+import { SINK_WORKER_FILE, TRANSFER_DIR, type SinkReply, type SinkRequest } from './file-sink-protocol.js';
+
 /**
- * Where received file bytes go until the transfer is verified. Chromium, Firefox and Safari 17+
- * stream them to the Origin Private File System (on disk, invisible to the user), so a large file
- * is never held in memory; older browsers fall back to memory, with a size cap.
+ * Where a received file's bytes go until the transfer is verified, and where its digest is
+ * computed. Chromium, Firefox (111+) and Safari (15.2+) stream them to the Origin Private File
+ * System (on disk, invisible to the user) through a worker (file-sink-worker.ts), so a large file
+ * is never held in memory and the page's main thread only copies chunks into blocks; a browser without it
+ * falls back to memory on the page, with a size cap.
  */
 export interface FileSink {
-  write(bytes: Uint8Array): Promise<void>;
-  /** Flushes and returns the finished file (disk-backed on OPFS). */
-  finish(): Promise<Blob>;
+  /** Takes the next chunk, in order (copied: the caller keeps its buffer). */
+  push(chunk: ArrayBuffer): void;
+  /** Called at most once, if storing fails (the disk is full, say). */
+  onError(listener: (err: Error) => void): void;
+  /** Once every byte is pushed: the file digest (file-digest.ts) and the stored file. */
+  complete(): Promise<{ sha256: string; file: Blob }>;
   /** Drops everything written. */
   discard(): Promise<void>;
 }
 
 /** Without OPFS, files above this size are refused rather than risking the tab's memory. */
 export const MEMORY_SINK_MAX_BYTES = 500 * 1000 * 1000;
-const DIR = 'relaydesk-transfers';
-/** Writes are batched: one OPFS write per ~2 MB instead of one per 64 KiB chunk. */
-const BATCH_BYTES = 2 * 1024 * 1024;
 
 async function transferDir(): Promise<FileSystemDirectoryHandle | null> {
   try {
     const root = await navigator.storage.getDirectory();
-    return await root.getDirectoryHandle(DIR, { create: true });
+    return await root.getDirectoryHandle(TRANSFER_DIR, { create: true });
   } catch {
     return null;
   }
 }
 
-export async function opfsAvailable(): Promise<boolean> {
-  const dir = await transferDir();
-  return dir !== null && 'createWritable' in FileSystemFileHandle.prototype;
-}
+/** The worker bundle sits next to the page bundle that imports this module. */
+const workerUrl = () => new URL(`./${SINK_WORKER_FILE}`, import.meta.url);
 
-class OpfsSink implements FileSink {
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
+class WorkerSink implements FileSink {
+  private readonly worker: Worker;
+  /** Who waits for the answer to open, finish or discard (one of each at a time). */
+  private readonly waiting = new Map<SinkRequest['op'], { resolve: (reply: SinkReply) => void; reject: (err: Error) => void }>();
+  private broken: Error | null = null;
+  private errorListener: ((err: Error) => void) | null = null;
 
-  constructor(private readonly dir: FileSystemDirectoryHandle, private readonly name: string, private readonly handle: FileSystemFileHandle,
-    private readonly writable: FileSystemWritableFileStream) {}
+  /** Block buffers the worker handed back, for the next blocks. */
+  private readonly spare: ArrayBuffer[] = [];
+  private readonly blocks: BlockAssembler;
 
-  async write(bytes: Uint8Array): Promise<void> {
-    // The chunk's buffer is reused by nobody, but copy anyway: it may be a view on a larger message.
-    this.pending.push(bytes.slice());
-    this.pendingBytes += bytes.byteLength;
-    if (this.pendingBytes >= BATCH_BYTES) await this.flush();
+  constructor(private readonly dir: FileSystemDirectoryHandle, private readonly name: string, size: number) {
+    // Chunks are copied into blocks here, and a whole block crosses to the worker at once: one
+    // message per 2 MiB instead of one per 64 KiB chunk (each message has its cost on both sides).
+    this.blocks = new BlockAssembler(
+      size,
+      (block) => {
+        if (!this.broken) this.worker.postMessage({ op: 'block', bytes: block.buffer as ArrayBuffer, length: block.byteLength } satisfies SinkRequest, [block.buffer as ArrayBuffer]);
+      },
+      BLOCK_BYTES,
+      () => this.spare.pop() ?? new ArrayBuffer(BLOCK_BYTES),
+    );
+    this.worker = new Worker(workerUrl(), { name: `relaydesk file ${name}` });
+    this.worker.onmessage = (event: MessageEvent<SinkReply>) => {
+      const reply = event.data;
+      if (reply.re === 'block') {
+        if (reply.ok) return void this.spare.push(reply.bytes);
+        return this.breakDown(new Error(reply.error));
+      }
+      const waiter = this.waiting.get(reply.re);
+      this.waiting.delete(reply.re);
+      if (reply.ok) waiter?.resolve(reply);
+      else waiter?.reject(new Error(reply.error));
+    };
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this.breakDown(new Error(`the file writer stopped: ${event.message || 'it could not start'}`));
+    };
   }
 
-  async finish(): Promise<Blob> {
-    await this.flush();
-    await this.writable.close();
-    return this.handle.getFile();
+  /** Opens the file, sized to `size` up front; rejects if the browser or the disk says no. */
+  async open(size: number): Promise<void> {
+    await this.request({ op: 'open', name: this.name, size });
+  }
+
+  push(chunk: ArrayBuffer): void {
+    if (!this.broken) this.blocks.push(new Uint8Array(chunk));
+  }
+
+  onError(listener: (err: Error) => void): void {
+    this.errorListener = listener;
+  }
+
+  async complete(): Promise<{ sha256: string; file: Blob }> {
+    const reply = await this.request({ op: 'finish' });
+    this.stop();
+    if (reply.re !== 'finish' || !reply.ok) throw new Error('unexpected reply');
+    return { sha256: reply.sha256, file: await (await this.dir.getFileHandle(this.name)).getFile() };
   }
 
   async discard(): Promise<void> {
-    this.pending = [];
-    await this.writable.abort().catch(() => undefined);
+    await this.request({ op: 'discard' }).catch(() => undefined);
+    this.stop();
+    // Also when the worker could not do it (it failed to start, say).
     await this.dir.removeEntry(this.name).catch(() => undefined);
   }
 
-  private async flush(): Promise<void> {
-    if (this.pendingBytes === 0) return;
-    const batch = new Blob(this.pending as BlobPart[]);
-    this.pending = [];
-    this.pendingBytes = 0;
-    await this.writable.write(batch);
+  private request(request: Exclude<SinkRequest, { op: 'block' }>): Promise<SinkReply> {
+    if (this.broken) return Promise.reject(this.broken);
+    return new Promise((resolve, reject) => {
+      this.waiting.set(request.op, { resolve, reject });
+      this.worker.postMessage(request);
+    });
+  }
+
+  /** Ends the worker; whoever still waits for it hears so at once. */
+  private stop(): void {
+    this.worker.terminate();
+    this.breakDown(new Error('the file writer was closed'), false);
+  }
+
+  private breakDown(err: Error, report = true): void {
+    if (this.broken) return;
+    this.broken = err;
+    for (const waiter of this.waiting.values()) waiter.reject(err);
+    this.waiting.clear();
+    if (report) this.errorListener?.(err);
   }
 }
 
+/** Without OPFS: the same blocks and digest on the page, the blocks kept in memory. */
 class MemorySink implements FileSink {
   private parts: Uint8Array[] = [];
-  async write(bytes: Uint8Array): Promise<void> {
-    this.parts.push(bytes.slice());
+  private readonly digest: FileDigest;
+  private readonly blocks: BlockAssembler;
+
+  constructor(size: number) {
+    this.digest = new FileDigest(size);
+    this.blocks = new BlockAssembler(size, (block) => {
+      this.digest.addBlock(block);
+      this.parts.push(block.slice()); // the assembler reuses its buffer
+    });
   }
-  async finish(): Promise<Blob> {
-    const blob = new Blob(this.parts as BlobPart[]);
+
+  push(chunk: ArrayBuffer): void {
+    this.blocks.push(new Uint8Array(chunk));
+  }
+
+  onError(): void {
+    // Memory does not fail short of the tab itself.
+  }
+
+  async complete(): Promise<{ sha256: string; file: Blob }> {
+    const file = new Blob(this.parts as BlobPart[]);
     this.parts = [];
-    return blob;
+    return { sha256: await this.digest.hex(), file };
   }
+
   async discard(): Promise<void> {
     this.parts = [];
   }
 }
 
+/**
+ * Disk through the worker when the browser allows it (the synchronous access handle exists only in
+ * workers, so the worker itself is the test); otherwise memory, for files up to the cap.
+ */
 export async function createSink(transferId: string, size: number): Promise<FileSink> {
-  const dir = await transferDir();
-  if (dir && 'createWritable' in FileSystemFileHandle.prototype) {
-    const handle = await dir.getFileHandle(transferId, { create: true });
-    const writable = await handle.createWritable({ keepExistingData: false });
-    return new OpfsSink(dir, transferId, handle, writable);
+  const dir = typeof Worker === 'undefined' ? null : await transferDir();
+  let diskError: unknown = null;
+  if (dir) {
+    const sink = new WorkerSink(dir, transferId, size);
+    try {
+      await sink.open(size);
+      return sink;
+    } catch (err) {
+      diskError = err;
+      await sink.discard();
+    }
   }
-  if (size > MEMORY_SINK_MAX_BYTES) throw new Error('tooLargeForMemory');
-  return new MemorySink();
+  if (size > MEMORY_SINK_MAX_BYTES) throw diskError ?? new Error('tooLargeForMemory');
+  return new MemorySink(size);
 }
 
 /** Removes every transfer file of this origin: at session end, and at page load after a crash. */

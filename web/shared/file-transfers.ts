@@ -1,9 +1,10 @@
 import { PEER_LIMITS, type PeerMessage, type PeerMessageOf } from '../../protocol/index.js';
-import { chunkRanges, decodeChunk, encodeChunk } from './file-framing.js';
+import { readBlocks } from './file-blocks.js';
+import { FileDigest } from './file-digest.js';
+import { chunkRanges } from './file-framing.js';
 import { ACK_EVERY_BYTES, FlowWindow } from './flow-window.js';
 import { createSink, type FileSink } from './file-sink.js';
 import type { PeerChannels } from './peer-channels.js';
-import { createSha256, type Sha256 } from './sha256.js';
 import { RateMeter } from './transfer-rate.js';
 
 // File sharing both ways, peer to peer. Every transfer follows one explicit life:
@@ -37,8 +38,6 @@ export type TransferEvent =
 
 const FINAL: ReadonlySet<TransferState> = new Set(['done', 'declined', 'cancelled', 'failed', 'mismatch']);
 export const isFinal = (state: TransferState): boolean => FINAL.has(state);
-/** Files are read from disk in blocks of this size, then cut into chunks. */
-const READ_BLOCK_BYTES = 1024 * 1024;
 const PROGRESS_EMIT_MS = 200;
 
 interface Outgoing {
@@ -53,10 +52,8 @@ interface Outgoing {
 interface Incoming {
   transfer: Transfer;
   handle: number;
+  /** Stores and hashes the bytes (file-sink.ts), once accepted. */
   sink: FileSink | null;
-  hasher: Sha256 | null;
-  /** Sink writes are asynchronous; they are chained so bytes land in order. */
-  writes: Promise<void>;
   expectedSha: string | null;
   meter: RateMeter;
   ackedSent: number;
@@ -82,7 +79,7 @@ export class FileTransfers {
   constructor(private readonly channels: PeerChannels) {
     this.unsubscribe = [
       channels.onControl((message) => this.onControl(message)),
-      channels.onChunk((frame) => this.onChunk(frame)),
+      channels.onChunk((handle, chunk) => this.onChunk(handle, chunk)),
       channels.onClose(() => this.dispose('peerLeft')),
     ];
   }
@@ -130,7 +127,6 @@ export class FileTransfers {
     if (!entry || entry.transfer.state !== 'offered') return;
     this.setState(entry.transfer, 'accepted');
     try {
-      entry.hasher = await createSha256();
       entry.sink = await createSink(entry.transfer.id, entry.transfer.size);
     } catch (err) {
       this.channels.sendControl({ type: 'file.cancel', id });
@@ -138,6 +134,11 @@ export class FileTransfers {
     }
     // The user or the peer may have cancelled while storage was being prepared.
     if ((entry.transfer.state as TransferState) !== 'accepted') return void entry.sink.discard();
+    entry.sink.onError(() => {
+      if (isFinal(entry.transfer.state)) return;
+      this.channels.sendControl({ type: 'file.cancel', id });
+      this.fail(entry.transfer, 'storage');
+    });
     this.channels.sendControl({ type: 'file.accept', id });
     this.event({ kind: 'accepted', transfer: entry.transfer });
   }
@@ -228,40 +229,31 @@ export class FileTransfers {
       bytesPerSecond: 0,
       secondsLeft: null,
     };
-    const entry: Incoming = { transfer, handle: message.handle, sink: null, hasher: null, writes: Promise.resolve(), expectedSha: null, meter: new RateMeter(message.size), ackedSent: 0 };
+    const entry: Incoming = { transfer, handle: message.handle, sink: null, expectedSha: null, meter: new RateMeter(message.size), ackedSent: 0 };
     this.incoming.set(message.id, entry);
     this.incomingByHandle.set(message.handle, entry);
     this.order.push(message.id);
     this.event({ kind: 'offered', transfer });
   }
 
-  private onChunk(frame: ArrayBuffer): void {
-    const decoded = decodeChunk(frame);
-    const entry = decoded ? this.incomingByHandle.get(decoded.handle) : undefined;
+  private onChunk(handle: number, chunk: ArrayBuffer): void {
+    const entry = this.incomingByHandle.get(handle);
     // Bytes for a file this side did not accept (or already finished) are dropped, never stored.
-    if (!decoded || !entry || !entry.sink || !entry.hasher) return;
+    if (!entry || !entry.sink) return;
     const { transfer } = entry;
     if (transfer.state !== 'accepted' && transfer.state !== 'transferring') return;
-    if (transfer.bytes + decoded.payload.byteLength > transfer.size) {
+    const length = chunk.byteLength;
+    if (transfer.bytes + length > transfer.size) {
       this.channels.sendControl({ type: 'file.cancel', id: transfer.id });
       return this.fail(transfer, 'protocol');
     }
     if (transfer.state === 'accepted') this.setState(transfer, 'transferring');
-    entry.hasher.update(decoded.payload);
-    transfer.bytes += decoded.payload.byteLength;
+    entry.sink.push(chunk);
+    transfer.bytes += length;
     if (transfer.bytes - entry.ackedSent >= ACK_EVERY_BYTES || transfer.bytes === transfer.size) {
       entry.ackedSent = transfer.bytes;
       this.channels.sendControl({ type: 'file.ack', id: transfer.id, bytes: transfer.bytes });
     }
-    const sink = entry.sink;
-    const payload = decoded.payload;
-    entry.writes = entry.writes.then(() => sink.write(payload));
-    entry.writes.catch(() => {
-      if (!isFinal(transfer.state)) {
-        this.channels.sendControl({ type: 'file.cancel', id: transfer.id });
-        this.fail(transfer, 'storage');
-      }
-    });
     transfer.bytesPerSecond = entry.meter.update(transfer.bytes);
     transfer.secondsLeft = entry.meter.secondsLeft(transfer.bytes);
     this.emit();
@@ -280,18 +272,18 @@ export class FileTransfers {
     const { transfer } = entry;
     if (transfer.state === 'verifying' || isFinal(transfer.state)) return;
     this.setState(transfer, 'verifying');
+    let stored: { sha256: string; file: Blob };
     try {
-      await entry.writes;
+      stored = await entry.sink!.complete();
     } catch {
-      return; // the write failure already failed the transfer
+      if (isFinal(transfer.state)) return; // cancelled, or the failure was already reported
+      this.channels.sendControl({ type: 'file.cancel', id: transfer.id });
+      return this.fail(transfer, 'storage');
     }
     if (isFinal(transfer.state)) return;
-    const ok = entry.hasher!.hex() === entry.expectedSha;
-    if (ok) {
-      transfer.blob = await entry.sink!.finish();
-    } else {
-      await entry.sink!.discard();
-    }
+    const ok = stored.sha256 === entry.expectedSha;
+    if (ok) transfer.blob = stored.file;
+    else await entry.sink!.discard();
     if (isFinal(transfer.state)) return;
     this.channels.sendControl({ type: 'file.verified', id: transfer.id, ok });
     transfer.secondsLeft = 0;
@@ -317,7 +309,7 @@ export class FileTransfers {
 
   private async send(entry: Outgoing): Promise<void> {
     const { transfer, file, handle } = entry;
-    const hasher = await createSha256();
+    const digest = new FileDigest(transfer.size);
     const meter = new RateMeter(transfer.size);
     const flow = new FlowWindow();
     const unacked = () => !flow.canSend(transfer.bytes, entry.acked);
@@ -331,25 +323,25 @@ export class FileTransfers {
         };
       });
     this.setState(transfer, 'transferring');
-    for (const [offset, blockEnd] of chunkRanges(transfer.size, READ_BLOCK_BYTES)) {
-      const block = new Uint8Array(await file.slice(offset, blockEnd).arrayBuffer());
+    this.channels.beginFile(handle);
+    for await (const block of readBlocks(file)) {
+      digest.addBlock(block);
       for (const [start, end] of chunkRanges(block.byteLength)) {
         if (transfer.state !== 'transferring') return; // cancelled, or the peer left
         while (unacked() && transfer.state === 'transferring') await ackArrives();
         await this.channels.fileDrained();
         if (transfer.state !== 'transferring') return;
-        const chunk = block.subarray(start, end);
-        hasher.update(chunk);
-        this.channels.file.send(encodeChunk(handle, chunk) as Uint8Array<ArrayBuffer>);
-        transfer.bytes += chunk.byteLength;
+        this.channels.sendChunk(block.subarray(start, end));
+        transfer.bytes += end - start;
         flow.noteSent(transfer.bytes, performance.now());
         transfer.bytesPerSecond = meter.update(transfer.bytes);
         transfer.secondsLeft = meter.secondsLeft(transfer.bytes);
         this.emit();
       }
     }
+    const sha256 = await digest.hex();
     if (transfer.state !== 'transferring') return;
-    this.channels.sendControl({ type: 'file.sent', id: transfer.id, sha256: hasher.hex() });
+    this.channels.sendControl({ type: 'file.sent', id: transfer.id, sha256 });
     this.setState(transfer, 'verifying');
   }
 
@@ -370,8 +362,7 @@ export class FileTransfers {
   private discardIncoming(id: string): void {
     const entry = this.incoming.get(id);
     if (!entry?.sink) return;
-    const sink = entry.sink;
-    entry.writes = entry.writes.catch(() => undefined).then(() => sink.discard());
+    void entry.sink.discard();
   }
 
   private setState(transfer: Transfer, state: TransferState): void {

@@ -1,5 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import { InputEvent, PEER_ROLES, PeerMessage, type Role } from '../../protocol/index.js';
+import { beginFrame, parseBeginFrame } from './file-framing.js';
 
 // The session's data channels, separate so a large file never delays chat, links or (later)
 // remote input: SCTP schedules the streams round-robin, and the file sender keeps its own queue
@@ -12,7 +13,8 @@ export const FILE_HIGH_WATER = 4 * 1024 * 1024;
 export const FILE_LOW_WATER = 1024 * 1024;
 
 export type ControlListener = (message: PeerMessage) => void;
-export type ChunkListener = (frame: ArrayBuffer) => void;
+/** File bytes, with the handle of the transfer the last `begin` message on the file channel named. */
+export type ChunkListener = (handle: number, chunk: ArrayBuffer) => void;
 
 export class PeerChannels {
   readonly control: RTCDataChannel;
@@ -24,6 +26,8 @@ export class PeerChannels {
   private readonly chunkListeners = new Set<ChunkListener>();
   private readonly closeListeners = new Set<() => void>();
   private closed = false;
+  /** The transfer the other side's file bytes currently belong to (0: none announced). */
+  private incomingHandle = 0;
   /** Messages the other side sent that failed validation (dropped). */
   rejected = 0;
 
@@ -35,9 +39,7 @@ export class PeerChannels {
     this.file.binaryType = 'arraybuffer';
     this.file.bufferedAmountLowThreshold = FILE_LOW_WATER;
     this.control.onmessage = (event) => this.onControlMessage(event.data);
-    this.file.onmessage = (event) => {
-      if (event.data instanceof ArrayBuffer) this.chunkListeners.forEach((listener) => listener(event.data));
-    };
+    this.file.onmessage = (event) => this.onFileMessage(event.data);
     for (const channel of [this.control, this.file]) channel.addEventListener('close', () => this.markClosed());
   }
 
@@ -63,6 +65,16 @@ export class PeerChannels {
     if (this.control.readyState !== 'open') return false;
     this.control.send(JSON.stringify(message));
     return true;
+  }
+
+  /** Announces that the file bytes sent next belong to transfer `handle` (file-framing.ts). */
+  beginFile(handle: number): void {
+    this.file.send(beginFrame(handle));
+  }
+
+  /** Sends file bytes; the channel copies them, so the caller may reuse the buffer at once. */
+  sendChunk(bytes: Uint8Array): void {
+    this.file.send(bytes as Uint8Array<ArrayBuffer>);
   }
 
   sendInput(event: InputEvent): boolean {
@@ -123,6 +135,19 @@ export class PeerChannels {
       return void (this.rejected += 1);
     }
     this.controlListeners.forEach((listener) => listener(message));
+  }
+
+  private onFileMessage(data: unknown): void {
+    if (data instanceof ArrayBuffer) {
+      // Bytes before any `begin` belong to nothing: dropped unread.
+      if (this.incomingHandle === 0) return void (this.rejected += 1);
+      this.chunkListeners.forEach((listener) => listener(this.incomingHandle, data));
+      return;
+    }
+    const handle = parseBeginFrame(data);
+    // After a malformed announcement, bytes are attributed to nothing until the next valid one.
+    this.incomingHandle = handle ?? 0;
+    if (handle === null) this.rejected += 1;
   }
 
   private onInputMessage(data: unknown): void {
