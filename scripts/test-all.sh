@@ -30,7 +30,9 @@ npx tap build
 
 log=$(mktemp)
 set +e
-npx tap 2>&1 | tee "$log"
+# The suite runs in a network namespace of its own (scripts/isolated-net.sh): servers, browsers,
+# coturn and their WebRTC traffic stay inside this machine, whatever a test does.
+bash scripts/isolated-net.sh npx tap 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # A plain closing line that any CI can read, from tap's own summary.
