@@ -9,7 +9,7 @@ import { screenBench } from './screen.bench.js';
 import { table, type Row } from './stats.js';
 
 const suites: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = {
-  file: () => fileTransferBench({ sizeMb: Number(process.env.BENCH_FILE_MB ?? 200), runs: Number(process.env.BENCH_RUNS ?? 3), pings: 2000 }),
+  file: () => fileTransferBench({ sizeMb: Number(process.env.BENCH_FILE_MB ?? 200), runs: Number(process.env.BENCH_RUNS ?? 7), pings: 2000 }),
   signaling: () => signalingBench({ idle: Number(process.env.BENCH_IDLE ?? 10_000), pairs: 200, seconds: 4, tickets: 3000, rounds: 3 }),
   screen: () => screenBench({ seconds: Number(process.env.BENCH_SECONDS ?? 8) }),
   control: () => controlLatencyBench({ events: Number(process.env.BENCH_EVENTS ?? 1000), fileMb: Number(process.env.BENCH_FILE_MB ?? 200) }),
