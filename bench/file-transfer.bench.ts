@@ -52,7 +52,7 @@ async function openPair() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
-  const browsers = [await launchProfileBrowser(), await launchProfileBrowser()];
+  const browsers = [await launchProfileBrowser(pinnedTo(dir, 0)), await launchProfileBrowser(pinnedTo(dir, 1))];
   const [a, b] = browsers.map((browser) => browser.page);
   for (const page of [a, b]) {
     await page.goto(url);
@@ -70,6 +70,20 @@ async function openPair() {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * With BENCH_PIN_CORES=1, browser `index` (and every process it starts) runs on core `index` only:
+ * two one-core "machines", so each side's hashing and storage compete with its own network stack
+ * alone, not with the other browser's. A diagnostic: the default shares both cores, as one
+ * machine running two browsers does.
+ */
+function pinnedTo(dir: string, index: number): { executablePath?: string } {
+  if (process.env.BENCH_PIN_CORES !== '1') return {};
+  const wrapper = join(dir, `chromium-core-${index}.sh`);
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  writeFileSync(wrapper, `#!/bin/sh\nexec taskset -c ${index} ${chromium} "$@"\n`, { mode: 0o755 });
+  return { executablePath: wrapper };
 }
 
 /** MB/s of the raw baseline: A sends, B counts. */

@@ -29,7 +29,7 @@ for (const name of names) {
   notes.forEach((n) => console.log(`\n${n}`));
   const section = [
     `<!-- bench:${name}:start -->`,
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, Debian Chromium, with \`npm run bench -- ${name}\`.`,
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, Debian Chromium, with \`${name === 'file' && process.env.BENCH_PIN_CORES === '1' ? 'BENCH_PIN_CORES=1 ' : ''}npm run bench -- ${name}\`.`,
     '',
     rendered,
     '',

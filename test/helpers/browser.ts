@@ -49,10 +49,10 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<BrowserSe
  * contexts are off the record, where Chromium keeps the Origin Private File System in memory; the
  * file benchmark needs the real disk path. The profile folder is deleted on close.
  */
-export async function launchProfileBrowser(): Promise<{ page: Page; close(): Promise<void> }> {
+export async function launchProfileBrowser(options: { executablePath?: string } = {}): Promise<{ page: Page; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'relaydesk-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: options.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
