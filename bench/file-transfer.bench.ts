@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchProfileBrowser } from '../test/helpers/browser.js';
+import { CHROMIUM_PATH, launchProfileBrowser } from '../test/helpers/browser.js';
 import { SINK_WORKER_FILE } from '../web/shared/file-sink-protocol.js';
 import { CHUNK_BYTES } from '../web/shared/file-framing.js';
 import { withCounters } from './host-counters.js';
@@ -81,8 +81,7 @@ async function openPair() {
 function pinnedTo(dir: string, index: number): { executablePath?: string } {
   if (process.env.BENCH_PIN_CORES !== '1') return {};
   const wrapper = join(dir, `chromium-core-${index}.sh`);
-  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  writeFileSync(wrapper, `#!/bin/sh\nexec taskset -c ${index} ${chromium} "$@"\n`, { mode: 0o755 });
+  writeFileSync(wrapper, `#!/bin/sh\nexec taskset -c ${index} ${CHROMIUM_PATH} "$@"\n`, { mode: 0o755 });
   return { executablePath: wrapper };
 }
 

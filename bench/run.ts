@@ -17,6 +17,11 @@ const suites: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = 
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length > 0 ? wanted : Object.keys(suites);
+// The BENCH_* settings of this run (runs, sizes, core pinning), so the recorded command reproduces it.
+const benchSettings = Object.entries(process.env)
+  .filter(([key]) => key.startsWith('BENCH_'))
+  .map(([key, value]) => `${key}=${value} `)
+  .join('');
 const doc = new URL('../docs/benchmarks.md', import.meta.url).pathname;
 
 for (const name of names) {
@@ -29,7 +34,7 @@ for (const name of names) {
   notes.forEach((n) => console.log(`\n${n}`));
   const section = [
     `<!-- bench:${name}:start -->`,
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, Debian Chromium, with \`${name === 'file' && process.env.BENCH_PIN_CORES === '1' ? 'BENCH_PIN_CORES=1 ' : ''}npm run bench -- ${name}\`.`,
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, Debian Chromium, with \`${benchSettings}npm run bench -- ${name}\`.`,
     '',
     rendered,
     '',

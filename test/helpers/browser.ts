@@ -6,6 +6,9 @@ import { join } from 'node:path';
 // Debian's Chromium, never a downloaded one. The fake-media flags give getDisplayMedia a synthetic
 // screen and answer the picker without a human; the rest keep Chromium off the (closed) network.
 // playwright's launch() gives every run a fresh, temporary user-data-dir.
+/** Debian's Chromium, or the one CHROMIUM_PATH names. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
 export const CHROMIUM_ARGS = [
   '--headless=new',
   '--use-fake-ui-for-media-stream',
@@ -28,7 +31,7 @@ export interface BrowserSession {
 
 export async function launchBrowser(extraArgs: string[] = []): Promise<BrowserSession> {
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: [...CHROMIUM_ARGS, ...extraArgs],
   });
@@ -52,7 +55,7 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<BrowserSe
 export async function launchProfileBrowser(options: { executablePath?: string } = {}): Promise<{ page: Page; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'relaydesk-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: options.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: options.executablePath ?? CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
