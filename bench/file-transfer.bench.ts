@@ -18,7 +18,7 @@ type BenchApi = {
   rawExpect(bytes: number): Promise<number>;
   rawSend(bytes: number, chunkBytes: number): Promise<void>;
   ourExpect(): Promise<{ state: string; at: number }>;
-  ourPrepare(bytes: number): void;
+  ourPrepare(bytes: number): Promise<void>;
   ourSend(): number;
   cleanup(): Promise<void>;
   pings(count: number, whileBusy: boolean): Promise<number[]>;

@@ -13,7 +13,6 @@ import { TRANSFER_DIR, type SinkReply, type SinkRequest } from './file-sink-prot
 interface SyncAccessHandle {
   write(bytes: Uint8Array, options: { at: number }): number;
   truncate(size: number): void;
-  flush(): void;
   close(): void;
 }
 interface WorkerScope {
@@ -82,7 +81,9 @@ function serve(scope: WorkerScope): void {
       case 'finish': {
         const fileDigest = digest;
         try {
-          access?.flush();
+          // No flush(): that is an fsync, 60–80 ms per 100 MB measured (docs/benchmarks.md), for a
+          // durability this file does not need. It is deleted at session end or at the next page
+          // load, and reading it back after close() sees every byte written.
           close();
         } catch (err) {
           return scope.postMessage({ re: 'finish', ok: false, error: describe(err) });
