@@ -22,6 +22,7 @@ type BenchApi = {
   ourSend(): number;
   cleanup(): Promise<void>;
   pings(count: number, whileBusy: boolean): Promise<number[]>;
+  state(): unknown;
 };
 declare const bench: BenchApi;
 
@@ -85,6 +86,25 @@ function pinnedTo(dir: string, index: number): { executablePath?: string } {
   return { executablePath: wrapper };
 }
 
+/** A run that has not ended after this long has stalled: a bug to report, not a figure. */
+const STALL_MS = 5 * 60_000;
+
+/** Runs `run`; if it stalls, fails with where both pages stand instead of hanging the benchmark. */
+async function watched<T>(a: Page, b: Page, what: string, run: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(async () => {
+      const states = await Promise.all([a, b].map((page) => page.evaluate(() => bench.state()).catch((err: Error) => err.message)));
+      reject(new Error(`${what} stalled for ${STALL_MS / 1000} s; sender: ${JSON.stringify(states[0])}; receiver: ${JSON.stringify(states[1])}`));
+    }, STALL_MS);
+  });
+  try {
+    return await Promise.race([run, stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** MB/s of the raw baseline: A sends, B counts. */
 async function rawRun(a: Page, b: Page, bytes: number, chunk: number): Promise<number> {
   const arrived = b.evaluate((n) => bench.rawExpect(n), bytes);
@@ -136,10 +156,10 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
     for (let run = 0; run < opts.runs; run++) {
       // Alternate, so drift in machine load hits both sides alike.
       for (const size of chunkSizes) {
-        const once = () => rawRun(a, b, bytes, size);
+        const once = () => watched(a, b, `raw run (${size / 1024} KiB chunks)`, rawRun(a, b, bytes, size));
         byChunk[size].push(await (size === CHUNK_BYTES ? measured(cost.raw, once) : once()));
       }
-      ours.push(await measured(cost.ours, () => ourRun(a, b, bytes)));
+      ours.push(await measured(cost.ours, () => watched(a, b, 'our transfer', ourRun(a, b, bytes))));
       process.stdout.write('.');
     }
     const rawMedian = median(byChunk[CHUNK_BYTES]);

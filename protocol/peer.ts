@@ -14,6 +14,8 @@ export const PEER_LIMITS = {
   fileSizeMax: 64 * 1024 ** 3,
   /** Pending offers one side may have open at once. */
   openOffersMax: 50,
+  /** A data-only session description is well under 2 KB; room for many candidates inline. */
+  linkSdpMax: 8000,
 } as const;
 
 const MsgId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
@@ -72,6 +74,30 @@ export const FileVerified = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Setting up the file link: a second peer connection that carries only file bytes (its own SCTP
+ * association, so queued file data never sits in front of chat, links or input; see
+ * web/shared/file-link.ts). Negotiated over the control channel, never through the server. The
+ * customer offers, the analyst answers; the description may hold only data (application) sections.
+ */
+const LinkSdp = Type.String({ minLength: 1, maxLength: PEER_LIMITS.linkSdpMax });
+/** A file link description may only set up data channels: one with audio or video is refused. */
+export function isDataOnlySdp(sdp: string): boolean {
+  const sections = sdp.split(/\r?\n/).filter((line) => line.startsWith('m='));
+  return sections.length > 0 && sections.every((line) => line.startsWith('m=application '));
+}
+export const FileLinkOffer = Type.Object({ type: Type.Literal('file.link.offer'), sdp: LinkSdp }, { additionalProperties: false });
+export const FileLinkAnswer = Type.Object({ type: Type.Literal('file.link.answer'), sdp: LinkSdp }, { additionalProperties: false });
+export const FileLinkCandidate = Type.Object(
+  {
+    type: Type.Literal('file.link.candidate'),
+    candidate: Type.String({ maxLength: 1024 }),
+    sdpMid: Type.Optional(Type.String({ maxLength: 64 })),
+    sdpMLineIndex: Type.Optional(Type.Integer({ minimum: 0, maximum: 16 })),
+  },
+  { additionalProperties: false },
+);
+
 /** Analyst → customer: may I use your mouse and keyboard? (A separate consent from sharing.) */
 export const ControlRequest = Type.Object({ type: Type.Literal('control.request') }, { additionalProperties: false });
 /** Analyst → customer: I am done with control. */
@@ -105,6 +131,7 @@ export const Pong = Type.Object({ type: Type.Literal('pong'), id: Type.Integer({
 
 export const PeerMessage = Type.Union([
   ChatMessage, UrlPush, UrlOpened, FileOffer, FileAccept, FileDecline, FileCancel, FileAck, FileSent, FileVerified,
+  FileLinkOffer, FileLinkAnswer, FileLinkCandidate,
   ControlRequest, ControlRelease, ControlState, Pointer, QualityMode, Ping, Pong,
 ]);
 export type PeerMessage = Static<typeof PeerMessage>;
@@ -122,6 +149,9 @@ export const PEER_ROLES: Record<PeerMessage['type'], ReadonlyArray<'customer' | 
   'file.ack': ['customer', 'analyst'],
   'file.sent': ['customer', 'analyst'],
   'file.verified': ['customer', 'analyst'],
+  'file.link.offer': ['customer'],
+  'file.link.answer': ['analyst'],
+  'file.link.candidate': ['customer', 'analyst'],
   'control.request': ['analyst'],
   'control.release': ['analyst'],
   'control.state': ['customer'],

@@ -1,7 +1,9 @@
 // Benchmark harness loaded into real Chromium pages by bench/run.ts. It wires the product's own
-// data-channel modules (PeerChannels, FileTransfers) on a bare RTCPeerConnection, next to a raw
-// RTCDataChannel baseline, so both are measured in the same run on the same connection.
+// data-channel modules (PeerChannels, FileTransfers, FileLink) on a bare RTCPeerConnection, next to
+// a raw RTCDataChannel baseline on that connection. As in the product, our files travel on the
+// file link, a second connection; the raw channel has the session connection to itself while it runs.
 import { FILE_HIGH_WATER, FILE_LOW_WATER, PeerChannels } from '../../web/shared/peer-channels.js';
+import { FileLink } from '../../web/shared/file-link.js';
 import { FileTransfers } from '../../web/shared/file-transfers.js';
 import { clearTransferFiles } from '../../web/shared/file-sink.js';
 
@@ -15,6 +17,7 @@ let rawTarget = 0;
 let rawDone: (() => void) | null = null;
 let rawSending = false;
 let prepared: File | null = null;
+let link: FileLink;
 
 async function gathered(): Promise<string> {
   if (pc.iceGatheringState !== 'complete') {
@@ -27,6 +30,8 @@ function setup(role: 'customer' | 'analyst'): void {
   pc = new RTCPeerConnection();
   channels = new PeerChannels(pc, role === 'customer' ? 'analyst' : 'customer');
   transfers = new FileTransfers(channels);
+  // The file link, as in the product (peer-link.ts): files on a connection of their own.
+  link = new FileLink(channels, role, { iceServers: [], iceTransportPolicy: 'all' });
   raw = pc.createDataChannel('raw', { negotiated: true, id: RAW_CHANNEL_ID, ordered: true });
   raw.binaryType = 'arraybuffer';
   raw.bufferedAmountLowThreshold = FILE_LOW_WATER;
@@ -41,6 +46,15 @@ function setup(role: 'customer' | 'analyst'): void {
 }
 
 const api = {
+  /** Where both kinds of transfer stand: printed if a run stalls. */
+  state() {
+    return {
+      transfers: transfers.list().map((t) => `${t.direction} ${t.state} ${t.bytes}/${t.size}`),
+      fileRoute: channels.fileRoute, fileLink: link.state, connection: pc.connectionState,
+      raw: { received: rawReceived, target: rawTarget, sending: rawSending, buffered: raw.bufferedAmount },
+    };
+  },
+
   async offer(): Promise<string> {
     setup('customer');
     await pc.setLocalDescription(await pc.createOffer());
@@ -57,6 +71,7 @@ const api = {
   },
   async ready(): Promise<void> {
     await channels.whenOpen();
+    while (channels.fileRoute !== 'link') await new Promise((r) => setTimeout(r, 20));
     if (raw.readyState !== 'open') await new Promise((r) => raw.addEventListener('open', r, { once: true }));
     await clearTransferFiles();
   },

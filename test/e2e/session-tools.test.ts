@@ -38,6 +38,28 @@ const storedFiles = (page: Page) =>
     return names;
   });
 
+/**
+ * Bytes each of the page's peer connections carried on its data channels named `file`, from the
+ * browser's own statistics: the session connection (the one with a `control` channel) and the
+ * file link (file-link.ts, a `file` channel alone).
+ */
+const fileBytes = (page: Page) =>
+  page.evaluate(async () => {
+    const result = { session: { sent: 0, received: 0 }, link: { sent: 0, received: 0 }, links: 0 };
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      const channels: Array<{ label: string; bytesSent: number; bytesReceived: number }> = [];
+      (await pc.getStats()).forEach((report) => report.type === 'data-channel' && channels.push(report));
+      if (channels.length === 0) continue;
+      const into = channels.some((c) => c.label === 'control') ? result.session : result.link;
+      if (into === result.link) result.links += 1;
+      for (const c of channels.filter((c) => c.label === 'file')) {
+        into.sent += c.bytesSent;
+        into.received += c.bytesReceived;
+      }
+    }
+    return result;
+  });
+
 async function sendAndSave(from: Page, to: Page, file: { path: string; sha256: string }, name: string) {
   await from.getByTestId('file-input').setInputFiles(file.path);
   await transfer(to, name).getByTestId('accept-file').click();
@@ -57,6 +79,12 @@ t.test('a file of a few MB goes each way byte-identical, with the hash checked a
   });
   const logs = makeFile('logs.zip', 3 * 1024 * 1024 + 17);
   t.equal(await sendAndSave(customer, analyst, logs, 'logs.zip'), logs.sha256, 'customer → analyst arrives identical');
+  // The bytes took the file link, a connection of their own, not the session connection that
+  // carries chat, links and remote-control input.
+  const carried = await fileBytes(analyst);
+  t.equal(carried.links, 1, 'the analyst has one file link');
+  t.ok(carried.link.received >= 3 * 1024 * 1024, `the file link carried the file (${carried.link.received} bytes)`);
+  t.ok(carried.session.received < 1024, `the session connection carried none of it (${carried.session.received} bytes)`);
   const driver = makeFile('driver.bin', 5 * 1024 * 1024 + 3);
   t.equal(await sendAndSave(analyst, customer, driver, 'driver.bin'), driver.sha256, 'analyst → customer arrives identical');
   const log = await customer.getByTestId('timeline').textContent();
@@ -115,6 +143,36 @@ t.test('a peer closing mid-transfer is reported on the other side', async (t) =>
   t.match(await analyst.getByTestId('timeline').textContent(), /huge\.iso: the (other side left|session ended); the partial file was deleted/);
   await analyst.waitForTimeout(300);
   t.same(await storedFiles(analyst), [], 'the partial file is deleted');
+});
+
+t.test('the file link dropping mid-transfer stops that file on both sides; the next file takes the session connection', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Linker');
+  t.teardown(async () => {
+    await customer.context().close();
+    await analyst.context().close();
+  });
+  const big = makeFile('dropped.iso', 80 * 1024 * 1024);
+  await analyst.getByTestId('file-input').setInputFiles(big.path);
+  await transfer(customer, 'dropped.iso').getByTestId('accept-file').click();
+  await transferState(customer, 'dropped.iso', 'transferring');
+  // The customer's file link goes away (as when its path fails) while the file flows on it.
+  await customer.evaluate(() => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+    pcs[pcs.length - 1].close();
+  });
+  for (const page of [customer, analyst]) await transferState(page, 'dropped.iso', 'failed', 15_000);
+  for (const page of [customer, analyst]) {
+    t.match(await page.getByTestId('timeline').textContent(), /dropped\.iso: the direct file connection dropped; the partial file was deleted\. Send it again\./);
+  }
+  await customer.waitForTimeout(300);
+  t.same(await storedFiles(customer), [], 'the partial file is deleted');
+
+  // The session goes on: the next file still travels, over the session connection.
+  const next = makeFile('next.txt', 1024 * 1024 + 5);
+  const before = await fileBytes(customer);
+  t.equal(await sendAndSave(analyst, customer, next, 'next.txt'), next.sha256, 'the next file arrives identical');
+  const after = await fileBytes(customer);
+  t.ok(after.session.received - before.session.received >= 1024 * 1024, 'over the session connection');
 });
 
 t.test('chat arrives in order both ways, with timestamps', async (t) => {

@@ -14,7 +14,7 @@ import { RateMeter } from './transfer-rate.js';
 //      └──decline──▶ declined        any state before done ──cancel──▶ cancelled, ──error/peer gone──▶ failed
 
 export type TransferState = 'offered' | 'accepted' | 'transferring' | 'verifying' | 'done' | 'declined' | 'cancelled' | 'failed' | 'mismatch';
-export type FailReason = 'peerLeft' | 'sessionEnded' | 'storage' | 'tooLarge' | 'protocol';
+export type FailReason = 'peerLeft' | 'sessionEnded' | 'storage' | 'tooLarge' | 'protocol' | 'linkLost';
 
 export interface Transfer {
   id: string;
@@ -47,6 +47,8 @@ interface Outgoing {
   /** Highest byte count the receiver acknowledged, and who waits for the next ack. */
   acked: number;
   ackWaiter: (() => void) | null;
+  /** Which route its bytes take (peer-channels.ts), once sending starts. */
+  route: 'link' | 'shared' | null;
 }
 
 interface Incoming {
@@ -57,6 +59,7 @@ interface Incoming {
   expectedSha: string | null;
   meter: RateMeter;
   ackedSent: number;
+  route: 'link' | 'shared' | null;
 }
 
 let idCounter = 0;
@@ -79,8 +82,9 @@ export class FileTransfers {
   constructor(private readonly channels: PeerChannels) {
     this.unsubscribe = [
       channels.onControl((message) => this.onControl(message)),
-      channels.onChunk((handle, chunk) => this.onChunk(handle, chunk)),
+      channels.onChunk((handle, chunk, route) => this.onChunk(handle, chunk, route)),
       channels.onClose(() => this.dispose('peerLeft')),
+      channels.onFileRouteLost(() => this.onLinkLost()),
     ];
   }
 
@@ -114,7 +118,7 @@ export class FileTransfers {
         secondsLeft: null,
       };
       const handle = this.nextHandle++;
-      this.outgoing.set(transfer.id, { transfer, file, handle, acked: 0, ackWaiter: null });
+      this.outgoing.set(transfer.id, { transfer, file, handle, acked: 0, ackWaiter: null, route: null });
       this.order.push(transfer.id);
       this.channels.sendControl({ type: 'file.offer', id: transfer.id, handle, name: transfer.name, size: transfer.size, mime: transfer.mime });
       this.event({ kind: 'offered', transfer });
@@ -229,14 +233,28 @@ export class FileTransfers {
       bytesPerSecond: 0,
       secondsLeft: null,
     };
-    const entry: Incoming = { transfer, handle: message.handle, sink: null, expectedSha: null, meter: new RateMeter(message.size), ackedSent: 0 };
+    const entry: Incoming = { transfer, handle: message.handle, sink: null, expectedSha: null, meter: new RateMeter(message.size), ackedSent: 0, route: null };
     this.incoming.set(message.id, entry);
     this.incomingByHandle.set(message.handle, entry);
     this.order.push(message.id);
     this.event({ kind: 'offered', transfer });
   }
 
-  private onChunk(handle: number, chunk: ArrayBuffer): void {
+  /**
+   * The file link failed under running transfers: their bytes in flight are gone, so they stop
+   * with a clear reason on both sides (the other side hears it by file.cancel, if its own link
+   * has not told it first). Files sent from now on take the session connection.
+   */
+  private onLinkLost(): void {
+    if (this.disposed) return;
+    const onLink = [...this.outgoing.values(), ...this.incoming.values()].filter((e) => e.route === 'link' && !isFinal(e.transfer.state));
+    for (const { transfer } of onLink) {
+      this.channels.sendControl({ type: 'file.cancel', id: transfer.id });
+      this.fail(transfer, 'linkLost');
+    }
+  }
+
+  private onChunk(handle: number, chunk: ArrayBuffer, route: 'link' | 'shared'): void {
     const entry = this.incomingByHandle.get(handle);
     // Bytes for a file this side did not accept (or already finished) are dropped, never stored.
     if (!entry || !entry.sink) return;
@@ -247,7 +265,10 @@ export class FileTransfers {
       this.channels.sendControl({ type: 'file.cancel', id: transfer.id });
       return this.fail(transfer, 'protocol');
     }
-    if (transfer.state === 'accepted') this.setState(transfer, 'transferring');
+    if (transfer.state === 'accepted') {
+      entry.route = route;
+      this.setState(transfer, 'transferring');
+    }
     entry.sink.push(chunk);
     transfer.bytes += length;
     if (transfer.bytes - entry.ackedSent >= ACK_EVERY_BYTES || transfer.bytes === transfer.size) {
@@ -324,6 +345,7 @@ export class FileTransfers {
       });
     this.setState(transfer, 'transferring');
     this.channels.beginFile(handle);
+    entry.route = this.channels.fileRoute;
     for await (const block of readBlocks(file)) {
       digest.addBlock(block);
       for (const [start, end] of chunkRanges(block.byteLength)) {

@@ -13,8 +13,18 @@ export const FILE_HIGH_WATER = 4 * 1024 * 1024;
 export const FILE_LOW_WATER = 1024 * 1024;
 
 export type ControlListener = (message: PeerMessage) => void;
-/** File bytes, with the handle of the transfer the last `begin` message on the file channel named. */
-export type ChunkListener = (handle: number, chunk: ArrayBuffer) => void;
+/** File bytes, with the handle of the transfer the last `begin` message on their channel named. */
+export type ChunkListener = (handle: number, chunk: ArrayBuffer, route: 'link' | 'shared') => void;
+
+/**
+ * A channel file bytes can travel on: the `file` channel of this connection (always there), or
+ * the one of the dedicated file link (file-link.ts) once it is open. Each keeps its own `begin`
+ * state, since each is ordered only within itself.
+ */
+interface FileRoute {
+  channel: RTCDataChannel;
+  incomingHandle: number;
+}
 
 export class PeerChannels {
   readonly control: RTCDataChannel;
@@ -25,9 +35,12 @@ export class PeerChannels {
   private readonly controlListeners = new Set<ControlListener>();
   private readonly chunkListeners = new Set<ChunkListener>();
   private readonly closeListeners = new Set<() => void>();
+  private readonly routeLostListeners = new Set<() => void>();
   private closed = false;
-  /** The transfer the other side's file bytes currently belong to (0: none announced). */
-  private incomingHandle = 0;
+  /** Where file bytes may arrive: this connection's file channel, then the file link's. */
+  private readonly routes: FileRoute[];
+  /** The channel the file being sent travels on, chosen by beginFile(). */
+  private sending: RTCDataChannel;
   /** Messages the other side sent that failed validation (dropped). */
   rejected = 0;
 
@@ -36,10 +49,10 @@ export class PeerChannels {
     this.file = pc.createDataChannel('file', { negotiated: true, id: CHANNEL_IDS.file, ordered: true });
     this.input = pc.createDataChannel('input', { negotiated: true, id: CHANNEL_IDS.input, ordered: true });
     this.input.onmessage = (event) => this.onInputMessage(event.data);
-    this.file.binaryType = 'arraybuffer';
-    this.file.bufferedAmountLowThreshold = FILE_LOW_WATER;
     this.control.onmessage = (event) => this.onControlMessage(event.data);
-    this.file.onmessage = (event) => this.onFileMessage(event.data);
+    this.routes = [];
+    this.sending = this.file;
+    this.addRoute(this.file);
     for (const channel of [this.control, this.file]) channel.addEventListener('close', () => this.markClosed());
   }
 
@@ -67,14 +80,51 @@ export class PeerChannels {
     return true;
   }
 
-  /** Announces that the file bytes sent next belong to transfer `handle` (file-framing.ts). */
+  /**
+   * Takes the file link's channel (file-link.ts) as the route for files sent from now on. Bytes
+   * may arrive on either route; a file never changes route midway. Returns the function that
+   * detaches it again: with `lost`, files on it are reported lost (onFileRouteLost); without, at
+   * session end, silently.
+   */
+  attachFileLink(channel: RTCDataChannel): (lost: boolean) => void {
+    if (this.closed || this.routes.some((route) => route.channel === channel)) return () => undefined;
+    this.addRoute(channel);
+    const remove = () => {
+      const index = this.routes.findIndex((route) => route.channel === channel);
+      if (index > 0) this.routes.splice(index, 1);
+      return index > 0;
+    };
+    const detach = (lost: boolean) => {
+      if (remove() && lost && !this.closed) this.routeLostListeners.forEach((listener) => listener());
+    };
+    // Closed under us (the link failed, the other side closed it) is a loss for the files on it.
+    channel.addEventListener('close', () => detach(true));
+    return detach;
+  }
+
+  /** 'link' while files go over the dedicated file link, 'shared' over this connection. */
+  get fileRoute(): 'link' | 'shared' {
+    return this.preferredRoute() === this.file ? 'shared' : 'link';
+  }
+
+  /** Called when the file link closes while this connection stays: files on it are lost. */
+  onFileRouteLost(listener: () => void): () => void {
+    this.routeLostListeners.add(listener);
+    return () => this.routeLostListeners.delete(listener);
+  }
+
+  /**
+   * Announces that the file bytes sent next belong to transfer `handle` (file-framing.ts), on the
+   * best open route; sendChunk() and fileDrained() stay on that route until the next file.
+   */
   beginFile(handle: number): void {
-    this.file.send(beginFrame(handle));
+    this.sending = this.preferredRoute();
+    this.sending.send(beginFrame(handle));
   }
 
   /** Sends file bytes; the channel copies them, so the caller may reuse the buffer at once. */
   sendChunk(bytes: Uint8Array): void {
-    this.file.send(bytes as Uint8Array<ArrayBuffer>);
+    this.sending.send(bytes as Uint8Array<ArrayBuffer>);
   }
 
   sendInput(event: InputEvent): boolean {
@@ -108,18 +158,35 @@ export class PeerChannels {
     return () => this.closeListeners.delete(listener);
   }
 
-  /** Waits until the file channel's queue has drained below the low-water mark. */
+  /** Waits until the sending route's queue has drained below the low-water mark. */
   async fileDrained(): Promise<void> {
-    if (this.file.bufferedAmount <= FILE_HIGH_WATER) return;
+    const channel = this.sending;
+    if (channel.bufferedAmount <= FILE_HIGH_WATER) return;
     await new Promise<void>((resolve, reject) => {
       const done = () => {
-        this.file.removeEventListener('bufferedamountlow', done);
-        if (this.closed) reject(new Error('closed'));
+        channel.removeEventListener('bufferedamountlow', done);
+        channel.removeEventListener('close', done);
+        if (this.closed || channel.readyState !== 'open') reject(new Error('closed'));
         else resolve();
       };
-      this.file.addEventListener('bufferedamountlow', done);
+      channel.addEventListener('bufferedamountlow', done);
+      channel.addEventListener('close', done);
       this.onClose(done);
     });
+  }
+
+  private addRoute(channel: RTCDataChannel): void {
+    const route: FileRoute = { channel, incomingHandle: 0 };
+    channel.binaryType = 'arraybuffer';
+    channel.bufferedAmountLowThreshold = FILE_LOW_WATER;
+    channel.onmessage = (event) => this.onFileMessage(route, event.data);
+    this.routes.push(route);
+  }
+
+  /** The newest open route: the file link once it is up, else this connection's file channel. */
+  private preferredRoute(): RTCDataChannel {
+    for (let i = this.routes.length - 1; i > 0; i--) if (this.routes[i].channel.readyState === 'open') return this.routes[i].channel;
+    return this.file;
   }
 
   private onControlMessage(data: unknown): void {
@@ -137,16 +204,17 @@ export class PeerChannels {
     this.controlListeners.forEach((listener) => listener(message));
   }
 
-  private onFileMessage(data: unknown): void {
+  private onFileMessage(route: FileRoute, data: unknown): void {
     if (data instanceof ArrayBuffer) {
       // Bytes before any `begin` belong to nothing: dropped unread.
-      if (this.incomingHandle === 0) return void (this.rejected += 1);
-      this.chunkListeners.forEach((listener) => listener(this.incomingHandle, data));
+      if (route.incomingHandle === 0) return void (this.rejected += 1);
+      const via = route.channel === this.file ? 'shared' : 'link';
+      this.chunkListeners.forEach((listener) => listener(route.incomingHandle, data, via));
       return;
     }
     const handle = parseBeginFrame(data);
     // After a malformed announcement, bytes are attributed to nothing until the next valid one.
-    this.incomingHandle = handle ?? 0;
+    route.incomingHandle = handle ?? 0;
     if (handle === null) this.rejected += 1;
   }
 

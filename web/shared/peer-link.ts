@@ -1,5 +1,6 @@
 import Peer, { type SignalData } from '@thaunknown/simple-peer';
 import type { IceConfig, Role } from '../../protocol/index.js';
+import { FileLink } from './file-link.js';
 import { PeerChannels } from './peer-channels.js';
 
 /** Bitrate caps for screen sharing (bits/s): generous for text, lower for motion at more frames. */
@@ -25,6 +26,8 @@ export class PeerLink {
   private readonly peer: Peer;
   /** Chat, links and files: our own data channels beside simple-peer's default one. */
   readonly channels: PeerChannels;
+  /** A second connection for file bytes alone, set up over the channels (file-link.ts). */
+  readonly fileLink: FileLink;
   /** Resolves when the first negotiation is complete (simple-peer's "connect"). */
   readonly connected: Promise<void>;
   private closed = false;
@@ -34,6 +37,7 @@ export class PeerLink {
     const initiator = role === 'customer';
     this.peer = new Peer({ initiator, trickle: true, config: { iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy } });
     this.channels = new PeerChannels(this.peer._pc, role === 'customer' ? 'analyst' : 'customer');
+    this.fileLink = new FileLink(this.channels, role, ice);
     this.peer.on('signal', (data) => events.onSignal(data));
     this.connected = new Promise((resolve) => this.peer.on('connect', () => resolve()));
     this.peer.on('connect', () => events.onConnect());
@@ -130,6 +134,7 @@ export class PeerLink {
     if (this.closed) return;
     this.closed = true;
     this.stopWatching();
+    this.fileLink.close();
     this.peer.destroy();
   }
 
@@ -157,6 +162,7 @@ export class PeerLink {
   private handleClose(): void {
     const wasClosed = this.closed;
     this.closed = true;
+    this.fileLink.close();
     if (!wasClosed) this.events.onClose();
   }
 }

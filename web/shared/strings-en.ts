@@ -158,6 +158,7 @@ export const EN = {
   'tools.file.failed.storage': '{name} could not be stored on this computer (disk full or storage blocked).',
   'tools.file.failed.tooLarge': '{name} is too large for this browser; use a recent Chrome, Edge or Firefox.',
   'tools.file.failed.protocol': '{name}: the other side sent unexpected data; the transfer was stopped.',
+  'tools.file.failed.linkLost': '{name}: the direct file connection dropped; the partial file was deleted. Send it again.',
   'tools.event.connected': 'Direct connection established with {name}.',
   'tools.event.consented.customer': 'You allowed {name} to help you.',
   'tools.event.consented.analyst': '{name} allowed the session.',

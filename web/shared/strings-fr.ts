@@ -160,6 +160,7 @@ export const FR: Record<keyof typeof EN, string> = {
   'tools.file.failed.storage': '{name} n’a pas pu être enregistré sur cet ordinateur (disque plein ou stockage bloqué).',
   'tools.file.failed.tooLarge': '{name} est trop volumineux pour ce navigateur ; utilisez un Chrome, Edge ou Firefox récent.',
   'tools.file.failed.protocol': '{name} : l’autre participant a envoyé des données inattendues ; le transfert a été arrêté.',
+  'tools.file.failed.linkLost': '{name} : la connexion directe des fichiers a été coupée ; le fichier partiel a été supprimé. Renvoyez-le.',
   'tools.event.connected': 'Connexion directe établie avec {name}.',
   'tools.event.consented.customer': 'Vous avez autorisé {name} à vous aider.',
   'tools.event.consented.analyst': '{name} a accepté la session.',
