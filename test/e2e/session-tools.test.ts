@@ -71,6 +71,13 @@ async function sendAndSave(from: Page, to: Page, file: { path: string; sha256: s
   return createHash('sha256').update(readFileSync(saved)).digest('hex');
 }
 
+/** Offers a file of `bytes` from one page, accepts it on the other, and waits until bytes flow. */
+async function startTransfer(from: Page, to: Page, name: string, bytes: number): Promise<void> {
+  await from.getByTestId('file-input').setInputFiles(makeFile(name, bytes).path);
+  await transfer(to, name).getByTestId('accept-file').click();
+  await transferState(to, name, 'transferring');
+}
+
 t.test('a file of a few MB goes each way byte-identical, with the hash checked and the activity logged', async (t) => {
   const { customer, analyst } = await connectedSession(browser, server.url);
   t.teardown(async () => {
@@ -117,10 +124,7 @@ t.test('cancelling mid-transfer stops it on both sides and deletes the partial f
     await customer.context().close();
     await analyst.context().close();
   });
-  const big = makeFile('big.iso', 80 * 1024 * 1024);
-  await analyst.getByTestId('file-input').setInputFiles(big.path);
-  await transfer(customer, 'big.iso').getByTestId('accept-file').click();
-  await transferState(customer, 'big.iso', 'transferring');
+  await startTransfer(analyst, customer, 'big.iso', 80 * 1024 * 1024);
   await customer.waitForTimeout(300);
   t.match(await transfer(customer, 'big.iso').textContent(), /of 83\.9 MB · .*\/s · /, 'a progress line with speed and time left');
   await transfer(customer, 'big.iso').getByTestId('cancel-file').click();
@@ -134,10 +138,7 @@ t.test('cancelling mid-transfer stops it on both sides and deletes the partial f
 t.test('a peer closing mid-transfer is reported on the other side', async (t) => {
   const { customer, analyst } = await connectedSession(browser, server.url, 'Vanisher');
   t.teardown(() => analyst.context().close());
-  const big = makeFile('huge.iso', 80 * 1024 * 1024);
-  await customer.getByTestId('file-input').setInputFiles(big.path);
-  await transfer(analyst, 'huge.iso').getByTestId('accept-file').click();
-  await transferState(analyst, 'huge.iso', 'transferring');
+  await startTransfer(customer, analyst, 'huge.iso', 80 * 1024 * 1024);
   await customer.context().close();
   await transferState(analyst, 'huge.iso', 'failed', 10_000);
   t.match(await analyst.getByTestId('timeline').textContent(), /huge\.iso: the (other side left|session ended); the partial file was deleted/);
@@ -151,10 +152,7 @@ t.test('the file link dropping mid-transfer stops that file on both sides; the n
     await customer.context().close();
     await analyst.context().close();
   });
-  const big = makeFile('dropped.iso', 80 * 1024 * 1024);
-  await analyst.getByTestId('file-input').setInputFiles(big.path);
-  await transfer(customer, 'dropped.iso').getByTestId('accept-file').click();
-  await transferState(customer, 'dropped.iso', 'transferring');
+  await startTransfer(analyst, customer, 'dropped.iso', 80 * 1024 * 1024);
   // The customer's file link goes away (as when its path fails) while the file flows on it.
   await customer.evaluate(() => {
     const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;

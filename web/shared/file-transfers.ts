@@ -4,7 +4,7 @@ import { FileDigest } from './file-digest.js';
 import { chunkRanges } from './file-framing.js';
 import { ACK_EVERY_BYTES, FlowWindow } from './flow-window.js';
 import { createSink, type FileSink } from './file-sink.js';
-import type { PeerChannels } from './peer-channels.js';
+import type { FileRouteName, PeerChannels } from './peer-channels.js';
 import { RateMeter } from './transfer-rate.js';
 
 // File sharing both ways, peer to peer. Every transfer follows one explicit life:
@@ -48,7 +48,7 @@ interface Outgoing {
   acked: number;
   ackWaiter: (() => void) | null;
   /** Which route its bytes take (peer-channels.ts), once sending starts. */
-  route: 'link' | 'shared' | null;
+  route: FileRouteName | null;
 }
 
 interface Incoming {
@@ -59,7 +59,7 @@ interface Incoming {
   expectedSha: string | null;
   meter: RateMeter;
   ackedSent: number;
-  route: 'link' | 'shared' | null;
+  route: FileRouteName | null;
 }
 
 let idCounter = 0;
@@ -254,7 +254,7 @@ export class FileTransfers {
     }
   }
 
-  private onChunk(handle: number, chunk: ArrayBuffer, route: 'link' | 'shared'): void {
+  private onChunk(handle: number, chunk: ArrayBuffer, route: FileRouteName): void {
     const entry = this.incomingByHandle.get(handle);
     // Bytes for a file this side did not accept (or already finished) are dropped, never stored.
     if (!entry || !entry.sink) return;
@@ -344,8 +344,7 @@ export class FileTransfers {
         };
       });
     this.setState(transfer, 'transferring');
-    this.channels.beginFile(handle);
-    entry.route = this.channels.fileRoute;
+    entry.route = this.channels.beginFile(handle);
     for await (const block of readBlocks(file)) {
       digest.addBlock(block);
       for (const [start, end] of chunkRanges(block.byteLength)) {

@@ -14,7 +14,10 @@ export const FILE_LOW_WATER = 1024 * 1024;
 
 export type ControlListener = (message: PeerMessage) => void;
 /** File bytes, with the handle of the transfer the last `begin` message on their channel named. */
-export type ChunkListener = (handle: number, chunk: ArrayBuffer, route: 'link' | 'shared') => void;
+export type ChunkListener = (handle: number, chunk: ArrayBuffer, route: FileRouteName) => void;
+
+/** Which connection file bytes travel on: the file link, or the session connection itself. */
+export type FileRouteName = 'link' | 'shared';
 
 /**
  * A channel file bytes can travel on: the `file` channel of this connection (always there), or
@@ -103,8 +106,8 @@ export class PeerChannels {
   }
 
   /** 'link' while files go over the dedicated file link, 'shared' over this connection. */
-  get fileRoute(): 'link' | 'shared' {
-    return this.preferredRoute() === this.file ? 'shared' : 'link';
+  get fileRoute(): FileRouteName {
+    return this.routeName(this.preferredRoute());
   }
 
   /** Called when the file link closes while this connection stays: files on it are lost. */
@@ -116,10 +119,12 @@ export class PeerChannels {
   /**
    * Announces that the file bytes sent next belong to transfer `handle` (file-framing.ts), on the
    * best open route; sendChunk() and fileDrained() stay on that route until the next file.
+   * Returns which route that is.
    */
-  beginFile(handle: number): void {
+  beginFile(handle: number): FileRouteName {
     this.sending = this.preferredRoute();
     this.sending.send(beginFrame(handle));
+    return this.routeName(this.sending);
   }
 
   /** Sends file bytes; the channel copies them, so the caller may reuse the buffer at once. */
@@ -183,6 +188,10 @@ export class PeerChannels {
     this.routes.push(route);
   }
 
+  private routeName(channel: RTCDataChannel): FileRouteName {
+    return channel === this.file ? 'shared' : 'link';
+  }
+
   /** The newest open route: the file link once it is up, else this connection's file channel. */
   private preferredRoute(): RTCDataChannel {
     for (let i = this.routes.length - 1; i > 0; i--) if (this.routes[i].channel.readyState === 'open') return this.routes[i].channel;
@@ -208,7 +217,7 @@ export class PeerChannels {
     if (data instanceof ArrayBuffer) {
       // Bytes before any `begin` belong to nothing: dropped unread.
       if (route.incomingHandle === 0) return void (this.rejected += 1);
-      const via = route.channel === this.file ? 'shared' : 'link';
+      const via = this.routeName(route.channel);
       this.chunkListeners.forEach((listener) => listener(route.incomingHandle, data, via));
       return;
     }
