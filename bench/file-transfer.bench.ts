@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchProfileBrowser } from '../test/helpers/browser.js';
 import { SINK_WORKER_FILE } from '../web/shared/file-sink-protocol.js';
-import { CHUNK_BYTES } from '../web/shared/file-framing.js';
+import { LINK_CHUNK_BYTES, SHARED_CHUNK_BYTES } from '../web/shared/file-framing.js';
 import { withCounters } from './host-counters.js';
 import { fmt, median, percentile, type Row } from './stats.js';
 
@@ -140,12 +140,13 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
   const pair = await openPair();
   const { a, b } = pair;
   try {
-    // Chunk size: the raw channel at three sizes, to show why CHUNK_BYTES is what it is.
+    // Chunk size: the raw channel at three sizes, to show why LINK_CHUNK_BYTES is what it is. The
+    // baseline is the raw channel at the chunk size our files use on the file link.
     const chunkSizes = [16 * 1024, 64 * 1024, 256 * 1024];
     const byChunk: Record<number, number[]> = {};
     for (const size of chunkSizes) byChunk[size] = [];
     const ours: number[] = [];
-    // What each 64 KiB raw run and each of ours cost the machine: CPU per MB and UDP drops.
+    // What each baseline raw run and each of ours cost the machine: CPU per MB and UDP drops.
     const cost = { raw: { cpu: [] as number[], drops: [] as number[] }, ours: { cpu: [] as number[], drops: [] as number[] } };
     const measured = async (into: { cpu: number[]; drops: number[] }, run: () => Promise<number>) => {
       const { result, cpuSeconds, udpDrops } = await withCounters(run);
@@ -157,12 +158,12 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
       // Alternate, so drift in machine load hits both sides alike.
       for (const size of chunkSizes) {
         const once = () => watched(a, b, `raw run (${size / 1024} KiB chunks)`, rawRun(a, b, bytes, size));
-        byChunk[size].push(await (size === CHUNK_BYTES ? measured(cost.raw, once) : once()));
+        byChunk[size].push(await (size === LINK_CHUNK_BYTES ? measured(cost.raw, once) : once()));
       }
       ours.push(await measured(cost.ours, () => watched(a, b, 'our transfer', ourRun(a, b, bytes))));
       process.stdout.write('.');
     }
-    const rawMedian = median(byChunk[CHUNK_BYTES]);
+    const rawMedian = median(byChunk[LINK_CHUNK_BYTES]);
     const ourMedian = median(ours);
     const spread = (values: number[]) => `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
 
@@ -172,10 +173,10 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
     await a.evaluate(() => bench.ourSend());
     const loaded = await a.evaluate((n) => bench.pings(n, true), opts.pings);
     await done;
-    // The same pings while the raw baseline saturates the connection: separates what SCTP queueing
-    // costs from what our page's own work (hashing, disk writes) costs.
+    // The same pings while a raw send saturates the session connection itself, in the chunks files
+    // use there: what the file link spares control messages.
     const rawArrived = b.evaluate((n) => bench.rawExpect(n), bytes);
-    const rawSending = a.evaluate(([n, c]) => bench.rawSend(n, c), [bytes, CHUNK_BYTES] as const);
+    const rawSending = a.evaluate(([n, c]) => bench.rawSend(n, c), [bytes, SHARED_CHUNK_BYTES] as const);
     await a.waitForTimeout(200);
     const loadedRaw = await a.evaluate((n) => bench.pings(n, true), opts.pings);
     await rawSending;
@@ -195,7 +196,7 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
       {
         benchmark: `file transfer, spread of the ${opts.runs} runs, MB/s`,
         value: spread(ours),
-        baseline: `${spread(byChunk[CHUNK_BYTES])} (raw)`,
+        baseline: `${spread(byChunk[LINK_CHUNK_BYTES])} (raw)`,
         ratio: '—',
         target: 'diagnostic',
       },
@@ -216,7 +217,7 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
       ...chunkSizes.map((size) => ({
         benchmark: `raw RTCDataChannel, ${size / 1024} KiB chunks, MB/s`,
         value: fmt(median(byChunk[size])),
-        baseline: `${fmt(rawMedian)} (64 KiB)`,
+        baseline: `${fmt(rawMedian)} (${LINK_CHUNK_BYTES / 1024} KiB)`,
         ratio: fmt(median(byChunk[size]) / rawMedian, 2),
         target: 'chunk size choice',
       })),

@@ -39,15 +39,15 @@ const storedFiles = (page: Page) =>
   });
 
 /**
- * Bytes each of the page's peer connections carried on its data channels named `file`, from the
- * browser's own statistics: the session connection (the one with a `control` channel) and the
- * file link (file-link.ts, a `file` channel alone).
+ * Bytes and messages each of the page's peer connections carried on its data channels named
+ * `file`, from the browser's own statistics: the session connection (the one with a `control`
+ * channel) and the file link (file-link.ts, a `file` channel alone).
  */
 const fileBytes = (page: Page) =>
   page.evaluate(async () => {
-    const result = { session: { sent: 0, received: 0 }, link: { sent: 0, received: 0 }, links: 0 };
+    const result = { session: { sent: 0, received: 0, messages: 0 }, link: { sent: 0, received: 0, messages: 0 }, links: 0 };
     for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
-      const channels: Array<{ label: string; bytesSent: number; bytesReceived: number }> = [];
+      const channels: Array<{ label: string; bytesSent: number; bytesReceived: number; messagesReceived: number }> = [];
       (await pc.getStats()).forEach((report) => report.type === 'data-channel' && channels.push(report));
       if (channels.length === 0) continue;
       const into = channels.some((c) => c.label === 'control') ? result.session : result.link;
@@ -55,6 +55,7 @@ const fileBytes = (page: Page) =>
       for (const c of channels.filter((c) => c.label === 'file')) {
         into.sent += c.bytesSent;
         into.received += c.bytesReceived;
+        into.messages += c.messagesReceived;
       }
     }
     return result;
@@ -92,6 +93,8 @@ t.test('a file of a few MB goes each way byte-identical, with the hash checked a
   t.equal(carried.links, 1, 'the analyst has one file link');
   t.ok(carried.link.received >= 3 * 1024 * 1024, `the file link carried the file (${carried.link.received} bytes)`);
   t.ok(carried.session.received < 1024, `the session connection carried none of it (${carried.session.received} bytes)`);
+  // In 256 KiB messages (file-framing.ts): 13 of them, and the `begin` message.
+  t.equal(carried.link.messages, Math.ceil((3 * 1024 * 1024 + 17) / (256 * 1024)) + 1, `in 256 KiB messages (${carried.link.messages} messages)`);
   const driver = makeFile('driver.bin', 5 * 1024 * 1024 + 3);
   t.equal(await sendAndSave(analyst, customer, driver, 'driver.bin'), driver.sha256, 'analyst → customer arrives identical');
   const log = await customer.getByTestId('timeline').textContent();
@@ -171,6 +174,8 @@ t.test('the file link dropping mid-transfer stops that file on both sides; the n
   t.equal(await sendAndSave(analyst, customer, next, 'next.txt'), next.sha256, 'the next file arrives identical');
   const after = await fileBytes(customer);
   t.ok(after.session.received - before.session.received >= 1024 * 1024, 'over the session connection');
+  // In the session connection's smaller messages, so control messages wait behind less.
+  t.equal(after.session.messages - before.session.messages, Math.ceil((1024 * 1024 + 5) / (64 * 1024)) + 1, 'in 64 KiB messages');
 });
 
 t.test('chat arrives in order both ways, with timestamps', async (t) => {

@@ -139,7 +139,8 @@ t.test('FileDigest changes with any change of content, order, length or block si
   t.not(await hex(data, B, 3 * B + 1), base, 'another announced size');
 });
 
-t.test('the production block size is a whole number of chunks', async (t) => {
-  const { CHUNK_BYTES } = await import('../../web/shared/file-framing.js');
-  t.equal(BLOCK_BYTES % CHUNK_BYTES, 0);
+t.test('the production block size is a whole number of chunks on either route', async (t) => {
+  const { LINK_CHUNK_BYTES, SHARED_CHUNK_BYTES } = await import('../../web/shared/file-framing.js');
+  t.equal(BLOCK_BYTES % SHARED_CHUNK_BYTES, 0);
+  t.equal(BLOCK_BYTES % LINK_CHUNK_BYTES, 0);
 });

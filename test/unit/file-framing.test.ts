@@ -1,6 +1,6 @@
 import t from 'tap';
 import { checkPushUrl } from '../../protocol/index.js';
-import { beginFrame, CHUNK_BYTES, chunkRanges, parseBeginFrame } from '../../web/shared/file-framing.js';
+import { beginFrame, chunkRanges, LINK_CHUNK_BYTES, linkChunkBytes, parseBeginFrame, SHARED_CHUNK_BYTES } from '../../web/shared/file-framing.js';
 import { formatBytes, RateMeter } from '../../web/shared/transfer-rate.js';
 
 t.test('beginFrame()/parseBeginFrame() round-trip the transfer handle', async (t) => {
@@ -18,11 +18,25 @@ t.test('parseBeginFrame() refuses anything else', async (t) => {
 });
 
 t.test('chunkRanges() covers every byte exactly once', async (t) => {
-  for (const size of [0, 1, CHUNK_BYTES - 1, CHUNK_BYTES, CHUNK_BYTES + 1, 5 * CHUNK_BYTES + 123]) {
-    const ranges = [...chunkRanges(size)];
-    t.equal(ranges.reduce((sum, [a, b]) => sum + (b - a), 0), size, `size ${size}`);
-    t.ok(ranges.every(([a, b], i) => b - a <= CHUNK_BYTES && (i === 0 ? a === 0 : a === ranges[i - 1][1])), `contiguous for ${size}`);
+  for (const chunk of [SHARED_CHUNK_BYTES, LINK_CHUNK_BYTES, 3000]) {
+    for (const size of [0, 1, chunk - 1, chunk, chunk + 1, 5 * chunk + 123]) {
+      const ranges = [...chunkRanges(size, chunk)];
+      t.equal(ranges.reduce((sum, [a, b]) => sum + (b - a), 0), size, `size ${size}, chunks of ${chunk}`);
+      t.ok(ranges.every(([a, b], i) => b - a <= chunk && b > a && (i === 0 ? a === 0 : a === ranges[i - 1][1])), `contiguous for ${size}, chunks of ${chunk}`);
+      t.equal(ranges.length, Math.ceil(size / chunk), `as few chunks as possible for ${size}`);
+    }
   }
+});
+
+t.test('linkChunkBytes() never exceeds what the other side accepts', async (t) => {
+  t.equal(LINK_CHUNK_BYTES, 256 * 1024);
+  t.equal(linkChunkBytes(262_144), LINK_CHUNK_BYTES, "Chromium's and Safari's limit");
+  t.equal(linkChunkBytes(1_073_741_823), LINK_CHUNK_BYTES, "Firefox's limit: no more than our own size");
+  t.equal(linkChunkBytes(Number.POSITIVE_INFINITY), LINK_CHUNK_BYTES, 'no limit');
+  t.equal(linkChunkBytes(200_000), 128 * 1024, 'a smaller limit: the largest power of two under it');
+  t.equal(linkChunkBytes(65_536), 65_536);
+  t.equal(linkChunkBytes(65_535), 32_768);
+  for (const unknown of [undefined, null, 0, -1, Number.NaN]) t.equal(linkChunkBytes(unknown), SHARED_CHUNK_BYTES, `unknown (${unknown}): the size every browser accepts`);
 });
 
 t.test('RateMeter smooths speed and estimates the time left', async (t) => {

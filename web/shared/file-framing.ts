@@ -7,11 +7,32 @@
 // chunk, which measured ~0.2 s of CPU per 200 MB, docs/benchmarks.md).
 
 /**
- * Chunk size. Chromium accepts data-channel messages up to 256 KiB; 64 KiB measured best on
- * loopback among 16/64/256 KiB in `npm run bench` (docs/benchmarks.md), and keeps one chunk's
- * share of the SCTP send queue small so chat and input messages on other channels interleave.
+ * Chunk size on the session connection's own file channel, the route files take until the file
+ * link is open (or after it failed). All channels of a connection share one SCTP association, which
+ * sends a message's fragments back to back: a control or input message can wait behind one whole
+ * chunk, so it stays small there.
  */
-export const CHUNK_BYTES = 64 * 1024;
+export const SHARED_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Chunk size on the file link (file-link.ts), a connection that carries nothing else. Measured on
+ * loopback (docs/benchmarks.md): 256 KiB messages move more MB/s for less CPU per MB in Chromium's
+ * network stack than 64 KiB ones, for a raw channel and for our transfer alike. 256 KiB is also the
+ * largest message Chromium and Safari accept (Firefox accepts more).
+ */
+export const LINK_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * The chunk size for the file link, given the largest message the other side accepts
+ * (`RTCSctpTransport.maxMessageSize`): LINK_CHUNK_BYTES when it allows, else the largest power of
+ * two it allows (a send above it would fail). A browser that does not say gets SHARED_CHUNK_BYTES,
+ * which every current browser accepts.
+ */
+export function linkChunkBytes(maxMessageSize: number | null | undefined): number {
+  if (typeof maxMessageSize !== 'number' || Number.isNaN(maxMessageSize) || maxMessageSize <= 0) return SHARED_CHUNK_BYTES;
+  if (maxMessageSize >= LINK_CHUNK_BYTES) return LINK_CHUNK_BYTES;
+  return Math.max(1024, 2 ** Math.floor(Math.log2(maxMessageSize)));
+}
 
 const BEGIN = /^begin ([1-9][0-9]{0,9})$/;
 
@@ -30,6 +51,6 @@ export function parseBeginFrame(text: unknown): number | null {
 }
 
 /** The [start, end) byte ranges a file of `size` bytes is cut into. */
-export function* chunkRanges(size: number, chunkBytes = CHUNK_BYTES): Generator<[number, number]> {
+export function* chunkRanges(size: number, chunkBytes: number): Generator<[number, number]> {
   for (let start = 0; start < size; start += chunkBytes) yield [start, Math.min(size, start + chunkBytes)];
 }

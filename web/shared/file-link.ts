@@ -1,4 +1,5 @@
 import { isDataOnlySdp, type IceConfig, type PeerMessage, type Role } from '../../protocol/index.js';
+import { linkChunkBytes } from './file-framing.js';
 import { CHANNEL_IDS, type PeerChannels } from './peer-channels.js';
 
 // The file link: a second peer connection between the same two browsers that carries nothing but
@@ -70,7 +71,8 @@ export class FileLink {
     channel.addEventListener('open', () => {
       if (this.pc !== pc) return;
       this.state = 'open';
-      this.detach = this.channels.attachFileLink(channel);
+      // Messages as large as the other side accepts, up to LINK_CHUNK_BYTES (file-framing.ts).
+      this.detach = this.channels.attachFileLink(channel, linkChunkBytes(pc.sctp?.maxMessageSize));
     });
     pc.onicecandidate = ({ candidate }) => {
       if (this.pc !== pc || !candidate?.candidate) return;

@@ -344,10 +344,11 @@ export class FileTransfers {
         };
       });
     this.setState(transfer, 'transferring');
-    entry.route = this.channels.beginFile(handle);
+    const sending = this.channels.beginFile(handle);
+    entry.route = sending.route;
     for await (const block of readBlocks(file)) {
       digest.addBlock(block);
-      for (const [start, end] of chunkRanges(block.byteLength)) {
+      for (const [start, end] of chunkRanges(block.byteLength, sending.chunkBytes)) {
         if (transfer.state !== 'transferring') return; // cancelled, or the peer left
         while (unacked() && transfer.state === 'transferring') await ackArrives();
         await this.channels.fileDrained();

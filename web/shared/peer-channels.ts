@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import { InputEvent, PEER_ROLES, PeerMessage, type Role } from '../../protocol/index.js';
-import { beginFrame, parseBeginFrame } from './file-framing.js';
+import { beginFrame, parseBeginFrame, SHARED_CHUNK_BYTES } from './file-framing.js';
 
 // The session's data channels, separate so a large file never delays chat, links or (later)
 // remote input: SCTP schedules the streams round-robin, and the file sender keeps its own queue
@@ -27,6 +27,14 @@ export type FileRouteName = 'link' | 'shared';
 interface FileRoute {
   channel: RTCDataChannel;
   incomingHandle: number;
+  /** The size of the file messages sent on it (file-framing.ts). */
+  chunkBytes: number;
+}
+
+/** The route a file is sent on, as beginFile() chose it. */
+export interface FileSending {
+  route: FileRouteName;
+  chunkBytes: number;
 }
 
 export class PeerChannels {
@@ -42,8 +50,8 @@ export class PeerChannels {
   private closed = false;
   /** Where file bytes may arrive: this connection's file channel, then the file link's. */
   private readonly routes: FileRoute[];
-  /** The channel the file being sent travels on, chosen by beginFile(). */
-  private sending: RTCDataChannel;
+  /** The route the file being sent travels on, chosen by beginFile(). */
+  private sending: FileRoute;
   /** Messages the other side sent that failed validation (dropped). */
   rejected = 0;
 
@@ -54,8 +62,7 @@ export class PeerChannels {
     this.input.onmessage = (event) => this.onInputMessage(event.data);
     this.control.onmessage = (event) => this.onControlMessage(event.data);
     this.routes = [];
-    this.sending = this.file;
-    this.addRoute(this.file);
+    this.sending = this.addRoute(this.file, SHARED_CHUNK_BYTES);
     for (const channel of [this.control, this.file]) channel.addEventListener('close', () => this.markClosed());
   }
 
@@ -87,11 +94,11 @@ export class PeerChannels {
    * Takes the file link's channel (file-link.ts) as the route for files sent from now on. Bytes
    * may arrive on either route; a file never changes route midway. Returns the function that
    * detaches it again: with `lost`, files on it are reported lost (onFileRouteLost); without, at
-   * session end, silently.
+   * session end, silently. Files on it are sent in messages of `chunkBytes`.
    */
-  attachFileLink(channel: RTCDataChannel): (lost: boolean) => void {
+  attachFileLink(channel: RTCDataChannel, chunkBytes: number): (lost: boolean) => void {
     if (this.closed || this.routes.some((route) => route.channel === channel)) return () => undefined;
-    this.addRoute(channel);
+    this.addRoute(channel, chunkBytes);
     const remove = () => {
       const index = this.routes.findIndex((route) => route.channel === channel);
       if (index > 0) this.routes.splice(index, 1);
@@ -107,7 +114,7 @@ export class PeerChannels {
 
   /** 'link' while files go over the dedicated file link, 'shared' over this connection. */
   get fileRoute(): FileRouteName {
-    return this.routeName(this.preferredRoute());
+    return this.routeName(this.preferredRoute().channel);
   }
 
   /** Called when the file link closes while this connection stays: files on it are lost. */
@@ -119,17 +126,20 @@ export class PeerChannels {
   /**
    * Announces that the file bytes sent next belong to transfer `handle` (file-framing.ts), on the
    * best open route; sendChunk() and fileDrained() stay on that route until the next file.
-   * Returns which route that is.
+   * Returns which route that is and the chunk size to send on it.
    */
-  beginFile(handle: number): FileRouteName {
+  beginFile(handle: number): FileSending {
     this.sending = this.preferredRoute();
-    this.sending.send(beginFrame(handle));
-    return this.routeName(this.sending);
+    this.sending.channel.send(beginFrame(handle));
+    return { route: this.routeName(this.sending.channel), chunkBytes: this.sending.chunkBytes };
   }
 
-  /** Sends file bytes; the channel copies them, so the caller may reuse the buffer at once. */
+  /**
+   * Sends file bytes, at most the chunk size beginFile() gave; the channel copies them, so the
+   * caller may reuse the buffer at once.
+   */
   sendChunk(bytes: Uint8Array): void {
-    this.sending.send(bytes as Uint8Array<ArrayBuffer>);
+    this.sending.channel.send(bytes as Uint8Array<ArrayBuffer>);
   }
 
   sendInput(event: InputEvent): boolean {
@@ -165,7 +175,7 @@ export class PeerChannels {
 
   /** Waits until the sending route's queue has drained below the low-water mark. */
   async fileDrained(): Promise<void> {
-    const channel = this.sending;
+    const { channel } = this.sending;
     if (channel.bufferedAmount <= FILE_HIGH_WATER) return;
     await new Promise<void>((resolve, reject) => {
       const done = () => {
@@ -180,12 +190,13 @@ export class PeerChannels {
     });
   }
 
-  private addRoute(channel: RTCDataChannel): void {
-    const route: FileRoute = { channel, incomingHandle: 0 };
+  private addRoute(channel: RTCDataChannel, chunkBytes: number): FileRoute {
+    const route: FileRoute = { channel, incomingHandle: 0, chunkBytes };
     channel.binaryType = 'arraybuffer';
     channel.bufferedAmountLowThreshold = FILE_LOW_WATER;
     channel.onmessage = (event) => this.onFileMessage(route, event.data);
     this.routes.push(route);
+    return route;
   }
 
   private routeName(channel: RTCDataChannel): FileRouteName {
@@ -193,9 +204,9 @@ export class PeerChannels {
   }
 
   /** The newest open route: the file link once it is up, else this connection's file channel. */
-  private preferredRoute(): RTCDataChannel {
-    for (let i = this.routes.length - 1; i > 0; i--) if (this.routes[i].channel.readyState === 'open') return this.routes[i].channel;
-    return this.file;
+  private preferredRoute(): FileRoute {
+    for (let i = this.routes.length - 1; i > 0; i--) if (this.routes[i].channel.readyState === 'open') return this.routes[i];
+    return this.routes[0];
   }
 
   private onControlMessage(data: unknown): void {
