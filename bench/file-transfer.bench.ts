@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchProfileBrowser } from '../test/helpers/browser.js';
 import { SINK_WORKER_FILE } from '../web/shared/file-sink-protocol.js';
 import { LINK_CHUNK_BYTES, SHARED_CHUNK_BYTES } from '../web/shared/file-framing.js';
-import { withCounters } from './host-counters.js';
+import { CPU_ROLES, type CpuRole, withCounters } from './host-counters.js';
 import { fmt, median, percentile, type Row } from './stats.js';
 
 type BenchApi = {
@@ -86,6 +86,15 @@ function pinnedTo(dir: string, index: number): { executablePath?: string } {
   return { executablePath: wrapper };
 }
 
+/** What each part of Chromium (host-counters.ts) does for a transfer, for the table. */
+const ROLE_LABELS: Record<CpuRole, string> = {
+  network: "Chromium's network service (UDP sockets)",
+  webrtc: "the renderers' WebRTC thread (ICE, DTLS, SCTP)",
+  ipc: "the renderers' IO thread (packets to and from the network service)",
+  page: 'the pages: main threads and workers (reading, hashing, writing the file)',
+  browser: 'the browser process (serving the picked file)',
+};
+
 /** A run that has not ended after this long has stalled: a bug to report, not a figure. */
 const STALL_MS = 5 * 60_000;
 
@@ -147,11 +156,14 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
     for (const size of chunkSizes) byChunk[size] = [];
     const ours: number[] = [];
     // What each baseline raw run and each of ours cost the machine: CPU per MB and UDP drops.
-    const cost = { raw: { cpu: [] as number[], drops: [] as number[] }, ours: { cpu: [] as number[], drops: [] as number[] } };
-    const measured = async (into: { cpu: number[]; drops: number[] }, run: () => Promise<number>) => {
-      const { result, cpuSeconds, udpDrops } = await withCounters(run);
+    type Cost = { cpu: number[]; drops: number[]; byRole: Record<CpuRole, number[]> };
+    const newCost = (): Cost => ({ cpu: [], drops: [], byRole: { network: [], webrtc: [], ipc: [], page: [], browser: [] } });
+    const cost = { raw: newCost(), ours: newCost() };
+    const measured = async (into: Cost, run: () => Promise<number>) => {
+      const { result, cpuSeconds, udpDrops, byRole } = await withCounters(run);
       into.cpu.push((cpuSeconds * 1000) / opts.sizeMb);
       into.drops.push(udpDrops);
+      for (const role of CPU_ROLES) into.byRole[role].push((byRole[role] * 1000) / opts.sizeMb);
       return result;
     };
     for (let run = 0; run < opts.runs; run++) {
@@ -214,6 +226,13 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
         ratio: fmt(median(cost.ours.drops) / median(cost.raw.drops), 2),
         target: 'diagnostic',
       },
+      ...CPU_ROLES.map((role) => ({
+        benchmark: `  of which ${ROLE_LABELS[role]}, ms per MB`,
+        value: fmt(median(cost.ours.byRole[role])),
+        baseline: `${fmt(median(cost.raw.byRole[role]))} (raw)`,
+        ratio: fmt(median(cost.ours.byRole[role]) / median(cost.raw.byRole[role]), 2),
+        target: 'diagnostic',
+      })),
       ...chunkSizes.map((size) => ({
         benchmark: `raw RTCDataChannel, ${size / 1024} KiB chunks, MB/s`,
         value: fmt(median(byChunk[size])),
