@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
 import { startServer } from '../helpers/server.js';
@@ -23,6 +23,16 @@ function makeFile(name: string, bytes: number): { path: string; sha256: string }
   const data = randomBytes(bytes);
   writeFileSync(path, data);
   return { path, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
+/** A connected session (helpers/session.ts) whose two pages close when the test `t` ends. */
+async function openSession(t: Test, customerName?: string): Promise<{ customer: Page; analyst: Page }> {
+  const pages = await connectedSession(browser, server.url, customerName);
+  t.teardown(async () => {
+    await pages.customer.context().close();
+    await pages.analyst.context().close();
+  });
+  return pages;
 }
 
 const transfer = (page: Page, name: string) => page.locator(`[data-testid="transfer"][data-name="${name}"]`);
@@ -80,11 +90,7 @@ async function startTransfer(from: Page, to: Page, name: string, bytes: number):
 }
 
 t.test('a file of a few MB goes each way byte-identical, with the hash checked and the activity logged', async (t) => {
-  const { customer, analyst } = await connectedSession(browser, server.url);
-  t.teardown(async () => {
-    await customer.context().close();
-    await analyst.context().close();
-  });
+  const { customer, analyst } = await openSession(t);
   const logs = makeFile('logs.zip', 3 * 1024 * 1024 + 17);
   t.equal(await sendAndSave(customer, analyst, logs, 'logs.zip'), logs.sha256, 'customer → analyst arrives identical');
   // The bytes took the file link, a connection of their own, not the session connection that
@@ -104,11 +110,7 @@ t.test('a file of a few MB goes each way byte-identical, with the hash checked a
 });
 
 t.test('nothing reaches the customer without Accept; a declined file leaves nothing behind', async (t) => {
-  const { customer, analyst } = await connectedSession(browser, server.url, 'Decliner');
-  t.teardown(async () => {
-    await customer.context().close();
-    await analyst.context().close();
-  });
+  const { customer, analyst } = await openSession(t, 'Decliner');
   const file = makeFile('unwanted.exe', 2 * 1024 * 1024);
   await analyst.getByTestId('file-input').setInputFiles(file.path);
   await transferState(customer, 'unwanted.exe', 'offered');
@@ -122,11 +124,7 @@ t.test('nothing reaches the customer without Accept; a declined file leaves noth
 });
 
 t.test('cancelling mid-transfer stops it on both sides and deletes the partial file', async (t) => {
-  const { customer, analyst } = await connectedSession(browser, server.url, 'Canceller');
-  t.teardown(async () => {
-    await customer.context().close();
-    await analyst.context().close();
-  });
+  const { customer, analyst } = await openSession(t, 'Canceller');
   await startTransfer(analyst, customer, 'big.iso', 80 * 1024 * 1024);
   await customer.waitForTimeout(300);
   t.match(await transfer(customer, 'big.iso').textContent(), /of 83\.9 MB · .*\/s · /, 'a progress line with speed and time left');
@@ -150,11 +148,7 @@ t.test('a peer closing mid-transfer is reported on the other side', async (t) =>
 });
 
 t.test('the file link dropping mid-transfer stops that file on both sides; the next file takes the session connection', async (t) => {
-  const { customer, analyst } = await connectedSession(browser, server.url, 'Linker');
-  t.teardown(async () => {
-    await customer.context().close();
-    await analyst.context().close();
-  });
+  const { customer, analyst } = await openSession(t, 'Linker');
   await startTransfer(analyst, customer, 'dropped.iso', 80 * 1024 * 1024);
   // The customer's file link goes away (as when its path fails) while the file flows on it.
   await customer.evaluate(() => {
@@ -179,11 +173,7 @@ t.test('the file link dropping mid-transfer stops that file on both sides; the n
 });
 
 t.test('chat arrives in order both ways, with timestamps', async (t) => {
-  const { customer, analyst } = await connectedSession(browser, server.url, 'Chatty');
-  t.teardown(async () => {
-    await customer.context().close();
-    await analyst.context().close();
-  });
+  const { customer, analyst } = await openSession(t, 'Chatty');
   const say = async (page: Page, text: string) => {
     await page.getByTestId('chat-input').fill(text);
     await page.getByTestId('chat-input').press('Enter');
@@ -199,11 +189,7 @@ t.test('chat arrives in order both ways, with timestamps', async (t) => {
 });
 
 t.test('URL push: http(s) links open only on the customer\'s click, in a new tab; others are refused on both sides', async (t) => {
-  const { customer, analyst } = await connectedSession(browser, server.url, 'Linker');
-  t.teardown(async () => {
-    await customer.context().close();
-    await analyst.context().close();
-  });
+  const { customer, analyst } = await openSession(t, 'Linker');
   const push = async (url: string, label = '') => {
     await analyst.getByLabel('Address (http or https)').fill(url);
     await analyst.getByLabel('Description (optional)').fill(label);

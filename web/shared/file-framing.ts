@@ -15,9 +15,10 @@
 export const SHARED_CHUNK_BYTES = 64 * 1024;
 
 /**
- * Chunk size on the file link (file-link.ts), a connection that carries nothing else. Measured on
- * loopback (docs/benchmarks.md): 256 KiB messages move more MB/s for less CPU per MB in Chromium's
- * network stack than 64 KiB ones, for a raw channel and for our transfer alike. 256 KiB is also the
+ * Chunk size on the file link (file-link.ts), a connection that carries nothing else, so a long
+ * message delays no control or input message there. 256 KiB means a quarter of the messages,
+ * send() calls and message events per MB of 64 KiB; speed against 64 KiB measured within the
+ * noise on loopback, for a raw channel and for our transfer (docs/benchmarks.md). It is the
  * largest message Chromium and Safari accept (Firefox accepts more).
  */
 export const LINK_CHUNK_BYTES = 256 * 1024;
@@ -25,8 +26,8 @@ export const LINK_CHUNK_BYTES = 256 * 1024;
 /**
  * The chunk size for the file link, given the largest message the other side accepts
  * (`RTCSctpTransport.maxMessageSize`): LINK_CHUNK_BYTES when it allows, else the largest power of
- * two it allows (a send above it would fail). A browser that does not say gets SHARED_CHUNK_BYTES,
- * which every current browser accepts.
+ * two it allows (a send above it would fail), never under 1 KiB. A browser that does not say gets
+ * SHARED_CHUNK_BYTES, which every current browser accepts.
  */
 export function linkChunkBytes(maxMessageSize: number | null | undefined): number {
   if (typeof maxMessageSize !== 'number' || Number.isNaN(maxMessageSize) || maxMessageSize <= 0) return SHARED_CHUNK_BYTES;
