@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import type { Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.js';
+import { browserPids, launchBrowser } from '../helpers/browser.js';
 import { startServer } from '../helpers/server.js';
 import { connectedSession } from '../helpers/session.js';
 
@@ -141,8 +141,56 @@ t.test('a peer closing mid-transfer is reported on the other side', async (t) =>
   t.teardown(() => analyst.context().close());
   await startTransfer(customer, analyst, 'huge.iso', 80 * 1024 * 1024);
   await customer.context().close();
-  await transferState(analyst, 'huge.iso', 'failed', 10_000);
-  t.match(await analyst.getByTestId('timeline').textContent(), /huge\.iso: the (other side left|session ended); the partial file was deleted/);
+  // Closing sends a goodbye (SCTP ABORT), reported at once. Under load that datagram can be lost
+  // (full socket buffers); the analyst's browser then declares the connection failed, ~16 s after
+  // the last packet (the next test freezes a peer to prove that path).
+  await transferState(analyst, 'huge.iso', 'failed', 30_000);
+  t.match(await analyst.getByTestId('timeline').textContent(), /huge\.iso: (the other side left|the session ended|the connection to Vanisher was lost); the partial file was deleted/);
+  await analyst.waitForTimeout(300);
+  t.same(await storedFiles(analyst), [], 'the partial file is deleted');
+});
+
+t.test('a peer that vanishes without a word mid-transfer (its computer froze) is reported: first interrupted, then failed, partial files deleted', async (t) => {
+  // The customer in a browser of its own, whose processes are then stopped: no goodbye, no packet.
+  const frozen = await launchBrowser();
+  let pids: number[] = [];
+  t.teardown(async () => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    await frozen.close().catch(() => undefined);
+  });
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Freezer', frozen);
+  t.teardown(() => analyst.context().close());
+  // One file each way, both flowing on the file link when the customer's computer freezes.
+  await startTransfer(customer, analyst, 'to-analyst.iso', 150 * 1024 * 1024);
+  await startTransfer(analyst, customer, 'to-customer.iso', 150 * 1024 * 1024);
+  pids = await browserPids(frozen.browser);
+  t.ok(pids.length >= 3, `the customer's browser runs in ${pids.length} processes`);
+  for (const pid of pids) process.kill(pid, 'SIGSTOP');
+  const frozenAt = Date.now();
+
+  // Within seconds both rows say the connection is interrupted, instead of a progress bar frozen in silence.
+  for (const name of ['to-analyst.iso', 'to-customer.iso']) {
+    await analyst.locator(`[data-testid="transfer"][data-name="${name}"][data-interrupted="true"]`).waitFor({ timeout: 15_000 });
+    t.match(await transfer(analyst, name).textContent(), /Connection interrupted; waiting for Freezer/);
+  }
+  t.ok(Date.now() - frozenAt < 15_000, `interrupted shown after ${Date.now() - frozenAt} ms`);
+  // The session connection notices on its own schedule (each connection checks its path apart).
+  const logged = analyst.locator('[data-testid="activity"][data-key="tools.event.interrupted"]');
+  await logged.waitFor({ timeout: 15_000 });
+  t.match(await logged.textContent(), /Connection to Freezer interrupted; trying to restore it/);
+
+  // Then the browser declares the connection failed: both transfers fail with that reason.
+  for (const name of ['to-analyst.iso', 'to-customer.iso']) await transferState(analyst, name, 'failed', 40_000);
+  const log = await analyst.getByTestId('timeline').textContent();
+  t.match(log, /to-analyst\.iso: the connection to Freezer was lost; the partial file was deleted/);
+  t.match(log, /to-customer\.iso: the connection to Freezer was lost; the partial file was deleted/);
+  t.notMatch(log, /Connection to Freezer restored/);
   await analyst.waitForTimeout(300);
   t.same(await storedFiles(analyst), [], 'the partial file is deleted');
 });

@@ -70,3 +70,17 @@ export async function launchProfileBrowser(options: { executablePath?: string } 
     },
   };
 }
+
+/**
+ * The operating-system process ids of every process of `browser` (browser, renderers, network
+ * service, GPU), from Chromium's own SystemInfo domain: what a test signals to freeze a "computer".
+ */
+export async function browserPids(browser: Browser): Promise<number[]> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ id: number; type: string }> };
+    return processInfo.map((p) => p.id);
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}

@@ -26,9 +26,13 @@ export const CAPTURE_CHANNELS = () => {
   };
 };
 
-/** A customer and an analyst in a consented session, with the session tools connected on both sides. */
-export async function connectedSession(browser: BrowserSession, baseUrl: string, name = 'Ann Customer'): Promise<{ customer: Page; analyst: Page }> {
-  const customer = await browser.newPage();
+/**
+ * A customer and an analyst in a consented session, with the session tools connected on both
+ * sides; the customer's page comes from `customerBrowser` when given (a browser of its own, to
+ * freeze or kill apart from the analyst's).
+ */
+export async function connectedSession(browser: BrowserSession, baseUrl: string, name = 'Ann Customer', customerBrowser = browser): Promise<{ customer: Page; analyst: Page }> {
+  const customer = await customerBrowser.newPage();
   const analyst = await browser.newPage();
   await analyst.addInitScript(CAPTURE_CHANNELS);
   await customer.addInitScript(CAPTURE_CHANNELS);

@@ -72,7 +72,7 @@ export class FileLink {
       if (this.pc !== pc) return;
       this.state = 'open';
       // Messages as large as the other side accepts, up to LINK_CHUNK_BYTES (file-framing.ts).
-      this.detach = this.channels.attachFileLink(channel, linkChunkBytes(pc.sctp?.maxMessageSize));
+      this.detach = this.channels.attachFileLink(channel, linkChunkBytes(pc.sctp?.maxMessageSize), pc);
     });
     pc.onicecandidate = ({ candidate }) => {
       if (this.pc !== pc || !candidate?.candidate) return;

@@ -12,9 +12,14 @@ import { RateMeter } from './transfer-rate.js';
 //   offered ──accept──▶ accepted ──first byte──▶ transferring ──all bytes + file.sent──▶ verifying ──▶ done
 //      │                   │                          │                                     └──▶ mismatch
 //      └──decline──▶ declined        any state before done ──cancel──▶ cancelled, ──error/peer gone──▶ failed
+//
+// Beside the state, a running transfer is `interrupted` while the path of the connection it
+// travels on stops answering (peer-channels.ts, isInterrupted): its progress pauses and the page
+// says so. The path comes back (the transfer goes on) or the browser declares the connection
+// failed, which fails the transfer ('connectionLost', or 'linkLost' when only the file link went).
 
 export type TransferState = 'offered' | 'accepted' | 'transferring' | 'verifying' | 'done' | 'declined' | 'cancelled' | 'failed' | 'mismatch';
-export type FailReason = 'peerLeft' | 'sessionEnded' | 'storage' | 'tooLarge' | 'protocol' | 'linkLost';
+export type FailReason = 'peerLeft' | 'connectionLost' | 'sessionEnded' | 'storage' | 'tooLarge' | 'protocol' | 'linkLost';
 
 export interface Transfer {
   id: string;
@@ -26,6 +31,8 @@ export interface Transfer {
   bytes: number;
   bytesPerSecond: number;
   secondsLeft: number | null;
+  /** While transferring: the connection it travels on has lost its path for now. */
+  interrupted?: boolean;
   cancelledBy?: 'me' | 'peer';
   failReason?: FailReason;
   /** The received file, once verified (disk-backed on OPFS). */
@@ -83,8 +90,10 @@ export class FileTransfers {
     this.unsubscribe = [
       channels.onControl((message) => this.onControl(message)),
       channels.onChunk((handle, chunk, route) => this.onChunk(handle, chunk, route)),
-      channels.onClose(() => this.dispose('peerLeft')),
+      // Closed on a working path: the other side ended it; on a broken one: the connection was lost.
+      channels.onClose(() => this.dispose(channels.interrupted ? 'connectionLost' : 'peerLeft')),
       channels.onFileRouteLost(() => this.onLinkLost()),
+      channels.onConnectivity(() => this.onConnectivity()),
     ];
   }
 
@@ -163,7 +172,7 @@ export class FileTransfers {
   }
 
   /** Session over or peer gone: every unfinished transfer stops and its partial data is deleted. */
-  dispose(reason: 'peerLeft' | 'sessionEnded'): void {
+  dispose(reason: 'peerLeft' | 'connectionLost' | 'sessionEnded'): void {
     if (this.disposed) return;
     this.disposed = true;
     for (const transfer of this.list()) if (!isFinal(transfer.state)) this.fail(transfer, reason);
@@ -247,11 +256,26 @@ export class FileTransfers {
    */
   private onLinkLost(): void {
     if (this.disposed) return;
+    // With the session connection down too, the link went with the whole connection to the peer.
+    const reason = this.channels.interrupted ? 'connectionLost' : 'linkLost';
     const onLink = [...this.outgoing.values(), ...this.incoming.values()].filter((e) => e.route === 'link' && !isFinal(e.transfer.state));
     for (const { transfer } of onLink) {
       this.channels.sendControl({ type: 'file.cancel', id: transfer.id });
-      this.fail(transfer, 'linkLost');
+      this.fail(transfer, reason);
     }
+  }
+
+  /** A path went quiet or came back: running transfers on it show it. */
+  private onConnectivity(): void {
+    if (this.disposed) return;
+    let changed = false;
+    for (const { transfer, route } of [...this.outgoing.values(), ...this.incoming.values()]) {
+      const interrupted = route !== null && transfer.state === 'transferring' && this.channels.routeInterrupted(route);
+      if (interrupted === Boolean(transfer.interrupted)) continue;
+      transfer.interrupted = interrupted;
+      changed = true;
+    }
+    if (changed) this.emit(true);
   }
 
   private onChunk(handle: number, chunk: ArrayBuffer, route: FileRouteName): void {
@@ -389,6 +413,7 @@ export class FileTransfers {
 
   private setState(transfer: Transfer, state: TransferState): void {
     transfer.state = state;
+    if (state !== 'transferring') transfer.interrupted = false;
     if (isFinal(state)) {
       // A sender waiting for an ack must notice that the transfer is over.
       const entry = this.outgoing.get(transfer.id);

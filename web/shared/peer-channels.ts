@@ -1,5 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import { InputEvent, PEER_ROLES, PeerMessage, type Role } from '../../protocol/index.js';
+import { isInterrupted } from './connectivity.js';
 import { beginFrame, parseBeginFrame, SHARED_CHUNK_BYTES } from './file-framing.js';
 
 // The session's data channels, separate so a large file never delays chat, links or (later)
@@ -26,10 +27,19 @@ export type FileRouteName = 'link' | 'shared';
  */
 interface FileRoute {
   channel: RTCDataChannel;
+  /** The peer connection the channel belongs to. */
+  connection: RTCPeerConnection;
+  /**
+   * Whether its path was interrupted (connectivity.ts) when the browser last said. Kept through
+   * close(): simple-peer closes a failed connection before others hear of the failure, so
+   * afterwards the state reads "closed" and only this tells a lost path from a goodbye.
+   */
+  pathDown: boolean;
   incomingHandle: number;
   /** The size of the file messages sent on it (file-framing.ts). */
   chunkBytes: number;
 }
+
 
 /** The route a file is sent on, as beginFile() chose it. */
 export interface FileSending {
@@ -47,6 +57,7 @@ export class PeerChannels {
   private readonly chunkListeners = new Set<ChunkListener>();
   private readonly closeListeners = new Set<() => void>();
   private readonly routeLostListeners = new Set<() => void>();
+  private readonly connectivityListeners = new Set<() => void>();
   private closed = false;
   /** Where file bytes may arrive: this connection's file channel, then the file link's. */
   private readonly routes: FileRoute[];
@@ -62,8 +73,28 @@ export class PeerChannels {
     this.input.onmessage = (event) => this.onInputMessage(event.data);
     this.control.onmessage = (event) => this.onControlMessage(event.data);
     this.routes = [];
-    this.sending = this.addRoute(this.file, SHARED_CHUNK_BYTES);
+    this.sending = this.addRoute(this.file, pc, SHARED_CHUNK_BYTES);
     for (const channel of [this.control, this.file]) channel.addEventListener('close', () => this.markClosed());
+  }
+
+  /** Whether the session connection (chat, links, control, the fallback file route) lost its path for now. */
+  get interrupted(): boolean {
+    return this.routes[0].pathDown;
+  }
+
+  /**
+   * Whether the path of `route` is interrupted: the session connection's for 'shared', the file
+   * link's for 'link' (a link no longer attached counts as interrupted: its files are lost).
+   */
+  routeInterrupted(route: FileRouteName): boolean {
+    if (route === 'shared') return this.interrupted;
+    return this.routes.length < 2 || this.routes[this.routes.length - 1].pathDown;
+  }
+
+  /** Called whenever the session connection's or the file link's path state changes. */
+  onConnectivity(listener: () => void): () => void {
+    this.connectivityListeners.add(listener);
+    return () => this.connectivityListeners.delete(listener);
   }
 
   get isOpen(): boolean {
@@ -94,11 +125,12 @@ export class PeerChannels {
    * Takes the file link's channel (file-link.ts) as the route for files sent from now on. Bytes
    * may arrive on either route; a file never changes route midway. Returns the function that
    * detaches it again: with `lost`, files on it are reported lost (onFileRouteLost); without, at
-   * session end, silently. Files on it are sent in messages of `chunkBytes`.
+   * session end, silently. Files on it are sent in messages of `chunkBytes`; `connection` is the
+   * link's peer connection, whose path state routeInterrupted('link') reports.
    */
-  attachFileLink(channel: RTCDataChannel, chunkBytes: number): (lost: boolean) => void {
+  attachFileLink(channel: RTCDataChannel, chunkBytes: number, connection: RTCPeerConnection): (lost: boolean) => void {
     if (this.closed || this.routes.some((route) => route.channel === channel)) return () => undefined;
-    this.addRoute(channel, chunkBytes);
+    this.addRoute(channel, connection, chunkBytes);
     const remove = () => {
       const index = this.routes.findIndex((route) => route.channel === channel);
       if (index > 0) this.routes.splice(index, 1);
@@ -190,8 +222,13 @@ export class PeerChannels {
     });
   }
 
-  private addRoute(channel: RTCDataChannel, chunkBytes: number): FileRoute {
-    const route: FileRoute = { channel, incomingHandle: 0, chunkBytes };
+  private addRoute(channel: RTCDataChannel, connection: RTCPeerConnection, chunkBytes: number): FileRoute {
+    const route: FileRoute = { channel, connection, pathDown: false, incomingHandle: 0, chunkBytes };
+    connection.addEventListener('iceconnectionstatechange', () => {
+      if (this.closed || connection.iceConnectionState === 'closed') return;
+      route.pathDown = isInterrupted(connection);
+      this.connectivityListeners.forEach((listener) => listener());
+    });
     channel.binaryType = 'arraybuffer';
     channel.bufferedAmountLowThreshold = FILE_LOW_WATER;
     channel.onmessage = (event) => this.onFileMessage(route, event.data);

@@ -23,6 +23,8 @@ export class SessionTools {
   private readonly listeners = new Set<() => void>();
   private readonly pings = new Map<number, { sentAt: number; resolve: (ms: number) => void }>();
   private pingId = 0;
+  /** Whether the log last said the connection to the peer was interrupted. */
+  private pathInterrupted = false;
   private readonly offs: Array<() => void>;
 
   constructor(private readonly peer: PeerLink, private readonly names: { me: string; peer: string }) {
@@ -31,6 +33,7 @@ export class SessionTools {
       peer.channels.onControl((message) => this.onControl(message)),
       this.transfers.onEvent((event) => this.onTransferEvent(event)),
       this.transfers.onChange(() => this.emit()),
+      peer.channels.onConnectivity(() => this.onConnectivity()),
     ];
   }
 
@@ -94,7 +97,7 @@ export class SessionTools {
     });
   }
 
-  dispose(reason: 'peerLeft' | 'sessionEnded'): void {
+  dispose(reason: 'peerLeft' | 'connectionLost' | 'sessionEnded'): void {
     this.transfers.dispose(reason);
     this.offs.forEach((off) => off());
     this.emit();
@@ -128,6 +131,14 @@ export class SessionTools {
       default:
         return; // file.* messages are FileTransfers' business
     }
+  }
+
+  /** The session connection's path dropped or came back: both sides' logs say so, once each way. */
+  private onConnectivity(): void {
+    const interrupted = this.peer.channels.interrupted;
+    if (interrupted === this.pathInterrupted) return;
+    this.pathInterrupted = interrupted;
+    this.addEvent(interrupted ? 'tools.event.interrupted' : 'tools.event.restored', { name: this.names.peer });
   }
 
   private onTransferEvent({ kind, transfer }: TransferEvent): void {
