@@ -44,6 +44,8 @@ export interface Config {
   customerGraceMs: number;
   /** How long a session waits for a member whose connection dropped (network blip, server restart). */
   memberGraceMs: number;
+  /** How often every socket is pinged; one that misses a ping is dropped (ws/keepalive.ts). */
+  wsPingMs: number;
   /** How long a link an analyst created stays valid before the customer first opens it. */
   linkTtlMs: number;
   /** How long an analyst's sign-in lasts. */
@@ -189,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     customerGraceMs: int(env, 'CUSTOMER_GRACE_MS', 60_000, 0),
     linkTtlMs: int(env, 'LINK_TTL_MS', 30 * 60_000, 1000),
     memberGraceMs: int(env, 'MEMBER_GRACE_MS', 20_000, 0),
+    wsPingMs: int(env, 'WS_PING_MS', 25_000, 100, 300_000),
     loginTtlMs: int(env, 'LOGIN_TTL_MS', 12 * 60 * 60_000, 1000),
     turnSecret: turnSecret ?? '',
     turnUrls: turnUrls(env),

@@ -4,6 +4,7 @@ import { errorBody, HELPER_CODE_PATTERN, HELPER_WS_PATH, WS_PATH } from '../../p
 import { FrameBucket } from '../rate-limit.js';
 import { Connection } from '../ws/connection.js';
 import { dispatchFrame } from '../ws/dispatch.js';
+import { keepAlive } from '../ws/keepalive.js';
 import { analystOf } from './auth.js';
 
 /** A browser's Origin must match the host it connects to (stops other sites riding an analyst's cookie). */
@@ -20,6 +21,9 @@ function originAllowed(req: FastifyRequest): boolean {
 export async function wsRoutes(app: FastifyInstance): Promise<void> {
   const { store, hub, config, metrics, pairing, limits } = app.relay;
   const countError = (code: string) => metrics.countError(code);
+  // Sockets whose other end vanished without a word are found and dropped (ws/keepalive.ts).
+  const stopKeepAlive = keepAlive(app.websocketServer, config.wsPingMs);
+  app.addHook('onClose', async () => stopKeepAlive());
 
   // Authenticate on the upgrade, before any frame can be read: a customer by the token of their
   // ticket, an analyst by their login cookie.

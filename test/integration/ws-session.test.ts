@@ -285,6 +285,24 @@ t.test('a dropped connection is not a goodbye: the member comes back within the 
   await Promise.all([again.close(), back.close()]);
 });
 
+t.test('a member whose computer freezes (no close, no answer to pings) is dropped by the keepalive, then the grace ends the session', async (t) => {
+  const server2 = await startServer({ memberGraceMs: 300, wsPingMs: 200 }, { sweepIntervalMs: 50 });
+  t.teardown(() => server2.close());
+  const { analyst, customer } = await takenSession(server2, false);
+  // The customer's side stops reading: pings go unanswered, nothing is closed. TCP stays up.
+  customer.socket.pause();
+  const frozenAt = Date.now();
+  const ended = await analyst.until('session.state', (f) => f.state === 'ended', 5000);
+  t.equal(ended.endReason, 'customerLeft', 'ended as a member who did not come back');
+  // Two ping rounds to notice, then the grace: well under what TCP would take.
+  t.ok(Date.now() - frozenAt < 3000, `ended ${Date.now() - frozenAt} ms after the freeze`);
+  // The analyst answered every ping meanwhile and is still connected.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  t.equal(analyst.socket.readyState, analyst.socket.OPEN, 'a socket that answers pings stays open');
+  customer.socket.terminate();
+  await analyst.close();
+});
+
 t.test('a member who does not come back within the grace ends the session', async (t) => {
   const server2 = await startServer({ memberGraceMs: 300 }, { sweepIntervalMs: 50 });
   t.teardown(() => server2.close());
