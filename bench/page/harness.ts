@@ -112,19 +112,14 @@ const api = {
     });
   },
   /**
-   * Makes the file to send, of `bytes` (a random 1 MiB block repeated), before any clock starts: a
-   * customer's file exists before they pick it. Reading it back is part of the measured transfer.
+   * Takes the file to send: the one picked in the page's file input (the benchmark picks a file of
+   * `bytes` it wrote to disk beforehand), as a customer picks a file at rest on their disk.
+   * Reading it is part of the measured transfer.
    */
   async ourPrepare(bytes: number): Promise<void> {
-    const block = new Uint8Array(1024 * 1024);
-    for (let i = 0; i < block.length; i += 65_536) crypto.getRandomValues(block.subarray(i, i + 65_536));
-    const parts: BlobPart[] = [];
-    for (let size = 0; size < bytes; size += block.length) parts.push(block.subarray(0, Math.min(block.length, bytes - size)));
-    prepared = new File(parts, 'bench.bin', { type: 'application/octet-stream' });
-    // The browser stores a new Blob's bytes out of the page, asynchronously (paged to disk when
-    // large), and a read waits until that is done: ~50 ms per 100 MB measured. Wait here, so the
-    // clock starts on a file at rest, like the one a customer picks.
-    await prepared.slice(bytes - 1).arrayBuffer();
+    const picked = (document.getElementById('pick') as HTMLInputElement | null)?.files?.[0];
+    if (!picked || picked.size !== bytes) throw new Error(`pick a file of ${bytes} bytes first (picked: ${picked?.size ?? 'none'})`);
+    prepared = picked;
   },
   /** Our transfer, sending side: offers the prepared file; returns the start time (this page's clock). */
   ourSend(): number {
