@@ -200,6 +200,9 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
     const rawMedian = median(byChunk[LINK_CHUNK_BYTES]);
     const ourMedian = median(ours);
     const spread = (values: number[]) => `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
+    const spread2 = (values: number[]) => `${fmt(Math.min(...values), 2)}–${fmt(Math.max(...values), 2)}`;
+    // Each run of ours against the baseline run taken just before it: how far one pair can stray.
+    const paired = ours.map((speed, run) => speed / byChunk[LINK_CHUNK_BYTES][run]);
 
     const idle = await a.evaluate((n) => bench.pings(n, false), opts.pings);
     await a.evaluate((n) => bench.ourPrepare(n), bytes);
@@ -231,6 +234,13 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
         benchmark: `file transfer, spread of the ${opts.runs} runs, MB/s`,
         value: spread(ours),
         baseline: `${spread(byChunk[LINK_CHUNK_BYTES])} (raw)`,
+        ratio: '—',
+        target: 'diagnostic',
+      },
+      {
+        benchmark: `file transfer, ratio of each run to the raw run just before it (${opts.runs} pairs)`,
+        value: `${fmt(median(paired), 2)} (${spread2(paired)})`,
+        baseline: '—',
         ratio: '—',
         target: 'diagnostic',
       },

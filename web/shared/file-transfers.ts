@@ -14,7 +14,7 @@ import { RateMeter } from './transfer-rate.js';
 //      └──decline──▶ declined        any state before done ──cancel──▶ cancelled, ──error/peer gone──▶ failed
 //
 // Beside the state, a running transfer is `interrupted` while the path of the connection it
-// travels on stops answering (peer-channels.ts, isInterrupted): its progress pauses and the page
+// travels on stops answering (connectivity.ts): its progress pauses and the page
 // says so. The path comes back (the transfer goes on) or the browser declares the connection
 // failed, which fails the transfer ('connectionLost', or 'linkLost' when only the file link went).
 

@@ -27,10 +27,8 @@ export type FileRouteName = 'link' | 'shared';
  */
 interface FileRoute {
   channel: RTCDataChannel;
-  /** The peer connection the channel belongs to. */
-  connection: RTCPeerConnection;
   /**
-   * Whether its path was interrupted (connectivity.ts) when the browser last said. Kept through
+   * Whether the path of its peer connection was interrupted (connectivity.ts) when the browser last said. Kept through
    * close(): simple-peer closes a failed connection before others hear of the failure, so
    * afterwards the state reads "closed" and only this tells a lost path from a goodbye.
    */
@@ -39,7 +37,6 @@ interface FileRoute {
   /** The size of the file messages sent on it (file-framing.ts). */
   chunkBytes: number;
 }
-
 
 /** The route a file is sent on, as beginFile() chose it. */
 export interface FileSending {
@@ -223,7 +220,7 @@ export class PeerChannels {
   }
 
   private addRoute(channel: RTCDataChannel, connection: RTCPeerConnection, chunkBytes: number): FileRoute {
-    const route: FileRoute = { channel, connection, pathDown: false, incomingHandle: 0, chunkBytes };
+    const route: FileRoute = { channel, pathDown: false, incomingHandle: 0, chunkBytes };
     connection.addEventListener('iceconnectionstatechange', () => {
       if (this.closed || connection.iceConnectionState === 'closed') return;
       route.pathDown = isInterrupted(connection);
