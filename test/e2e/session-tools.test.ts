@@ -26,8 +26,8 @@ function makeFile(name: string, bytes: number): { path: string; sha256: string }
 }
 
 /** A connected session (helpers/session.ts) whose two pages close when the test `t` ends. */
-async function openSession(t: Test, customerName?: string): Promise<{ customer: Page; analyst: Page }> {
-  const pages = await connectedSession(browser, server.url, customerName);
+async function openSession(t: Test, customerName?: string, customerInit?: () => void): Promise<{ customer: Page; analyst: Page }> {
+  const pages = await connectedSession(browser, server.url, customerName, { customerInit });
   t.teardown(async () => {
     await pages.customer.context().close();
     await pages.analyst.context().close();
@@ -164,7 +164,7 @@ t.test('a peer that vanishes without a word mid-transfer (its computer froze) is
     }
     await frozen.close().catch(() => undefined);
   });
-  const { customer, analyst } = await connectedSession(browser, server.url, 'Freezer', frozen);
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Freezer', { customerBrowser: frozen });
   t.teardown(() => analyst.context().close());
   // One file each way, both flowing on the file link when the customer's computer freezes.
   await startTransfer(customer, analyst, 'to-analyst.iso', 150 * 1024 * 1024);
@@ -195,7 +195,14 @@ t.test('a peer that vanishes without a word mid-transfer (its computer froze) is
   t.same(await storedFiles(analyst), [], 'the partial file is deleted');
 });
 
-t.test('the file link dropping mid-transfer stops that file on both sides; the next file takes the session connection', async (t) => {
+/** How many file links (peer connections after the session's own) the page has, and how many are connected. */
+const fileLinks = (page: Page) =>
+  page.evaluate(() => {
+    const links = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.slice(1);
+    return { made: links.length, connected: links.filter((pc) => pc.connectionState === 'connected').length };
+  });
+
+t.test('the file link dropping mid-transfer stops that file on both sides; a new link is set up and takes the next file', async (t) => {
   const { customer, analyst } = await openSession(t, 'Linker');
   await startTransfer(analyst, customer, 'dropped.iso', 80 * 1024 * 1024);
   // The customer's file link goes away (as when its path fails) while the file flows on it.
@@ -210,14 +217,45 @@ t.test('the file link dropping mid-transfer stops that file on both sides; the n
   await customer.waitForTimeout(300);
   t.same(await storedFiles(customer), [], 'the partial file is deleted');
 
-  // The session goes on: the next file still travels, over the session connection.
+  // The customer sets up a new link a few seconds later (file-link.ts, RELINK_DELAY_MS)...
+  await customer.waitForFunction(() => {
+    const links = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.slice(1);
+    return links.length === 2 && links[1].connectionState === 'connected';
+  }, undefined, { timeout: 15_000 });
+  t.same(await fileLinks(customer), { made: 2, connected: 1 }, 'a second link, connected');
+  // ...and the session goes on: the next file arrives, on the new link.
   const next = makeFile('next.txt', 1024 * 1024 + 5);
   const before = await fileBytes(customer);
   t.equal(await sendAndSave(analyst, customer, next, 'next.txt'), next.sha256, 'the next file arrives identical');
   const after = await fileBytes(customer);
-  t.ok(after.session.received - before.session.received >= 1024 * 1024, 'over the session connection');
+  t.ok(after.link.received - before.link.received >= 1024 * 1024, 'over the new file link');
+  t.ok(after.session.received - before.session.received < 1024, 'not over the session connection');
+});
+
+t.test('a file link that never opens: files take the session connection, in 64 KiB messages, and the customer stops retrying', async (t) => {
+  // The customer's browser refuses to make any offer for a second connection: no link, ever.
+  const { customer, analyst } = await openSession(t, 'Nolink', () => {
+    const Native = window.RTCPeerConnection;
+    let made = 0;
+    window.RTCPeerConnection = class extends Native {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        made += 1;
+        if (made > 1) this.createOffer = (() => Promise.reject(new DOMException('blocked by the test', 'OperationError'))) as unknown as RTCPeerConnection['createOffer'];
+      }
+    } as typeof RTCPeerConnection;
+  });
+  const file = makeFile('fallback.bin', 1024 * 1024 + 5);
+  t.equal(await sendAndSave(customer, analyst, file, 'fallback.bin'), file.sha256, 'the file arrives identical');
+  const carried = await fileBytes(analyst);
+  t.ok(carried.session.received >= 1024 * 1024, 'over the session connection');
+  t.equal(carried.link.received, 0, 'nothing over a file link');
   // In the session connection's smaller messages, so control messages wait behind less.
-  t.equal(after.session.messages - before.session.messages, Math.ceil((1024 * 1024 + 5) / (64 * 1024)) + 1, 'in 64 KiB messages');
+  t.equal(carried.session.messages, Math.ceil((1024 * 1024 + 5) / (64 * 1024)) + 1, 'in 64 KiB messages');
+  // The first try and RELINK_MAX (3) more, RELINK_DELAY_MS (3 s) apart; then no more.
+  await customer.waitForFunction(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.length === 5, undefined, { timeout: 20_000 });
+  await customer.waitForTimeout(4000);
+  t.equal((await fileLinks(customer)).made, 4, 'four tries in all, then files stay on the session connection');
 });
 
 t.test('chat arrives in order both ways, with timestamps', async (t) => {

@@ -28,14 +28,21 @@ export const CAPTURE_CHANNELS = () => {
 
 /**
  * A customer and an analyst in a consented session, with the session tools connected on both
- * sides; the customer's page comes from `customerBrowser` when given (a browser of its own, to
- * freeze or kill apart from the analyst's).
+ * sides. Options: the customer's page from `customerBrowser` (a browser of its own, to freeze or
+ * kill apart from the analyst's); `customerInit`, one more script run in the customer's page
+ * before any of its own (to play a browser that misbehaves).
  */
-export async function connectedSession(browser: BrowserSession, baseUrl: string, name = 'Ann Customer', customerBrowser = browser): Promise<{ customer: Page; analyst: Page }> {
-  const customer = await customerBrowser.newPage();
+export async function connectedSession(
+  browser: BrowserSession,
+  baseUrl: string,
+  name = 'Ann Customer',
+  options: { customerBrowser?: BrowserSession; customerInit?: () => void } = {},
+): Promise<{ customer: Page; analyst: Page }> {
+  const customer = await (options.customerBrowser ?? browser).newPage();
   const analyst = await browser.newPage();
   await analyst.addInitScript(CAPTURE_CHANNELS);
   await customer.addInitScript(CAPTURE_CHANNELS);
+  if (options.customerInit) await customer.addInitScript(options.customerInit);
   await analystSignsIn(analyst, baseUrl);
   await customerRequestsHelp(customer, baseUrl, name);
   await analystTakes(analyst, customer, name);

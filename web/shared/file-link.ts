@@ -13,13 +13,20 @@ import { CHANNEL_IDS, type PeerChannels } from './peer-channels.js';
 // It is negotiated peer to peer over the control channel (never through the server), with the same
 // ICE servers and policy as the session, the customer offering. Until it is open, and if it never
 // opens or fails, files take the session connection's own file channel: slower to share, never
-// blocked. Life of the link:
+// blocked. A lost link (a network change, say) is set up anew by the customer once the session
+// connection works, RELINK_DELAY_MS later, at most RELINK_MAX times a session. Life of the link:
 //
-//   idle ──channels open──▶ negotiating ──channel open──▶ open ──failed / closed by the peer──▶ lost
-//                               └──────────failed (ICE, bad answer)──────────────────────────▶ lost
+//   idle ──channels open──▶ negotiating ──channel open──▶ open ──failed / closed──▶ lost
+//                               └──────────failed (ICE, bad answer)──────────────────▶ lost
+//   lost ──session path works, delay, tries left (customer)──▶ negotiating
 //   any ──close()──▶ closed
 
 export type FileLinkState = 'idle' | 'negotiating' | 'open' | 'lost' | 'closed';
+
+/** How long after losing the link the customer sets up a new one (a flapping path settles first). */
+export const RELINK_DELAY_MS = 3000;
+/** How many new links a session tries; after that, files stay on the session connection. */
+export const RELINK_MAX = 3;
 
 export class FileLink {
   state: FileLinkState = 'idle';
@@ -28,9 +35,16 @@ export class FileLink {
   /** Candidates that arrived before the remote description. */
   private early: RTCIceCandidateInit[] = [];
   private readonly offs: Array<() => void>;
+  private relinks = 0;
+  private relinkTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly channels: PeerChannels, private readonly role: Role, private readonly ice: IceConfig) {
-    this.offs = [channels.onControl((message) => void this.onControl(message)), channels.onClose(() => this.close())];
+    this.offs = [
+      channels.onControl((message) => void this.onControl(message)),
+      channels.onClose(() => this.close()),
+      // A link lost with the whole path is set up again once the session connection is back.
+      channels.onConnectivity(() => this.relinkLater()),
+    ];
     channels.whenOpen().then(
       () => void this.start(),
       () => undefined,
@@ -41,6 +55,7 @@ export class FileLink {
   close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    clearTimeout(this.relinkTimer);
     this.offs.forEach((off) => off());
     this.detach(false);
     this.pc?.close();
@@ -49,7 +64,7 @@ export class FileLink {
 
   /** The customer makes the offer as soon as the session's channels are open. */
   private async start(): Promise<void> {
-    if (this.role !== 'customer' || this.state !== 'idle') return;
+    if (this.role !== 'customer' || (this.state !== 'idle' && this.state !== 'lost')) return;
     const pc = this.create();
     try {
       await pc.setLocalDescription(await pc.createOffer());
@@ -74,6 +89,8 @@ export class FileLink {
       // Messages as large as the other side accepts, up to LINK_CHUNK_BYTES (file-framing.ts).
       this.detach = this.channels.attachFileLink(channel, linkChunkBytes(pc.sctp?.maxMessageSize), pc);
     });
+    // Closed by either side (the connection's state may say nothing when it is closed locally).
+    channel.addEventListener('close', () => this.lose(pc));
     pc.onicecandidate = ({ candidate }) => {
       if (this.pc !== pc || !candidate?.candidate) return;
       this.channels.sendControl({
@@ -144,5 +161,20 @@ export class FileLink {
     this.pc = null;
     this.detach(true); // the files on it are lost; later ones take the session connection
     pc.close();
+    this.relinkLater();
+  }
+
+  /**
+   * Customer side: a new link, RELINK_DELAY_MS after a loss, once the session connection works
+   * (after a network change it first has to restart its own ICE), while tries are left.
+   */
+  private relinkLater(): void {
+    if (this.role !== 'customer' || this.state !== 'lost' || this.relinkTimer || this.relinks >= RELINK_MAX || this.channels.interrupted) return;
+    this.relinkTimer = setTimeout(() => {
+      this.relinkTimer = undefined;
+      if (this.state !== 'lost' || this.channels.interrupted || !this.channels.isOpen) return;
+      this.relinks += 1;
+      void this.start();
+    }, RELINK_DELAY_MS);
   }
 }
