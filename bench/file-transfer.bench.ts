@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchProfileBrowser } from '../test/helpers/browser.js';
 import { SINK_WORKER_FILE } from '../web/shared/file-sink-protocol.js';
 import { LINK_CHUNK_BYTES, SHARED_CHUNK_BYTES } from '../web/shared/file-framing.js';
@@ -69,9 +69,22 @@ async function openPair(bytes: number) {
     res.setHeader('content-type', file.endsWith('.js') ? 'text/javascript' : 'text/html');
     res.end(readFileSync(join(dir, file)));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(Number(process.env.BENCH_PORT ?? 0), '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
-  const browsers = [await launchProfileBrowser(pinnedTo(dir, 0)), await launchProfileBrowser(pinnedTo(dir, 1))];
+  // The remote receiver first: if it cannot be reached, nothing is left running or on disk here.
+  let remote: Awaited<ReturnType<typeof remoteBrowser>> | null = null;
+  if (REMOTE_RECEIVER) {
+    try {
+      remote = await remoteBrowser(REMOTE_RECEIVER);
+    } catch (err) {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+  const browsers = remote
+    ? [await launchProfileBrowser({ extraArgs: ['--disable-features=WebRtcHideLocalIpsWithMdns'] }), remote]
+    : [await launchProfileBrowser(pinnedTo(dir, 0)), await launchProfileBrowser(pinnedTo(dir, 1))];
   const [a, b] = browsers.map((browser) => browser.page);
   for (const page of [a, b]) {
     await page.goto(url);
@@ -89,6 +102,33 @@ async function openPair(bytes: number) {
       await Promise.all(browsers.map((browser) => browser.close()));
       server.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * With BENCH_RECEIVER_CDP (a DevTools endpoint, e.g. http://127.0.0.1:9222), the receiving page
+ * opens in that browser, normally one on a second computer reached through SSH tunnels (how: in
+ * docs/benchmarks.md), so each side has a machine of its own, as real peers do. The harness page
+ * is then served on BENCH_PORT, which the tunnel forwards. CPU rows count this machine only.
+ */
+const REMOTE_RECEIVER = process.env.BENCH_RECEIVER_CDP ?? '';
+
+/** A page in the default (on-disk) profile of a browser already running, reached over DevTools. */
+async function remoteBrowser(endpoint: string): Promise<{ page: Page; close(): Promise<void> }> {
+  const browser = await chromium.connectOverCDP(endpoint).catch((err: Error) => {
+    throw new Error(
+      `cannot reach the receiver's browser at ${endpoint} (${err.message.split('\n')[0]}). Start it and the SSH tunnels as docs/benchmarks.md says, ` +
+        'and run `npx tsx bench/run.ts file` (npm run bench runs in a network namespace of its own, where no tunnel reaches).',
+    );
+  });
+  const context = browser.contexts()[0] ?? (await browser.newContext());
+  const page = await context.newPage();
+  return {
+    page,
+    async close() {
+      await page.close();
+      await browser.close(); // disconnects; the browser keeps running
     },
   };
 }
@@ -317,6 +357,7 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
       },
     ];
     const notes = [`Loaded pings stop when the transfer ends: ${loaded.length} of ${opts.pings} fit in it.`];
+    if (REMOTE_RECEIVER) notes.push('The receiver ran in a browser on another computer (BENCH_RECEIVER_CDP): CPU and drop rows count the sender\'s machine only.');
     return { rows, notes };
   } finally {
     await pair.close();

@@ -23,6 +23,8 @@ const benchSettings = Object.entries(process.env)
   .map(([key, value]) => `${key}=${value} `)
   .join('');
 const doc = new URL('../docs/benchmarks.md', import.meta.url).pathname;
+// With a receiver on another computer the benchmark runs outside the isolated network namespace.
+const command = process.env.BENCH_RECEIVER_CDP ? 'npx tsx bench/run.ts' : 'npm run bench --';
 
 for (const name of names) {
   const suite = suites[name];
@@ -34,7 +36,7 @@ for (const name of names) {
   notes.forEach((n) => console.log(`\n${n}`));
   const section = [
     `<!-- bench:${name}:start -->`,
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, Debian Chromium, with \`${benchSettings}npm run bench -- ${name}\`.`,
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, Debian Chromium, with \`${benchSettings}${command} ${name}\`.`,
     '',
     rendered,
     '',

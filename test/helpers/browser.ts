@@ -52,12 +52,12 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<BrowserSe
  * contexts are off the record, where Chromium keeps the Origin Private File System in memory; the
  * file benchmark needs the real disk path. The profile folder is deleted on close.
  */
-export async function launchProfileBrowser(options: { executablePath?: string } = {}): Promise<{ page: Page; close(): Promise<void> }> {
+export async function launchProfileBrowser(options: { executablePath?: string; extraArgs?: string[] } = {}): Promise<{ page: Page; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'relaydesk-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: options.executablePath ?? CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
     viewport: { width: 1280, height: 800 },
   });
   const page = context.pages()[0] ?? (await context.newPage());

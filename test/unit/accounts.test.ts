@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -50,6 +50,7 @@ t.test('AccountService validates every change and keeps at least one admin', asy
 
 t.test('the JSON file store writes atomically, owner-only, and reads back what it wrote', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'relaydesk-accounts-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const repository = new JsonFileAccountRepository(join(dir, 'nested'));
   const { service } = await AccountService.open(repository, QUEUES, [admin], new ManualClock());
   await service.create({ username: 'bob', displayName: 'Bob', password: 'bob-password', role: 'analyst', queues: ['general'] });
@@ -63,6 +64,7 @@ t.test('the JSON file store writes atomically, owner-only, and reads back what i
 
 t.test('npm run admin creates the first admin from a script', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'relaydesk-cli-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const run = (args: string[], input = '') =>
     execFileSync(process.execPath, ['--import=tsx', 'scripts/admin.ts', ...args], { env: { ...process.env, DATA_DIR: dir }, input, encoding: 'utf8' });
   t.match(run(['create-user', 'zoe', '--name', 'Zoé', '--role', 'admin', '--password-stdin'], 'a-long-password\n'), /Created admin "zoe"/);
