@@ -27,4 +27,9 @@ t.test('ICE restart after the relay path breaks: the session survives and frames
   t.ok(recovered.frames >= broken.frames + 30, `frames flow again after the ICE restart (${broken.frames} → ${recovered.frames})`);
   t.equal(recovered.route, 'relay');
   t.equal(await analyst.getByTestId('analyst-session').getAttribute('data-state'), 'live', 'the session never ended');
+  // The activity log said so both ways: interrupted, then restored.
+  const logged = (key: string) => analyst.locator(`[data-testid="activity"][data-key="${key}"]`);
+  await logged('tools.event.restored').waitFor({ timeout: 15_000 });
+  t.match(await logged('tools.event.interrupted').textContent(), /Connection to Roaming Ray interrupted; trying to restore it/);
+  t.match(await logged('tools.event.restored').textContent(), /Connection to Roaming Ray restored/);
 });

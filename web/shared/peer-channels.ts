@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import { InputEvent, PEER_ROLES, PeerMessage, type Role } from '../../protocol/index.js';
-import { isInterrupted } from './connectivity.js';
+import { isConnected, isInterrupted } from './connectivity.js';
 import { beginFrame, parseBeginFrame, SHARED_CHUNK_BYTES } from './file-framing.js';
 
 // The session's data channels, separate so a large file never delays chat, links or (later)
@@ -221,9 +221,11 @@ export class PeerChannels {
 
   private addRoute(channel: RTCDataChannel, connection: RTCPeerConnection, chunkBytes: number): FileRoute {
     const route: FileRoute = { channel, pathDown: false, incomingHandle: 0, chunkBytes };
+    let wasConnected = isConnected(connection);
     connection.addEventListener('iceconnectionstatechange', () => {
       if (this.closed || connection.iceConnectionState === 'closed') return;
-      route.pathDown = isInterrupted(connection);
+      wasConnected ||= isConnected(connection);
+      route.pathDown = isInterrupted(connection, wasConnected);
       this.connectivityListeners.forEach((listener) => listener());
     });
     channel.binaryType = 'arraybuffer';
