@@ -3,10 +3,12 @@ import { launchBrowser } from '../helpers/browser.js';
 import { startCoturn } from '../helpers/coturn.js';
 import { analystVideoStats, liveSession, waitForDecodedFrames } from '../helpers/flows.js';
 import { startServer } from '../helpers/server.js';
+import { CAPTURE_CHANNELS } from '../helpers/session.js';
 
 // The media path breaks under a live session (the TURN relay every byte goes through restarts, as
 // when a network changes): the pages notice the connection "disconnected", restart ICE, gather new
-// candidates and the picture comes back, without ending the session.
+// candidates and the picture comes back, without ending the session; the file link, broken with
+// the relay, is set up anew (file-link.ts).
 let coturn = await startCoturn();
 const server = await startServer({ turnSecret: coturn.secret, turnUrls: [coturn.udpUrl], iceTransportPolicy: 'relay' });
 const browser = await launchBrowser();
@@ -16,8 +18,11 @@ t.teardown(async () => {
   await coturn.stop();
 });
 
-t.test('ICE restart after the relay path breaks: the session survives and frames flow again', async (t) => {
-  const { analyst } = await liveSession(t, browser, server.url, 'Roaming Ray');
+t.test('ICE restart after the relay path breaks: the session survives, frames flow again, the log says so, and a new file link carries files', async (t) => {
+  const { customer, analyst } = await liveSession(t, browser, server.url, 'Roaming Ray', server.url, CAPTURE_CHANNELS);
+  const fileLinks = () =>
+    customer.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.slice(1).map((pc) => pc.connectionState));
+  await customer.waitForFunction(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs[1]?.connectionState === 'connected');
 
   await coturn.stop();
   coturn = await startCoturn(coturn); // same address, fresh process: every old allocation is gone
@@ -32,4 +37,25 @@ t.test('ICE restart after the relay path breaks: the session survives and frames
   await logged('tools.event.restored').waitFor({ timeout: 15_000 });
   t.match(await logged('tools.event.interrupted').textContent(), /Connection to Roaming Ray interrupted; trying to restore it/);
   t.match(await logged('tools.event.restored').textContent(), /Connection to Roaming Ray restored/);
+
+  // The file link broke with the relay too; the customer sets up a new one through the new relay,
+  // and a file goes over it.
+  await customer.waitForFunction(() => {
+    const links = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.slice(1);
+    return links.length >= 2 && links[links.length - 1].connectionState === 'connected';
+  }, undefined, { timeout: 20_000 });
+  const links = await fileLinks();
+  t.equal(links[links.length - 1], 'connected', `a new file link is up (links: ${links.join(', ')})`);
+  await analyst.getByTestId('file-input').setInputFiles({ name: 'after-restart.txt', mimeType: 'text/plain', buffer: Buffer.alloc(300_000, 'x') });
+  await customer.locator('[data-testid="transfer"][data-name="after-restart.txt"]').getByTestId('accept-file').click();
+  await customer.locator('[data-testid="transfer"][data-name="after-restart.txt"][data-state="done"]').waitFor({ timeout: 15_000 });
+  const received = await customer.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+    let bytes = 0;
+    (await pcs[pcs.length - 1].getStats()).forEach((report) => {
+      if (report.type === 'data-channel' && report.label === 'file') bytes += report.bytesReceived;
+    });
+    return bytes;
+  });
+  t.ok(received >= 300_000, `the file travelled on the new link (${received} bytes)`);
 });

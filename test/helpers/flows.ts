@@ -61,6 +61,8 @@ export async function liveSession(
   customerBase: string,
   name: string,
   analystBase = customerBase,
+  /** A script both pages run before their own (test instrumentation). */
+  init?: () => void,
 ): Promise<{ customer: Page; analyst: Page }> {
   const customer = await browser.newPage();
   const analyst = await browser.newPage();
@@ -68,6 +70,7 @@ export async function liveSession(
     await customer.context().close();
     await analyst.context().close();
   });
+  if (init) for (const page of [customer, analyst]) await page.addInitScript(init);
   await analystSignsIn(analyst, analystBase);
   await customerRequestsHelp(customer, customerBase, name);
   await analystTakes(analyst, customer, name);
