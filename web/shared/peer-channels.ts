@@ -28,9 +28,10 @@ export type FileRouteName = 'link' | 'shared';
 interface FileRoute {
   channel: RTCDataChannel;
   /**
-   * Whether the path of its peer connection was interrupted (connectivity.ts) when the browser last said. Kept through
-   * close(): simple-peer closes a failed connection before others hear of the failure, so
-   * afterwards the state reads "closed" and only this tells a lost path from a goodbye.
+   * Whether the path of its peer connection was interrupted (connectivity.ts) when the browser
+   * last said. Kept through close(): simple-peer closes a failed connection before others hear of
+   * the failure, so afterwards the state reads "closed" and only this tells a lost path from a
+   * goodbye.
    */
   pathDown: boolean;
   incomingHandle: number;
