@@ -27,6 +27,10 @@ t.test('ICE restart after the relay path breaks: the session survives, frames fl
   await coturn.stop();
   coturn = await startCoturn(coturn); // same address, fresh process: every old allocation is gone
   const broken = await analystVideoStats(analyst);
+  // The customer's connection word turns "interrupted" at once, not a stale "good".
+  const indicator = (level: string) => customer.locator(`[data-testid="connection-indicator"][data-level="${level}"]`);
+  await indicator('interrupted').waitFor({ timeout: 20_000 });
+  t.equal(await indicator('interrupted').textContent(), 'Connection: interrupted');
   // Chromium marks the path disconnected after a few seconds; the pages then restart ICE.
   const recovered = await waitForDecodedFrames(analyst, broken.frames + 30, 45_000);
   t.ok(recovered.frames >= broken.frames + 30, `frames flow again after the ICE restart (${broken.frames} → ${recovered.frames})`);
@@ -37,6 +41,8 @@ t.test('ICE restart after the relay path breaks: the session survives, frames fl
   await logged('tools.event.restored').waitFor({ timeout: 15_000 });
   t.match(await logged('tools.event.interrupted').textContent(), /Connection to Roaming Ray interrupted; trying to restore it/);
   t.match(await logged('tools.event.restored').textContent(), /Connection to Roaming Ray restored/);
+  await customer.locator('[data-testid="connection-indicator"]:not([data-level="interrupted"])').waitFor({ timeout: 10_000 });
+  t.pass(`the customer's indicator is back to ${await customer.getByTestId('connection-indicator').getAttribute('data-level')}`);
 
   // The file link broke with the relay too; the customer sets up a new one through the new relay,
   // and a file goes over it.

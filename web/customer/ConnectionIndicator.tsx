@@ -2,24 +2,34 @@ import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from '../shared/i18n.js';
 import type { PeerLink } from '../shared/peer-link.js';
 
-type Level = 'good' | 'fair' | 'poor';
+type Level = 'good' | 'fair' | 'poor' | 'interrupted';
 
-/** A simple word for the customer, from the round trip of the connection in use. */
+/**
+ * A simple word for the customer: from the round trip of the connection in use, or "interrupted"
+ * at once while its path does not answer (connectivity.ts), when the last round trip is stale.
+ */
 export function ConnectionIndicator({ peer }: { peer: PeerLink | null }) {
   const { t } = useI18n();
   const [level, setLevel] = useState<Level | null>(null);
   useEffect(() => {
     if (!peer) return;
-    const timer = setInterval(async () => {
+    const measure = async () => {
+      if (peer.channels.interrupted) return setLevel('interrupted');
       const report = await peer.connection.getStats().catch(() => null);
       let rtt: number | null = null;
       report?.forEach((entry) => {
         if (entry.type === 'candidate-pair' && entry.nominated && typeof entry.currentRoundTripTime === 'number') rtt = entry.currentRoundTripTime;
       });
+      if (peer.channels.interrupted) return setLevel('interrupted');
       if (rtt !== null) setLevel(rtt < 0.15 ? 'good' : rtt < 0.4 ? 'fair' : 'poor');
-    }, 2000);
-    return () => clearInterval(timer);
+    };
+    const timer = setInterval(() => void measure(), 2000);
+    const off = peer.channels.onConnectivity(() => void measure());
+    return () => {
+      clearInterval(timer);
+      off();
+    };
   }, [peer]);
   if (!level) return null;
-  return <span class={`quality-${level}`} data-testid="connection-indicator" data-level={level}>{t(`quality.${level}`)}</span>;
+  return <span class={`quality-${level}`} data-testid="connection-indicator" data-level={level} role={level === 'interrupted' ? 'status' : undefined}>{t(`quality.${level}`)}</span>;
 }

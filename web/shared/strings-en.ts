@@ -259,6 +259,7 @@ export const EN = {
   'quality.good': 'Connection: good',
   'quality.fair': 'Connection: fair',
   'quality.poor': 'Connection: poor',
+  'quality.interrupted': 'Connection: interrupted',
 
   'common.dismiss': 'Dismiss',
   'common.loading': 'Loading…',

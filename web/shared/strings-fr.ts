@@ -261,6 +261,7 @@ export const FR: Record<keyof typeof EN, string> = {
   'quality.good': 'Connexion : bonne',
   'quality.fair': 'Connexion : moyenne',
   'quality.poor': 'Connexion : faible',
+  'quality.interrupted': 'Connexion : interrompue',
 
   'common.dismiss': 'Fermer',
   'common.loading': 'Chargement…',
