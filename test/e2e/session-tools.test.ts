@@ -191,6 +191,10 @@ t.test('a peer that vanishes without a word mid-transfer (its computer froze) is
   t.match(log, /to-analyst\.iso: the connection to Freezer was lost; the partial file was deleted/);
   t.match(log, /to-customer\.iso: the connection to Freezer was lost; the partial file was deleted/);
   t.notMatch(log, /Connection to Freezer restored/);
+  // And the log says what to do now that the session connection is gone for good.
+  const lost = analyst.locator('[data-testid="activity"][data-key="tools.event.lost"]');
+  await lost.waitFor({ timeout: 15_000 });
+  t.match(await lost.textContent(), /The connection to Freezer was lost and cannot come back in this session: end it/);
   await analyst.waitForTimeout(300);
   t.same(await storedFiles(analyst), [], 'the partial file is deleted');
 });

@@ -34,6 +34,10 @@ export class SessionTools {
       this.transfers.onEvent((event) => this.onTransferEvent(event)),
       this.transfers.onChange(() => this.emit()),
       peer.channels.onConnectivity(() => this.onConnectivity()),
+      // Closed on a broken path: the connection failed for good; say so, and what to do.
+      peer.channels.onClose(() => {
+        if (peer.channels.interrupted) this.addEvent('tools.event.lost', { name: this.names.peer });
+      }),
     ];
   }
 

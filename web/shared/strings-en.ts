@@ -164,6 +164,7 @@ export const EN = {
   'tools.event.connected': 'Direct connection established with {name}.',
   'tools.event.interrupted': 'Connection to {name} interrupted; trying to restore it…',
   'tools.event.restored': 'Connection to {name} restored.',
+  'tools.event.lost': 'The connection to {name} was lost and cannot come back in this session: end it, and start a new one if needed.',
   'tools.event.consented.customer': 'You allowed {name} to help you.',
   'tools.event.consented.analyst': '{name} allowed the session.',
   'tools.event.sharing.started.customer': 'You started sharing your screen.',

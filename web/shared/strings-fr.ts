@@ -166,6 +166,7 @@ export const FR: Record<keyof typeof EN, string> = {
   'tools.event.connected': 'Connexion directe établie avec {name}.',
   'tools.event.interrupted': 'Connexion avec {name} interrompue ; tentative de rétablissement…',
   'tools.event.restored': 'Connexion avec {name} rétablie.',
+  'tools.event.lost': 'La connexion avec {name} a été perdue et ne peut pas revenir dans cette session : terminez-la, et ouvrez-en une nouvelle si besoin.',
   'tools.event.consented.customer': 'Vous avez autorisé {name} à vous aider.',
   'tools.event.consented.analyst': '{name} a accepté la session.',
   'tools.event.sharing.started.customer': 'Vous avez commencé à partager votre écran.',
