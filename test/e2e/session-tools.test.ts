@@ -262,6 +262,40 @@ t.test('a file link that never opens: files take the session connection, in 64 K
   t.equal((await fileLinks(customer)).made, 4, 'four tries in all, then files stay on the session connection');
 });
 
+t.test('a transfer through which nothing moves for 10 s on a working connection says so on both sides, and can be cancelled', async (t) => {
+  // The customer's first file read hangs after 4 MiB, as when the file sits on a network share
+  // that went away; later files read normally.
+  const { customer, analyst } = await openSession(t, 'Slowdisk', () => {
+    const read = ReadableStreamBYOBReader.prototype.read;
+    let first: ReadableStreamBYOBReader | null = null;
+    let bytes = 0;
+    ReadableStreamBYOBReader.prototype.read = function (this: ReadableStreamBYOBReader, view: ArrayBufferView) {
+      first ??= this;
+      if (this !== first) return read.call(this, view as Uint8Array<ArrayBuffer>);
+      if (bytes >= 4 * 1024 * 1024) return new Promise(() => undefined);
+      return read.call(this, view as Uint8Array<ArrayBuffer>).then((result) => {
+        bytes += result.value?.byteLength ?? 0;
+        return result;
+      });
+    } as typeof read;
+  });
+  await startTransfer(customer, analyst, 'stuck.iso', 20 * 1024 * 1024);
+  for (const page of [analyst, customer]) {
+    const quiet = page.locator('[data-testid="transfer"][data-name="stuck.iso"][data-quiet]');
+    await quiet.waitFor({ timeout: 20_000 });
+    t.match(await quiet.textContent(), /No data for 1\d s; it goes on as soon as data comes\. Cancel to stop it\./);
+    t.equal(await quiet.getAttribute('data-state'), 'transferring', 'still running, not failed');
+  }
+  t.equal(await transfer(analyst, 'stuck.iso').getAttribute('data-interrupted'), null, 'the connection itself is fine');
+  await transfer(analyst, 'stuck.iso').getByTestId('cancel-file').click();
+  for (const page of [analyst, customer]) await transferState(page, 'stuck.iso', 'cancelled');
+  await analyst.waitForTimeout(300);
+  t.same(await storedFiles(analyst), [], 'the partial file is deleted');
+  // The hung read does not hold back the customer's next file.
+  const next = makeFile('after-stuck.txt', 1024 * 1024 + 9);
+  t.equal(await sendAndSave(customer, analyst, next, 'after-stuck.txt'), next.sha256, 'the next file arrives identical');
+});
+
 t.test('chat arrives in order both ways, with timestamps', async (t) => {
   const { customer, analyst } = await openSession(t, 'Chatty');
   const say = async (page: Page, text: string) => {

@@ -23,7 +23,7 @@ function TransferRow({ transfer, tools, peerName }: { transfer: Transfer; tools:
   const percent = transfer.size > 0 ? Math.floor((transfer.bytes / transfer.size) * 100) : 100;
   const left = transfer.secondsLeft === null ? '…' : `${Math.ceil(transfer.secondsLeft)} s`;
   return (
-    <li class="transfer" data-testid="transfer" data-direction={transfer.direction} data-state={transfer.state} data-name={transfer.name} data-interrupted={transfer.interrupted ? 'true' : undefined}>
+    <li class="transfer" data-testid="transfer" data-direction={transfer.direction} data-state={transfer.state} data-name={transfer.name} data-interrupted={transfer.interrupted ? 'true' : undefined} data-quiet={transfer.quietSeconds}>
       <div class="transfer-head">
         <span aria-hidden="true">{transfer.direction === 'out' ? '↑' : '↓'}</span>
         <strong class="transfer-name">{transfer.name}</strong>
@@ -32,12 +32,14 @@ function TransferRow({ transfer, tools, peerName }: { transfer: Transfer; tools:
       {(running || transfer.state === 'verifying') && (
         <>
           <progress max={100} value={percent} aria-label={transfer.name} />
-          <div class={transfer.interrupted ? 'transfer-interrupted' : 'muted'} role={transfer.interrupted ? 'status' : undefined}>
+          <div class={transfer.interrupted || transfer.quietSeconds !== undefined ? 'transfer-interrupted' : 'muted'} role={transfer.interrupted ? 'status' : undefined}>
             {transfer.state === 'verifying'
               ? t('tools.files.verifying')
               : transfer.interrupted
                 ? t('tools.files.interrupted', { peer: peerName })
-                : t('tools.files.progress', { done: formatBytes(transfer.bytes), total: formatBytes(transfer.size), speed: formatBytes(transfer.bytesPerSecond), left })}
+                : transfer.quietSeconds !== undefined
+                  ? t('tools.files.quiet', { seconds: transfer.quietSeconds })
+                  : t('tools.files.progress', { done: formatBytes(transfer.bytes), total: formatBytes(transfer.size), speed: formatBytes(transfer.bytesPerSecond), left })}
           </div>
         </>
       )}

@@ -17,6 +17,8 @@ import { RateMeter } from './transfer-rate.js';
 // travels on stops answering (connectivity.ts): its progress pauses and the page
 // says so. The path comes back (the transfer goes on) or the browser declares the connection
 // failed, which fails the transfer ('connectionLost', or 'linkLost' when only the file link went).
+// On a working path, a running transfer through which no byte has moved for QUIET_HINT_MS says
+// so too (`quietSeconds`): a file read that hangs (a network share gone), a stack that holds data.
 
 export type TransferState = 'offered' | 'accepted' | 'transferring' | 'verifying' | 'done' | 'declined' | 'cancelled' | 'failed' | 'mismatch';
 export type FailReason = 'peerLeft' | 'connectionLost' | 'sessionEnded' | 'storage' | 'tooLarge' | 'protocol' | 'linkLost';
@@ -33,6 +35,8 @@ export interface Transfer {
   secondsLeft: number | null;
   /** While transferring: the connection it travels on has lost its path for now. */
   interrupted?: boolean;
+  /** While transferring on a working path: seconds since the last byte moved, once ≥ QUIET_HINT_MS. */
+  quietSeconds?: number;
   cancelledBy?: 'me' | 'peer';
   failReason?: FailReason;
   /** The received file, once verified (disk-backed on OPFS). */
@@ -46,6 +50,8 @@ export type TransferEvent =
 const FINAL: ReadonlySet<TransferState> = new Set(['done', 'declined', 'cancelled', 'failed', 'mismatch']);
 export const isFinal = (state: TransferState): boolean => FINAL.has(state);
 const PROGRESS_EMIT_MS = 200;
+/** After this long without a byte moving on a working path, a running transfer says so. */
+export const QUIET_HINT_MS = 10_000;
 
 interface Outgoing {
   transfer: Transfer;
@@ -84,6 +90,11 @@ export class FileTransfers {
   private nextHandle = 1;
   private lastEmit = 0;
   private disposed = false;
+  /** When a byte last moved through each running transfer, and the clock that watches them. */
+  private readonly movedAt = new Map<string, number>();
+  /** For the file being sent: called when it ends, so a hung read or drain stops holding the queue. */
+  private readonly stopWaiters = new Map<string, () => void>();
+  private quietTimer: ReturnType<typeof setInterval> | undefined;
   private readonly unsubscribe: Array<() => void>;
 
   constructor(private readonly channels: PeerChannels) {
@@ -177,6 +188,7 @@ export class FileTransfers {
     this.disposed = true;
     for (const transfer of this.list()) if (!isFinal(transfer.state)) this.fail(transfer, reason);
     this.sendQueue = [];
+    clearInterval(this.quietTimer);
     this.unsubscribe.forEach((off) => off());
     this.emit(true);
   }
@@ -295,6 +307,7 @@ export class FileTransfers {
     }
     entry.sink.push(chunk);
     transfer.bytes += length;
+    this.moved(transfer);
     if (transfer.bytes - entry.ackedSent >= ACK_EVERY_BYTES || transfer.bytes === transfer.size) {
       entry.ackedSent = transfer.bytes;
       this.channels.sendControl({ type: 'file.ack', id: transfer.id, bytes: transfer.bytes });
@@ -368,27 +381,74 @@ export class FileTransfers {
         };
       });
     this.setState(transfer, 'transferring');
+    this.moved(transfer);
     const sending = this.channels.beginFile(handle);
     entry.route = sending.route;
-    for await (const block of readBlocks(file)) {
-      digest.addBlock(block);
-      for (const [start, end] of chunkRanges(block.byteLength, sending.chunkBytes)) {
-        if (transfer.state !== 'transferring') return; // cancelled, or the peer left
-        while (unacked() && transfer.state === 'transferring') await ackArrives();
-        await this.channels.fileDrained();
-        if (transfer.state !== 'transferring') return;
-        this.channels.sendChunk(block.subarray(start, end));
-        transfer.bytes += end - start;
-        flow.noteSent(transfer.bytes, performance.now());
-        transfer.bytesPerSecond = meter.update(transfer.bytes);
-        transfer.secondsLeft = meter.secondsLeft(transfer.bytes);
-        this.emit();
+    // Resolves (with null) when the transfer ends: cancelled, failed. A file read that hangs (a
+    // network share gone) or a queue that never drains must not hold back the files after it.
+    const stopped = new Promise<null>((resolve) => this.stopWaiters.set(transfer.id, () => resolve(null)));
+    const blocks = readBlocks(file);
+    try {
+      for (;;) {
+        const next = await Promise.race([blocks.next(), stopped]);
+        if (!next || next.done) break;
+        const block = next.value;
+        digest.addBlock(block);
+        for (const [start, end] of chunkRanges(block.byteLength, sending.chunkBytes)) {
+          if (transfer.state !== 'transferring') return; // cancelled, or the peer left
+          while (unacked() && transfer.state === 'transferring') await ackArrives();
+          await Promise.race([this.channels.fileDrained(), stopped]);
+          if (transfer.state !== 'transferring') return;
+          this.channels.sendChunk(block.subarray(start, end));
+          transfer.bytes += end - start;
+          this.moved(transfer);
+          flow.noteSent(transfer.bytes, performance.now());
+          transfer.bytesPerSecond = meter.update(transfer.bytes);
+          transfer.secondsLeft = meter.secondsLeft(transfer.bytes);
+          this.emit();
+        }
       }
+    } finally {
+      this.stopWaiters.delete(transfer.id);
+      // Ends the read (and cancels the stream) once it can; not awaited, since it may hang.
+      void blocks.return(undefined).catch(() => undefined);
     }
     const sha256 = await digest.hex();
     if (transfer.state !== 'transferring') return;
     this.channels.sendControl({ type: 'file.sent', id: transfer.id, sha256 });
     this.setState(transfer, 'verifying');
+  }
+
+  /** Bytes moved through `transfer` just now (sent, or received). */
+  private moved(transfer: Transfer): void {
+    this.movedAt.set(transfer.id, performance.now());
+    if (transfer.quietSeconds !== undefined) {
+      transfer.quietSeconds = undefined;
+      this.emit(true);
+    }
+    this.quietTimer ??= setInterval(() => this.checkQuiet(), 1000);
+  }
+
+  /** Every second while transfers run: which have been quiet too long on a working path. */
+  private checkQuiet(): void {
+    const now = performance.now();
+    let changed = false;
+    for (const [id, at] of this.movedAt) {
+      const transfer = this.outgoing.get(id)?.transfer ?? this.incoming.get(id)?.transfer;
+      if (!transfer || transfer.state !== 'transferring') {
+        this.movedAt.delete(id);
+        continue;
+      }
+      const quiet = now - at >= QUIET_HINT_MS && !transfer.interrupted ? Math.floor((now - at) / 1000) : undefined;
+      if (quiet === transfer.quietSeconds) continue;
+      transfer.quietSeconds = quiet;
+      changed = true;
+    }
+    if (this.movedAt.size === 0) {
+      clearInterval(this.quietTimer);
+      this.quietTimer = undefined;
+    }
+    if (changed) this.emit(true);
   }
 
   private cancelled(transfer: Transfer, by: 'me' | 'peer'): void {
@@ -413,8 +473,12 @@ export class FileTransfers {
 
   private setState(transfer: Transfer, state: TransferState): void {
     transfer.state = state;
-    if (state !== 'transferring') transfer.interrupted = false;
+    if (state !== 'transferring') {
+      transfer.interrupted = false;
+      transfer.quietSeconds = undefined;
+    }
     if (isFinal(state)) {
+      this.stopWaiters.get(transfer.id)?.();
       // A sender waiting for an ack must notice that the transfer is over.
       const entry = this.outgoing.get(transfer.id);
       const wake = entry?.ackWaiter;

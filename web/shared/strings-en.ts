@@ -119,6 +119,7 @@ export const EN = {
   'tools.files.offeredToYou': 'Offered by {peer}. Accept to receive it.',
   'tools.files.verifying': 'Checking integrity…',
   'tools.files.interrupted': 'Connection interrupted; waiting for {peer}…',
+  'tools.files.quiet': 'No data for {seconds} s; it goes on as soon as data comes. Cancel to stop it.',
   'tools.files.state.done': 'Complete, integrity checked',
   'tools.files.state.declined': 'Declined',
   'tools.files.state.cancelled': 'Cancelled',

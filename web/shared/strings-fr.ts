@@ -121,6 +121,7 @@ export const FR: Record<keyof typeof EN, string> = {
   'tools.files.offeredToYou': 'Proposé par {peer}. Acceptez pour le recevoir.',
   'tools.files.verifying': 'Vérification de l’intégrité…',
   'tools.files.interrupted': 'Connexion interrompue ; en attente de {peer}…',
+  'tools.files.quiet': 'Aucune donnée depuis {seconds} s ; le transfert reprendra dès qu’elles arriveront. Annulez pour l’arrêter.',
   'tools.files.state.done': 'Terminé, intégrité vérifiée',
   'tools.files.state.declined': 'Refusé',
   'tools.files.state.cancelled': 'Annulé',
