@@ -240,6 +240,14 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
     const rawMedian = median(byChunk[LINK_CHUNK_BYTES]);
     const ourMedian = median(ours);
     const spread = (values: number[]) => `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
+    /** A diagnostic row: the median of ours next to the median of the raw baseline, and their ratio. */
+    const versusRaw = (benchmark: string, mine: number[], raw: number[], digits = 1): Row => ({
+      benchmark,
+      value: fmt(median(mine), digits),
+      baseline: `${fmt(median(raw), digits)} (raw)`,
+      ratio: fmt(median(mine) / median(raw), 2),
+      target: 'diagnostic',
+    });
     const spread2 = (values: number[]) => `${fmt(Math.min(...values), 2)}–${fmt(Math.max(...values), 2)}`;
     // Each run of ours against the baseline run taken just before it: how far one pair can stray.
     const paired = ours.map((speed, run) => speed / byChunk[LINK_CHUNK_BYTES][run]);
@@ -284,34 +292,14 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
         ratio: '—',
         target: 'diagnostic',
       },
-      {
-        benchmark: 'CPU time of the whole machine per MB moved, ms',
-        value: fmt(median(cost.ours.cpu)),
-        baseline: `${fmt(median(cost.raw.cpu))} (raw)`,
-        ratio: fmt(median(cost.ours.cpu) / median(cost.raw.cpu), 2),
-        target: 'diagnostic',
-      },
-      {
-        benchmark: `UDP datagrams dropped on a full socket buffer, per ${opts.sizeMb} MB`,
-        value: fmt(median(cost.ours.drops), 0),
-        baseline: `${fmt(median(cost.raw.drops), 0)} (raw)`,
-        ratio: fmt(median(cost.ours.drops) / median(cost.raw.drops), 2),
-        target: 'diagnostic',
-      },
-      ...CPU_ROLES.map((role) => ({
-        benchmark: `  of which ${ROLE_LABELS[role]}, ms per MB`,
-        value: fmt(median(cost.ours.byRole[role])),
-        baseline: `${fmt(median(cost.raw.byRole[role]))} (raw)`,
-        ratio: fmt(median(cost.ours.byRole[role]) / median(cost.raw.byRole[role]), 2),
-        target: 'diagnostic',
-      })),
-      {
-        benchmark: "  and the rest of the machine: the kernel's own threads (disk write-back…) and the benchmark's Node, ms per MB",
-        value: fmt(median(cost.ours.rest)),
-        baseline: `${fmt(median(cost.raw.rest))} (raw)`,
-        ratio: fmt(median(cost.ours.rest) / median(cost.raw.rest), 2),
-        target: 'diagnostic',
-      },
+      versusRaw('CPU time of the whole machine per MB moved, ms', cost.ours.cpu, cost.raw.cpu),
+      versusRaw(`UDP datagrams dropped on a full socket buffer, per ${opts.sizeMb} MB`, cost.ours.drops, cost.raw.drops, 0),
+      ...CPU_ROLES.map((role) => versusRaw(`  of which ${ROLE_LABELS[role]}, ms per MB`, cost.ours.byRole[role], cost.raw.byRole[role])),
+      versusRaw(
+        "  and the rest of the machine: the kernel's own threads (disk write-back…) and the benchmark's Node, ms per MB",
+        cost.ours.rest,
+        cost.raw.rest,
+      ),
       ...chunkSizes.map((size) => ({
         benchmark: `raw RTCDataChannel, ${size / 1024} KiB chunks, MB/s`,
         value: fmt(median(byChunk[size])),
