@@ -150,7 +150,7 @@ t.test('a peer closing mid-transfer is reported on the other side', async (t) =>
   t.same(await storedFiles(analyst), [], 'the partial file is deleted');
 });
 
-t.test('a peer that vanishes without a word mid-transfer (its computer froze) is reported: first interrupted, then failed, partial files deleted', async (t) => {
+t.test('a peer that vanishes without a word mid-transfer (its computer froze) is reported: first interrupted, then failed, partial files deleted; when it wakes, a new connection brings chat, files and the screen back', async (t) => {
   // The customer in a browser of its own, whose processes are then stopped: no goodbye, no packet.
   const frozen = await launchBrowser();
   let pids: number[] = [];
@@ -166,6 +166,11 @@ t.test('a peer that vanishes without a word mid-transfer (its computer froze) is
   });
   const { customer, analyst } = await connectedSession(browser, server.url, 'Freezer', { customerBrowser: frozen });
   t.teardown(() => analyst.context().close());
+  // The customer shares a screen; both read the same verification code.
+  await customer.getByTestId('start-share').click();
+  await sessionFramesDecoded(analyst, 5);
+  const code = await analyst.getByTestId('verification-code').getAttribute('data-code');
+  t.equal(await customer.getByTestId('verification-code').getAttribute('data-code'), code, 'the same code on both sides');
   // One file each way, both flowing on the file link when the customer's computer freezes.
   await startTransfer(customer, analyst, 'to-analyst.iso', 150 * 1024 * 1024);
   await startTransfer(analyst, customer, 'to-customer.iso', 150 * 1024 * 1024);
@@ -194,10 +199,63 @@ t.test('a peer that vanishes without a word mid-transfer (its computer froze) is
   // And the log says what to do now that the session connection is gone for good.
   const lost = analyst.locator('[data-testid="activity"][data-key="tools.event.lost"]');
   await lost.waitFor({ timeout: 15_000 });
-  t.match(await lost.textContent(), /The connection to Freezer was lost and cannot come back in this session: end it/);
+  t.match(await lost.textContent(), /The connection to Freezer was lost; setting up a new one/);
   await analyst.waitForTimeout(300);
   t.same(await storedFiles(analyst), [], 'the partial file is deleted');
+
+  // The computer wakes up: the customer's page hears that the analyst's end is gone and sets up a
+  // new connection (relink.ts); the session goes on without anyone starting a new one.
+  for (const pid of pids) process.kill(pid, 'SIGCONT');
+  pids = [];
+  const wokeAt = Date.now();
+  for (const page of [analyst, customer]) {
+    const relinked = page.locator('[data-testid="activity"][data-key="tools.event.relinked"]');
+    await relinked.waitFor({ timeout: 45_000 });
+    t.match(await relinked.textContent(), /New connection to .*: chat, files and the shared screen work again/);
+  }
+  t.comment(`new connection ${Date.now() - wokeAt} ms after the customer's computer woke`);
+  // The screen comes back on the new connection, still shared, and the verification code is the
+  // same (the new connection keeps each side's certificate).
+  await sessionFramesDecoded(analyst, 5);
+  await analyst.locator(`[data-testid="verification-code"][data-code="${code}"]`).waitFor({ timeout: 10_000 });
+  await customer.locator(`[data-testid="verification-code"][data-code="${code}"]`).waitFor({ timeout: 10_000 });
+  // The log and the failed transfers of the lost connection are still there.
+  t.equal(await analyst.locator('[data-testid="transfer"][data-state="failed"]').count(), 2, 'the lost transfers stay listed');
+  t.match(await analyst.getByTestId('timeline').textContent(), /to-analyst\.iso: the connection to Freezer was lost/);
+  // Chat works both ways again, and a file goes through.
+  await customer.getByTestId('chat-input').fill('back again');
+  await customer.getByTestId('chat-input').press('Enter');
+  await analyst.getByTestId('chat-message').filter({ hasText: 'back again' }).waitFor({ timeout: 10_000 });
+  await analyst.getByTestId('chat-input').fill('welcome back');
+  await analyst.getByTestId('chat-input').press('Enter');
+  await customer.getByTestId('chat-message').filter({ hasText: 'welcome back' }).waitFor({ timeout: 10_000 });
+  const after = makeFile('after-wake.txt', 2 * 1024 * 1024 + 5);
+  t.equal(await sendAndSave(analyst, customer, after, 'after-wake.txt'), after.sha256, 'a file sent after the new connection arrives identical');
 });
+
+/**
+ * Frames the analyst's page decoded on its newest session connection (the last one with a video
+ * receiver), read from the browser's statistics; waits until at least `min`.
+ */
+async function sessionFramesDecoded(analyst: Page, min: number, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let frames = 0;
+  while (Date.now() < deadline) {
+    frames = await analyst.evaluate(async () => {
+      const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.getReceivers().some((r) => r.track.kind === 'video'));
+      const newest = pcs.at(-1);
+      if (!newest || newest.connectionState !== 'connected') return 0;
+      let decoded = 0;
+      (await newest.getStats()).forEach((entry) => {
+        if (entry.type === 'inbound-rtp' && entry.kind === 'video') decoded += entry.framesDecoded ?? 0;
+      });
+      return decoded;
+    });
+    if (frames >= min) return frames;
+    await analyst.waitForTimeout(250);
+  }
+  throw new Error(`the analyst decoded ${frames} frames on its newest connection in ${timeoutMs} ms`);
+}
 
 /** How many file links (peer connections after the session's own) the page has, and how many are connected. */
 const fileLinks = (page: Page) =>

@@ -166,6 +166,13 @@ t.test('signals relay only between the two members, after consent, with the send
   t.same(await c.client.next('signal'), { type: 'signal', from: 'analyst', data: { type: 'answer', sdp: 'v=0 answer' } });
   c.client.send({ type: 'signal', from: 'analyst', data: {} } as never);
   t.equal((await c.client.next('error')).code, 'frame.invalid', 'a client cannot choose its own "from"');
+  // The connection number (a new peer connection after one is lost) travels with the signal.
+  c.client.send({ type: 'signal', link: 2, data: { type: 'offer', sdp: 'v=0 second' } });
+  t.same(await a.next('signal'), { type: 'signal', from: 'customer', link: 2, data: { type: 'offer', sdp: 'v=0 second' } });
+  for (const link of [-1, 1.5, '3', 2_000_000]) {
+    c.client.send({ type: 'signal', link, data: {} } as never);
+    t.equal((await c.client.next('error')).code, 'frame.invalid', `link ${JSON.stringify(link)} is refused`);
+  }
 
   // Outsiders: another analyst of the same queue, and another customer.
   const bob = await analyst('bob');

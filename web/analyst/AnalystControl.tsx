@@ -10,7 +10,9 @@ export type AnalystControlState = PeerMessageOf<'control.state'>['state'];
 export function useControlState(peer: PeerLink | null): AnalystControlState {
   const [state, setState] = useState<AnalystControlState>('off');
   useEffect(() => {
-    if (!peer) return setState('off');
+    // A new link after a lost one starts without control: the customer is asked again.
+    setState('off');
+    if (!peer) return;
     return peer.channels.onControl((message) => {
       if (message.type === 'control.state') setState(message.state);
     });

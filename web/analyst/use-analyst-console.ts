@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { EndReason, ErrorCode, IceConfig, QueueInfo, SessionState, TicketSummary } from '../../protocol/index.js';
+import { isLinkClosed, LINK_CLOSED, type EndReason, type ErrorCode, type IceConfig, type QueueInfo, type SessionState, type TicketSummary } from '../../protocol/index.js';
 import { NO_ICE, PeerLink } from '../shared/peer-link.js';
+import { analystSignalFate } from '../shared/relink.js';
 import { SignalingClient, type SocketState } from '../shared/signaling-client.js';
 
 export interface AnalystSessionInfo {
@@ -57,23 +58,33 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
     let retry: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
 
-    const ensurePeer = (signaling: SignalingClient) => {
-      if (peer.current) return peer.current;
+    /** The answering end of the customer's link `number`, in place of any earlier one (relink.ts). */
+    const startPeer = (number: number) => {
+      peer.current?.destroy();
       const link = new PeerLink('analyst', ice.current, {
-        onSignal: (data) => signaling.send({ type: 'signal', data }),
+        onSignal: (data) => client.current?.send({ type: 'signal', link: number, data }),
         onConnect: () => undefined,
         onRemoteStream: (stream) => {
+          if (peer.current !== link) return;
           setRemoteStream(stream);
           // When the customer stops sharing, the tracks end: clear the picture.
-          stream.getTracks().forEach((track) => track.addEventListener('ended', () => setRemoteStream(null)));
+          stream.getTracks().forEach((track) => track.addEventListener('ended', () => peer.current === link && setRemoteStream(null)));
         },
-        onClose: () => setRemoteStream(null),
+        onClose: () => {
+          if (peer.current !== link) return;
+          setRemoteStream(null);
+          // Failed on this side: tell the customer's page, which makes the next link without
+          // waiting for its own end to fail. A clean close came from the customer's page: it knows.
+          if (link.channels.interrupted) client.current?.send({ type: 'signal', link: number, data: LINK_CLOSED });
+        },
         onError: () => undefined,
-      });
+      }, number);
       peer.current = link;
       setPeerState(link);
       return link;
     };
+
+    const ensurePeer = () => peer.current ?? startPeer(0);
 
     const connect = () => {
       const signaling = new SignalingClient();
@@ -122,12 +133,18 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
             ? { ...current, state: frame.state, endReason: frame.endReason ?? null, endedAt: frame.state === 'ended' ? Date.now() : null }
             : current,
         );
-        if (frame.state === 'consented' || frame.state === 'live') ensurePeer(signaling);
+        if (frame.state === 'consented' || frame.state === 'live') ensurePeer();
         if (frame.state === 'consented') setRemoteStream(null);
         if (frame.state === 'ended') dropPeer();
       });
       signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => (ice.current = { iceServers, iceTransportPolicy }));
-      signaling.on('signal', (frame) => ensurePeer(signaling).signal(frame.data));
+      signaling.on('signal', (frame) => {
+        if (isLinkClosed(frame.data)) return; // only the analyst's page says that
+        const number = frame.link ?? 0;
+        const fate = analystSignalFate(peer.current, number);
+        if (fate === 'ignore') return;
+        (fate === 'replace' ? startPeer(number) : peer.current!).signal(frame.data);
+      });
       signaling.on('error', (frame) => setNotice(frame.code));
       signaling.connect();
     };

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { EndReason, ErrorCode, IceConfig, TicketStatus } from '../../protocol/index.js';
+import { isLinkClosed, type EndReason, type ErrorCode, type IceConfig, type TicketStatus } from '../../protocol/index.js';
 import { api } from '../shared/api.js';
 import { NO_ICE, PeerLink } from '../shared/peer-link.js';
+import { LINK_CONNECT_TIMEOUT_MS, relinkDelay } from '../shared/relink.js';
 import { captureScreen, stopStream } from '../shared/screen-capture.js';
 import { SignalingClient, type SocketState } from '../shared/signaling-client.js';
 
@@ -18,7 +19,7 @@ export interface CustomerTicket {
   peerError: string | null;
   screen: MediaStream | null;
   shareProblem: ShareProblem;
-  /** The WebRTC link once the customer allowed the session (chat, files and links ride on it). */
+  /** The WebRTC link once the customer allowed the session (chat, files and links ride on it); replaced by a new one if it fails for good (relink.ts). */
   peer: PeerLink | null;
   /** The signaling connection (remote control pairs its helper through it). */
   signaling: SignalingClient | null;
@@ -63,11 +64,18 @@ export function useCustomerTicket(token: string): CustomerTicket {
   const screenRef = useRef<MediaStream | null>(null);
   /** The stream first given to the peer: its sender is reused when the source changes. */
   const addedStream = useRef<MediaStream | null>(null);
+  /** The link the screen was added to (a new link gets it once connected). */
+  const sharedOn = useRef<PeerLink | null>(null);
   const ice = useRef<IceConfig>(NO_ICE);
+  /** The next link's attempt, its timer (relink.ts), and the number of the next link. */
+  const relink = useRef<{ attempt: number; timer: ReturnType<typeof setTimeout> | undefined; next: number }>({ attempt: 0, timer: undefined, next: 0 });
 
   const teardownMedia = useCallback(() => {
+    clearTimeout(relink.current.timer);
     stopStream(screenRef.current);
     screenRef.current = null;
+    addedStream.current = null;
+    sharedOn.current = null;
     setScreen(null);
     peer.current?.destroy();
     peer.current = null;
@@ -84,6 +92,58 @@ export function useCustomerTicket(token: string): CustomerTicket {
       setEndReason(reason);
       setPhase('ended');
       teardownMedia();
+    };
+
+    /** A new peer link, numbered one higher than the last (the first is 0). */
+    const startLink = () => {
+      const number = relink.current.next++;
+      const link = new PeerLink('customer', ice.current, {
+        onSignal: (data) => client.current?.send({ type: 'signal', link: number, data }),
+        onConnect: () => {
+          if (peer.current !== link) return;
+          relink.current.attempt = 0;
+          setPeerError(null);
+          setPeerConnected(true);
+          // A new link after a lost one: the screen the customer still shares goes on it.
+          const stream = screenRef.current;
+          if (stream && sharedOn.current !== link) {
+            addedStream.current = stream;
+            sharedOn.current = link;
+            link.shareScreen(stream);
+          }
+        },
+        onRemoteStream: () => undefined,
+        // Closed without this page asking: the path failed for good, or the analyst's page went.
+        // If the session goes on, the next link replaces it; if it ended, its end arrives first.
+        onClose: () => {
+          if (peer.current !== link) return;
+          setPeerConnected(false);
+          replaceLink(link, relinkDelay(relink.current.attempt));
+        },
+        onError: (detail) => setPeerError(detail),
+      }, number);
+      peer.current = link;
+      setPeerState(link);
+      // The analyst may ask for a sharper or a smoother picture; only the encoder's trade-off changes.
+      link.channels.onControl((message) => message.type === 'quality.mode' && void link.setQualityMode(message.mode));
+      // An offer lost on the way (signaling was down, say): the link never connects; try the next.
+      if (number > 0) {
+        setTimeout(() => {
+          if (peer.current === link && !link.isConnected && !link.isClosed) replaceLink(link, 0);
+        }, LINK_CONNECT_TIMEOUT_MS);
+      }
+    };
+
+    /** Replaces `dead` with the next link after `delayMs`, once signaling is up to carry its offer. */
+    const replaceLink = (dead: PeerLink, delayMs: number) => {
+      clearTimeout(relink.current.timer);
+      relink.current.timer = setTimeout(() => {
+        if (disposed || peer.current !== dead) return; // the session ended, or another attempt won
+        if (!client.current?.isOpen) return replaceLink(dead, 1000);
+        relink.current.attempt += 1;
+        dead.destroy();
+        startLink();
+      }, delayMs);
     };
 
     const connect = () => {
@@ -113,22 +173,15 @@ export function useCustomerTicket(token: string): CustomerTicket {
         setStatus(frame);
         if (frame.state === 'ended') return finish(frame.endReason ?? null);
         setPhase(phaseOf(frame));
-        if ((frame.state === 'consented' || frame.state === 'live') && !peer.current) {
-          peer.current = new PeerLink('customer', ice.current, {
-            onSignal: (data) => signaling.send({ type: 'signal', data }),
-            onConnect: () => setPeerConnected(true),
-            onRemoteStream: () => undefined,
-            onClose: () => setPeerConnected(false),
-            onError: (detail) => setPeerError(detail),
-          });
-          setPeerState(peer.current);
-          const link = peer.current;
-          // The analyst may ask for a sharper or a smoother picture; only the encoder's trade-off changes.
-          link.channels.onControl((message) => message.type === 'quality.mode' && void link.setQualityMode(message.mode));
-        }
+        if ((frame.state === 'consented' || frame.state === 'live') && !peer.current) startLink();
       });
       signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => (ice.current = { iceServers, iceTransportPolicy }));
-      signaling.on('signal', (frame) => peer.current?.signal(frame.data));
+      signaling.on('signal', (frame) => {
+        const link = peer.current;
+        if (!link || (frame.link ?? 0) !== link.number) return; // a leftover of an earlier link
+        if (isLinkClosed(frame.data)) return replaceLink(link, 0); // the analyst's end failed: no need to wait for ours
+        link.signal(frame.data);
+      });
       signaling.on('error', (frame) => setError(frame.code));
       signaling.connect();
     };
@@ -155,8 +208,9 @@ export function useCustomerTicket(token: string): CustomerTicket {
   const stopSharing = useCallback(() => {
     const stream = screenRef.current;
     if (!stream) return;
-    if (addedStream.current) peer.current?.stopScreen(addedStream.current);
+    if (addedStream.current && sharedOn.current === peer.current) peer.current?.stopScreen(addedStream.current);
     addedStream.current = null;
+    sharedOn.current = null;
     stopStream(stream);
     screenRef.current = null;
     setScreen(null);
@@ -168,19 +222,22 @@ export function useCustomerTicket(token: string): CustomerTicket {
     setShareProblem(null);
     const result = await captureScreen();
     if (!result.ok) return setShareProblem(result.reason);
-    if (!peer.current) return stopStream(result.stream); // the session ended while the picker was open
-    // Adding the screen renegotiates; doing it while the first negotiation is still under way can
-    // leave the stream un-negotiated (a simple-peer race), so wait for the connection first.
-    const link = peer.current;
-    await link.connected;
-    if (peer.current !== link || screenRef.current) return stopStream(result.stream);
+    // The session ended while the picker was open, or a second click already shares.
+    if (!peer.current || screenRef.current) return stopStream(result.stream);
     screenRef.current = result.stream;
     setScreen(result.stream);
     // The browser's own "Stop sharing" bar ends the track: treat it like our button.
     result.stream.getVideoTracks()[0]?.addEventListener('ended', () => stopSharing());
-    addedStream.current = result.stream;
-    link.shareScreen(result.stream);
     client.current?.send({ type: 'share.state', sharing: true });
+    // Adding the screen renegotiates; doing it while the first negotiation is still under way can
+    // leave the stream un-negotiated (a simple-peer race): a link still connecting (the first, or
+    // a new one after a loss) gets it from its onConnect above.
+    const link = peer.current;
+    if (link.isConnected) {
+      addedStream.current = result.stream;
+      sharedOn.current = link;
+      link.shareScreen(result.stream);
+    }
   }, [stopSharing]);
 
   const switchSharing = useCallback(async () => {
@@ -192,7 +249,8 @@ export function useCustomerTicket(token: string): CustomerTicket {
     const [oldTrack] = current.getVideoTracks();
     const [newTrack] = result.stream.getVideoTracks();
     if (!peer.current || !oldTrack || !newTrack) return stopStream(result.stream);
-    peer.current.switchScreen(addedStream.current, oldTrack, newTrack);
+    // While a new link connects, the screen is not on it yet: it gets the new source when it does.
+    if (sharedOn.current === peer.current) peer.current.switchScreen(addedStream.current, oldTrack, newTrack);
     // The replaced track's "ended" must not stop the new share: swap before stopping it.
     screenRef.current = result.stream;
     setScreen(result.stream);

@@ -89,7 +89,7 @@ export function FilesPanel({ tools, peerName, readOnly }: { tools: SessionTools;
         <span class="muted">{t('tools.files.drop')}</span>
       </div>}
       <ul class="transfers">
-        {tools.transfers.list().slice().reverse().map((transfer) => (
+        {tools.allTransfers().slice().reverse().map((transfer) => (
           <TransferRow key={transfer.id} transfer={transfer} tools={tools} peerName={peerName} />
         ))}
       </ul>

@@ -2,6 +2,7 @@ import Peer, { type SignalData } from '@thaunknown/simple-peer';
 import type { IceConfig, Role } from '../../protocol/index.js';
 import { FileLink } from './file-link.js';
 import { PeerChannels } from './peer-channels.js';
+import { pageCertificate } from './peer-certificate.js';
 
 /** Bitrate caps for screen sharing (bits/s): generous for text, lower for motion at more frames. */
 export const SCREEN_MAX_BITRATE = { sharper: 2_500_000, smoother: 1_500_000 } as const;
@@ -18,12 +19,16 @@ export interface PeerLinkEvents {
 }
 
 /**
- * The WebRTC link between customer and analyst, one per session. The customer is the initiator
- * (it owns the screen); the analyst answers. The screen is added and removed with renegotiation,
- * so the link (and later its data channels) outlives any one share.
+ * The WebRTC link between customer and analyst. The customer is the initiator (it owns the
+ * screen); the analyst answers. The screen is added and removed with renegotiation, so the link
+ * (and its data channels) outlives any one share. A path that drops is restored in place (ICE
+ * restart, below); a link that fails for good, or whose other end reloads, is replaced by a new
+ * one with the next number (relink.ts).
  */
 export class PeerLink {
   private readonly peer: Peer;
+  /** Kept here: simple-peer forgets it when the link fails. */
+  private readonly pc: RTCPeerConnection;
   /** Chat, links and files: our own data channels beside simple-peer's default one. */
   readonly channels: PeerChannels;
   /** A second connection for file bytes alone, set up over the channels (file-link.ts). */
@@ -31,18 +36,33 @@ export class PeerLink {
   /** Resolves when the first negotiation is complete (simple-peer's "connect"). */
   readonly connected: Promise<void>;
   private closed = false;
+  private up = false;
 
-  constructor(readonly role: Role, ice: IceConfig, private readonly events: PeerLinkEvents) {
+  /**
+   * `number`: which connection of the session this is (0 the first; see relink.ts), carried by
+   * every signal it sends so the other side can tell a new connection from the last one's leftovers.
+   */
+  constructor(readonly role: Role, ice: IceConfig, private readonly events: PeerLinkEvents, readonly number = 0) {
     // The customer initiates: it owns the screen, and its offer carries the data channels' m-line.
     const initiator = role === 'customer';
-    this.peer = new Peer({ initiator, trickle: true, config: { iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy } });
-    this.channels = new PeerChannels(this.peer._pc, role === 'customer' ? 'analyst' : 'customer');
+    // Every link of the page has the page's certificate, so the verification code stays the same
+    // on a link that replaces a lost one (peer-certificate.ts).
+    const certificate = pageCertificate();
+    this.peer = new Peer({ initiator, trickle: true, config: { iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy, ...(certificate ? { certificates: [certificate] } : {}) } });
+    this.pc = this.peer._pc;
+    this.channels = new PeerChannels(this.pc, role === 'customer' ? 'analyst' : 'customer');
     this.fileLink = new FileLink(this.channels, role, ice);
     this.peer.on('signal', (data) => events.onSignal(data));
     this.connected = new Promise((resolve) => this.peer.on('connect', () => resolve()));
+    this.peer.on('connect', () => (this.up = true));
     this.peer.on('connect', () => events.onConnect());
     this.peer.on('stream', (stream) => events.onRemoteStream(stream));
-    this.peer.on('error', (err) => events.onError(err.code ?? err.message));
+    // simple-peer reports a failed connection (ICE failure, say) by 'error' alone, never 'close',
+    // and drops its reference to the RTCPeerConnection: both count as the link closing.
+    this.peer.on('error', (err) => {
+      events.onError(err.code ?? err.message);
+      this.handleClose();
+    });
     this.peer.on('close', () => this.handleClose());
     this.watchConnectivity();
   }
@@ -78,8 +98,18 @@ export class PeerLink {
 
   private stopWatching = () => undefined as void;
 
+  /** Connected (the first negotiation done) and not closed since. */
+  get isConnected(): boolean {
+    return this.up && !this.closed;
+  }
+
+  /** Closed by either side, or failed: a closed link never comes back (relink.ts makes the next one). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   get connection(): RTCPeerConnection {
-    return this.peer._pc;
+    return this.pc;
   }
 
   signal(data: SignalData): void {

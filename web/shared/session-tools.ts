@@ -1,11 +1,13 @@
 import { checkPushUrl, PEER_LIMITS, type PeerMessage, type PushUrlProblem } from '../../protocol/index.js';
-import { FileTransfers, type TransferEvent } from './file-transfers.js';
+import { FileTransfers, type Transfer, type TransferEvent } from './file-transfers.js';
 import type { StringKey } from './i18n.js';
 import type { PeerLink } from './peer-link.js';
 import { formatBytes } from './transfer-rate.js';
 
 // Chat, pushed links, files and the session's activity log, over the peer's data channels.
-// Plain module (no Preact): components render its state through useSessionTools().
+// Plain module (no Preact): components render its state through useSessionTools(). One per
+// session: when the session's link is replaced after a loss (relink.ts), attach() moves the tools
+// onto the new one, and the log, the chat and the finished files stay.
 
 export type TimelineEntry =
   | { id: string; at: number; kind: 'chat'; from: 'me' | 'peer'; text: string }
@@ -16,7 +18,10 @@ let seq = 0;
 const localId = () => `${Date.now().toString(36)}-${(seq++).toString(36)}`;
 
 export class SessionTools {
-  readonly transfers: FileTransfers;
+  /** The current link's transfers. */
+  transfers: FileTransfers;
+  /** How the transfers of the session's earlier links ended (a received file can still be saved). */
+  private earlier: Transfer[] = [];
   timeline: TimelineEntry[] = [];
   /** Messages from the other side not yet seen. */
   unread = 0;
@@ -25,20 +30,47 @@ export class SessionTools {
   private pingId = 0;
   /** Whether the log last said the connection to the peer was interrupted. */
   private pathInterrupted = false;
-  private readonly offs: Array<() => void>;
+  private offs: Array<() => void> = [];
+  private disposed = false;
 
-  constructor(private readonly peer: PeerLink, private readonly names: { me: string; peer: string }) {
-    this.transfers = new FileTransfers(peer.channels);
+  constructor(private peer: PeerLink, private readonly names: { me: string; peer: string }) {
+    this.transfers = this.listen(peer, false);
+  }
+
+  /** Moves the tools onto the session's next link; transfers still running on the last one fail. */
+  attach(peer: PeerLink): void {
+    if (peer === this.peer || this.disposed) return;
+    this.transfers.dispose('connectionLost');
+    this.earlier = this.allTransfers();
+    this.offs.forEach((off) => off());
+    this.peer = peer;
+    this.pathInterrupted = false;
+    this.transfers = this.listen(peer, true);
+    this.emit();
+  }
+
+  /** Every transfer of the session, oldest first. */
+  allTransfers(): Transfer[] {
+    return [...this.earlier, ...this.transfers.list()];
+  }
+
+  private listen(peer: PeerLink, relinked: boolean): FileTransfers {
+    const transfers = new FileTransfers(peer.channels);
     this.offs = [
       peer.channels.onControl((message) => this.onControl(message)),
-      this.transfers.onEvent((event) => this.onTransferEvent(event)),
-      this.transfers.onChange(() => this.emit()),
+      transfers.onEvent((event) => this.onTransferEvent(event)),
+      transfers.onChange(() => this.emit()),
       peer.channels.onConnectivity(() => this.onConnectivity()),
-      // Closed on a broken path: the connection failed for good; say so, and what to do.
+      // Closed on a broken path: the connection failed for good; the customer's page sets up the next.
       peer.channels.onClose(() => {
         if (peer.channels.interrupted) this.addEvent('tools.event.lost', { name: this.names.peer });
       }),
     ];
+    peer.channels.whenOpen().then(
+      () => this.peer === peer && !this.disposed && this.addEvent(relinked ? 'tools.event.relinked' : 'tools.event.connected', { name: this.names.peer }),
+      () => undefined,
+    );
+    return transfers;
   }
 
   get connected(): boolean {
@@ -102,6 +134,7 @@ export class SessionTools {
   }
 
   dispose(reason: 'peerLeft' | 'connectionLost' | 'sessionEnded'): void {
+    this.disposed = true;
     this.transfers.dispose(reason);
     this.offs.forEach((off) => off());
     this.emit();

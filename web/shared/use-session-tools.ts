@@ -1,20 +1,28 @@
-import { useEffect, useReducer, useState } from 'preact/hooks';
+import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import { clearTransferFiles } from './file-sink.js';
 import type { StringKey } from './i18n.js';
 import type { PeerLink } from './peer-link.js';
 import { SessionTools } from './session-tools.js';
 
 /**
- * One SessionTools per peer link. While the page is visible everything is read at once; while it
- * is hidden (the customer is busy in the window they share) the title counts what is new.
+ * One SessionTools per session: made with its first peer link, moved onto the next link when the
+ * connection is rebuilt after a loss (relink.ts), disposed when the link goes with the session's
+ * end. While the page is visible everything is read at once; while it is hidden (the customer is
+ * busy in the window they share) the title counts what is new.
  */
 export function useSessionTools(peer: PeerLink | null, names: { me: string; peer: string }, openingEvent: StringKey | null): SessionTools | null {
   const [tools, setTools] = useState<SessionTools | null>(null);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const live = useRef<{ tools: SessionTools; end(): void } | null>(null);
 
   useEffect(() => {
     // Without a peer (session over) the last tools stay on screen, frozen, as the session's record.
-    if (!peer) return;
+    if (!peer) {
+      live.current?.end();
+      live.current = null;
+      return;
+    }
+    if (live.current) return live.current.tools.attach(peer);
     const created = new SessionTools(peer, names);
     if (openingEvent) created.addEvent(openingEvent, { name: names.peer });
     const baseTitle = document.title;
@@ -26,18 +34,26 @@ export function useSessionTools(peer: PeerLink | null, names: { me: string; peer
     const offChange = created.onChange(onChange);
     const onVisible = () => !document.hidden && created.markRead();
     document.addEventListener('visibilitychange', onVisible);
-    peer.channels.whenOpen().then(() => created.addEvent('tools.event.connected', { name: names.peer }), () => undefined);
-    setTools(created);
-    return () => {
-      // Dispose first, while still subscribed, so the frozen record shows how each transfer ended.
-      created.dispose('sessionEnded');
-      offChange();
-      document.removeEventListener('visibilitychange', onVisible);
-      document.title = baseTitle;
-      // Files live only for the session. Give a save the user just started a moment to finish copying.
-      setTimeout(() => void clearTransferFiles(), 30_000);
+    live.current = {
+      tools: created,
+      end: () => {
+        // Dispose first, while still subscribed, so the frozen record shows how each transfer ended.
+        created.dispose('sessionEnded');
+        offChange();
+        document.removeEventListener('visibilitychange', onVisible);
+        document.title = baseTitle;
+        // Files live only for the session. Give a save the user just started a moment to finish copying.
+        setTimeout(() => void clearTransferFiles(), 30_000);
+      },
     };
+    setTools(created);
   }, [peer]);
+
+  // Leaving the page (or the session window) ends them too.
+  useEffect(() => () => {
+    live.current?.end();
+    live.current = null;
+  }, []);
 
   return tools;
 }

@@ -14,5 +14,5 @@ export const signal: Handler<'signal'> = ({ conn, store, hub }, frame) => {
   if (!mayRelaySignals(ticket.state)) return conn.sendError('session.notActive', frame.type);
   // FRAME_ROLES admits only the two members here, never the helper.
   const from = conn.role === 'customer' ? 'customer' : 'analyst';
-  hub.sendTo(from === 'customer' ? ticket.analyst?.connectionId : ticket.customerConnection, { type: 'signal', from, data: frame.data });
+  hub.sendTo(from === 'customer' ? ticket.analyst?.connectionId : ticket.customerConnection, { type: 'signal', from, ...(frame.link === undefined ? {} : { link: frame.link }), data: frame.data });
 };

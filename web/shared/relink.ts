@@ -1,0 +1,34 @@
+// A session's peer connection that fails for good (a computer asleep, a network gone for longer
+// than the browser waits, ~15 s in Chromium) cannot be restored in place: a closed
+// RTCPeerConnection never reopens. The session then gets a new one, numbered one higher
+// (protocol/signal.ts). The rules both pages follow:
+//
+//   customer (it makes the offers): its link closed without it asking ──relinkDelay──▶ next link
+//                                   (the analyst's page said "linkClosed" ──at once──▶ next link)
+//                                   a new link not connected within LINK_CONNECT_TIMEOUT_MS ──▶ next link
+//   analyst (it answers):           a signal for a higher number ──▶ drop its link, answer with a new one
+//                                   its link failed ──▶ tells the customer's page ("linkClosed")
+//
+// Chat history, finished files and the activity log carry over (session-tools.ts); the screen
+// share is added to the new link; transfers that were running fail as 'connectionLost'.
+
+/** Waits before each new attempt, by attempt since the last connected link (the last one repeats). */
+export const RELINK_DELAYS_MS = [1000, 2000, 4000, 8000, 15_000, 30_000] as const;
+
+/** A new link that has not connected by then is given up for the next one (offer lost, say). */
+export const LINK_CONNECT_TIMEOUT_MS = 15_000;
+
+export const relinkDelay = (attempt: number): number => RELINK_DELAYS_MS[Math.min(Math.max(0, attempt), RELINK_DELAYS_MS.length - 1)];
+
+export type SignalFate = 'deliver' | 'replace' | 'ignore';
+
+/**
+ * The analyst's side: what a signal for connection `incoming` does. A higher number is the
+ * customer's new link: answer it with a new link. A lower one, or the same one once closed, is a
+ * leftover (a late candidate, an ICE restart of a link this side gave up): drop it.
+ */
+export function analystSignalFate(current: { number: number; isClosed: boolean } | null, incoming: number): SignalFate {
+  if (!current || incoming > current.number) return 'replace';
+  if (incoming < current.number || current.isClosed) return 'ignore';
+  return 'deliver';
+}
