@@ -233,6 +233,32 @@ t.test('a peer that vanishes without a word mid-transfer (its computer froze) is
   t.equal(await sendAndSave(analyst, customer, after, 'after-wake.txt'), after.sha256, 'a file sent after the new connection arrives identical');
 });
 
+t.test("the session connection closing under a live session (the analyst's end dropped it) is replaced at once: screen, chat and files come back, the log stays", async (t) => {
+  const { customer, analyst } = await openSession(t, 'Closer');
+  await customer.getByTestId('start-share').click();
+  await sessionFramesDecoded(analyst, 5);
+  await customer.getByTestId('chat-input').fill('before the drop');
+  await customer.getByTestId('chat-input').press('Enter');
+  await analyst.getByTestId('chat-message').filter({ hasText: 'before the drop' }).waitFor({ timeout: 10_000 });
+  // The analyst's end of the session connection goes (the first connection the page made; the
+  // file link came after it). The customer's end sees it closed, and its page starts the next one.
+  await analyst.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs[0].close());
+  for (const page of [analyst, customer]) {
+    await page.locator('[data-testid="activity"][data-key="tools.event.relinked"]').waitFor({ timeout: 20_000 });
+  }
+  await sessionFramesDecoded(analyst, 5);
+  t.equal(await analyst.getByTestId('chat-message').filter({ hasText: 'before the drop' }).count(), 1, 'the chat history stays');
+  await analyst.getByTestId('chat-input').fill('after the drop');
+  await analyst.getByTestId('chat-input').press('Enter');
+  await customer.getByTestId('chat-message').filter({ hasText: 'after the drop' }).waitFor({ timeout: 10_000 });
+  const file = makeFile('after-drop.bin', 1024 * 1024 + 3);
+  t.equal(await sendAndSave(customer, analyst, file, 'after-drop.bin'), file.sha256, 'a file goes through the new connection');
+  // The customer's page made exactly one new session connection (the others are file links).
+  const sessionLinks = await customer.evaluate(() =>
+    (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.getTransceivers().length > 0).length);
+  t.equal(sessionLinks, 2, 'one new session connection, with the screen on it');
+});
+
 /**
  * Frames the analyst's page decoded on its newest session connection (the last one with a video
  * receiver), read from the browser's statistics; waits until at least `min`.
