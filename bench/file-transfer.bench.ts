@@ -16,9 +16,11 @@ type BenchApi = {
   answer(offer: string): Promise<string>;
   complete(answer: string): Promise<void>;
   ready(): Promise<void>;
-  rawExpect(bytes: number): Promise<number>;
+  rawExpect(bytes: number): void;
+  rawResult(): Promise<number>;
   rawSend(bytes: number, chunkBytes: number): Promise<void>;
-  ourExpect(): Promise<{ state: string; at: number }>;
+  ourExpect(): void;
+  ourResult(): Promise<{ state: string; at: number }>;
   ourPrepare(bytes: number): Promise<void>;
   ourSend(): number;
   cleanup(): Promise<void>;
@@ -176,7 +178,8 @@ async function watched<T>(a: Page, b: Page, what: string, run: Promise<T>): Prom
 
 /** MB/s of the raw baseline: A sends, B counts. */
 async function rawRun(a: Page, b: Page, bytes: number, chunk: number): Promise<number> {
-  const arrived = b.evaluate((n) => bench.rawExpect(n), bytes);
+  await b.evaluate((n) => bench.rawExpect(n), bytes);
+  const arrived = b.evaluate(() => bench.rawResult());
   const start = await a.evaluate(() => performance.now());
   await a.evaluate(([n, c]) => bench.rawSend(n, c), [bytes, chunk] as const);
   const end = await arrived;
@@ -195,9 +198,9 @@ async function clockSkew(a: Page, b: Page): Promise<number> {
  */
 async function ourRun(a: Page, b: Page, bytes: number): Promise<number> {
   await a.evaluate((n) => bench.ourPrepare(n), bytes);
-  const done = b.evaluate(() => bench.ourExpect());
+  await b.evaluate(() => bench.ourExpect());
   const start = await a.evaluate(() => bench.ourSend());
-  const result = await done;
+  const result = await b.evaluate(() => bench.ourResult());
   if (result.state !== 'done') throw new Error(`transfer ended ${result.state}`);
   const seconds = (result.at + (await clockSkew(a, b)) - start) / 1000;
   await Promise.all([a.evaluate(() => bench.cleanup()), b.evaluate(() => bench.cleanup())]);
@@ -254,13 +257,15 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
 
     const idle = await a.evaluate((n) => bench.pings(n, false), opts.pings);
     await a.evaluate((n) => bench.ourPrepare(n), bytes);
-    const done = b.evaluate(() => bench.ourExpect());
+    await b.evaluate(() => bench.ourExpect());
+    const done = b.evaluate(() => bench.ourResult());
     await a.evaluate(() => bench.ourSend());
     const loaded = await a.evaluate((n) => bench.pings(n, true), opts.pings);
     await done;
     // The same pings while a raw send saturates the session connection itself, in the chunks files
     // use there: what the file link spares control messages.
-    const rawArrived = b.evaluate((n) => bench.rawExpect(n), bytes);
+    await b.evaluate((n) => bench.rawExpect(n), bytes);
+    const rawArrived = b.evaluate(() => bench.rawResult());
     const rawSending = a.evaluate(([n, c]) => bench.rawSend(n, c), [bytes, SHARED_CHUNK_BYTES] as const);
     await a.waitForTimeout(200);
     const loadedRaw = await a.evaluate((n) => bench.pings(n, true), opts.pings);

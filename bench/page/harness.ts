@@ -15,9 +15,11 @@ let raw: RTCDataChannel;
 let rawReceived = 0;
 let rawTarget = 0;
 let rawDone: (() => void) | null = null;
+let rawArrived: Promise<number> | null = null;
 let rawSending = false;
 let prepared: File | null = null;
 let link: FileLink;
+let expected: Promise<{ state: string; at: number }> | null = null;
 
 async function gathered(): Promise<string> {
   if (pc.iceGatheringState !== 'complete') {
@@ -76,11 +78,19 @@ const api = {
     await clearTransferFiles();
   },
 
-  /** Raw baseline, receiving side: resolves with the time when `bytes` have arrived. */
-  rawExpect(bytes: number): Promise<number> {
+  /**
+   * Raw baseline, receiving side: counts from zero from now on; rawResult() then resolves with the
+   * time when `bytes` have arrived. Armed before the sender starts (see ourExpect()): armed late, it
+   * zeroed the count after the first messages had arrived and waited forever for them.
+   */
+  rawExpect(bytes: number): void {
     rawReceived = 0;
     rawTarget = bytes;
-    return new Promise((resolve) => (rawDone = () => resolve(performance.now())));
+    rawArrived = new Promise((resolve) => (rawDone = () => resolve(performance.now())));
+  },
+  rawResult(): Promise<number> {
+    if (!rawArrived) throw new Error('call rawExpect() first');
+    return rawArrived;
   },
   /** Raw baseline, sending side: the same chunk size and watermarks as the product, nothing else. */
   async rawSend(bytes: number, chunkBytes: number): Promise<void> {
@@ -97,11 +107,13 @@ const api = {
   },
 
   /**
-   * Our transfer, receiving side: accepts the next offer and resolves with the final state and the
-   * time (this page's clock) when the file was verified and stored.
+   * Our transfer, receiving side: from now on, accepts the next offer; ourResult() then resolves
+   * with its final state and the time (this page's clock) when the file was verified and stored.
+   * Armed before the sender offers: evaluations in two pages run in no set order, so an offer
+   * could otherwise arrive before anyone listens for it (a run then waited forever on "offered").
    */
-  ourExpect(): Promise<{ state: string; at: number }> {
-    return new Promise((resolve) => {
+  ourExpect(): void {
+    expected = new Promise((resolve) => {
       const off = transfers.onEvent((event) => {
         if (event.kind === 'offered' && event.transfer.direction === 'in') void transfers.accept(event.transfer.id);
         if (['done', 'mismatch', 'failed', 'cancelled'].includes(event.kind) && event.transfer.direction === 'in') {
@@ -110,6 +122,10 @@ const api = {
         }
       });
     });
+  },
+  ourResult(): Promise<{ state: string; at: number }> {
+    if (!expected) throw new Error('call ourExpect() first');
+    return expected;
   },
   /**
    * Takes the file to send: the one picked in the page's file input (the benchmark picks a file of
