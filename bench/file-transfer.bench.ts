@@ -212,9 +212,10 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
   const pair = await openPair(bytes);
   const { a, b } = pair;
   try {
-    // Chunk size: the raw channel at three sizes, to show why LINK_CHUNK_BYTES is what it is. The
-    // baseline is the raw channel at the chunk size our files use on the file link.
-    const chunkSizes = [16 * 1024, 64 * 1024, 256 * 1024];
+    // The raw channel at four chunk sizes. The baseline is the fastest of them (by median): the
+    // practical limit, whatever chunk size our files use. The cost rows compare ours with the raw
+    // channel at our own chunk size on the file link (LINK_CHUNK_BYTES).
+    const chunkSizes = [16 * 1024, 64 * 1024, 128 * 1024, 256 * 1024];
     const byChunk: Record<number, number[]> = {};
     for (const size of chunkSizes) byChunk[size] = [];
     const ours: number[] = [];
@@ -240,20 +241,21 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
       ours.push(await measured(cost.ours, () => watched(a, b, 'our transfer', ourRun(a, b, bytes))));
       process.stdout.write('.');
     }
-    const rawMedian = median(byChunk[LINK_CHUNK_BYTES]);
+    const fastest = chunkSizes.reduce((best, size) => (median(byChunk[size]) > median(byChunk[best]) ? size : best));
+    const rawMedian = median(byChunk[fastest]);
     const ourMedian = median(ours);
     const spread = (values: number[]) => `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
     /** A diagnostic row: the median of ours next to the median of the raw baseline, and their ratio. */
     const versusRaw = (benchmark: string, mine: number[], raw: number[], digits = 1): Row => ({
       benchmark,
       value: fmt(median(mine), digits),
-      baseline: `${fmt(median(raw), digits)} (raw)`,
+      baseline: `${fmt(median(raw), digits)} (raw, ${LINK_CHUNK_BYTES / 1024} KiB)`,
       ratio: fmt(median(mine) / median(raw), 2),
       target: 'diagnostic',
     });
     const spread2 = (values: number[]) => `${fmt(Math.min(...values), 2)}–${fmt(Math.max(...values), 2)}`;
     // Each run of ours against the baseline run taken just before it: how far one pair can stray.
-    const paired = ours.map((speed, run) => speed / byChunk[LINK_CHUNK_BYTES][run]);
+    const paired = ours.map((speed, run) => speed / byChunk[fastest][run]);
 
     const idle = await a.evaluate((n) => bench.pings(n, false), opts.pings);
     await a.evaluate((n) => bench.ourPrepare(n), bytes);
@@ -278,7 +280,7 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
       {
         benchmark: `file transfer, ${opts.sizeMb} MB, MB/s (${opts.runs} runs)`,
         value: fmt(ourMedian),
-        baseline: `${fmt(rawMedian)} (raw RTCDataChannel, same chunk size and backpressure)`,
+        baseline: `${fmt(rawMedian)} (raw RTCDataChannel, ${fastest / 1024} KiB chunks, the fastest raw size; same backpressure)`,
         ratio: fmt(ourMedian / rawMedian, 2),
         target: '≥ 0.90',
         pass: ourMedian / rawMedian >= 0.9,
@@ -286,7 +288,7 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
       {
         benchmark: `file transfer, spread of the ${opts.runs} runs, MB/s`,
         value: spread(ours),
-        baseline: `${spread(byChunk[LINK_CHUNK_BYTES])} (raw)`,
+        baseline: `${spread(byChunk[fastest])} (raw, ${fastest / 1024} KiB)`,
         ratio: '—',
         target: 'diagnostic',
       },
@@ -308,7 +310,7 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
       ...chunkSizes.map((size) => ({
         benchmark: `raw RTCDataChannel, ${size / 1024} KiB chunks, MB/s`,
         value: fmt(median(byChunk[size])),
-        baseline: `${fmt(rawMedian)} (${LINK_CHUNK_BYTES / 1024} KiB)`,
+        baseline: `${fmt(rawMedian)} (${fastest / 1024} KiB, the fastest)`,
         ratio: fmt(median(byChunk[size]) / rawMedian, 2),
         target: 'chunk size choice',
       })),

@@ -99,8 +99,8 @@ t.test('a file of a few MB goes each way byte-identical, with the hash checked a
   t.equal(carried.links, 1, 'the analyst has one file link');
   t.ok(carried.link.received >= 3 * 1024 * 1024, `the file link carried the file (${carried.link.received} bytes)`);
   t.ok(carried.session.received < 1024, `the session connection carried none of it (${carried.session.received} bytes)`);
-  // In 256 KiB messages (file-framing.ts): 13 of them, and the `begin` message.
-  t.equal(carried.link.messages, Math.ceil((3 * 1024 * 1024 + 17) / (256 * 1024)) + 1, `in 256 KiB messages (${carried.link.messages} messages)`);
+  // In 128 KiB messages (file-framing.ts): 25 of them, and the `begin` message.
+  t.equal(carried.link.messages, Math.ceil((3 * 1024 * 1024 + 17) / (128 * 1024)) + 1, `in 128 KiB messages (${carried.link.messages} messages)`);
   const driver = makeFile('driver.bin', 5 * 1024 * 1024 + 3);
   t.equal(await sendAndSave(analyst, customer, driver, 'driver.bin'), driver.sha256, 'analyst → customer arrives identical');
   const log = await customer.getByTestId('timeline').textContent();

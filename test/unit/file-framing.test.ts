@@ -29,11 +29,11 @@ t.test('chunkRanges() covers every byte exactly once', async (t) => {
 });
 
 t.test('linkChunkBytes() never exceeds what the other side accepts', async (t) => {
-  t.equal(LINK_CHUNK_BYTES, 256 * 1024);
+  t.equal(LINK_CHUNK_BYTES, 128 * 1024);
   t.equal(linkChunkBytes(262_144), LINK_CHUNK_BYTES, "Chromium's and Safari's limit");
   t.equal(linkChunkBytes(1_073_741_823), LINK_CHUNK_BYTES, "Firefox's limit: no more than our own size");
   t.equal(linkChunkBytes(Number.POSITIVE_INFINITY), LINK_CHUNK_BYTES, 'no limit');
-  t.equal(linkChunkBytes(200_000), 128 * 1024, 'a smaller limit: the largest power of two under it');
+  t.equal(linkChunkBytes(100_000), 64 * 1024, 'a smaller limit: the largest power of two under it');
   t.equal(linkChunkBytes(65_536), 65_536);
   t.equal(linkChunkBytes(65_535), 32_768);
   for (const unknown of [undefined, null, 0, -1, Number.NaN]) t.equal(linkChunkBytes(unknown), SHARED_CHUNK_BYTES, `unknown (${unknown}): the size every browser accepts`);

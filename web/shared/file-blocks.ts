@@ -1,5 +1,6 @@
-// Files travel as 64 KiB chunks (file-framing.ts) but are read, hashed and written to disk in
-// larger blocks aligned on the same file offsets on both sides. No DOM: unit-tested in Node.
+// Files are read, hashed and written to disk in blocks aligned on the same file offsets on both
+// sides; on the wire a block is one message on the file link, or two on the session connection
+// (file-framing.ts). No DOM: unit-tested in Node.
 //
 // Why blocks, and why each side reuses one block buffer: measured in Chromium (docs/benchmarks.md),
 // per 200 MB, reading a File through a BYOB stream reader into one reused buffer costs ~0.1 s of
@@ -8,8 +9,16 @@
 // ~0.7 s for a WebAssembly SHA-256 fed chunk by chunk. Fresh buffers cost more than the copying
 // itself: zero-filling, page faults and garbage collection.
 
-/** Block size for hashing and disk writes. Both sides must agree: it defines the file digest. */
-export const BLOCK_BYTES = 2 * 1024 * 1024;
+/**
+ * Block size for reading, hashing and disk writes. Both sides must agree: it defines the file
+ * digest. Why 128 KiB: each block is a burst of CPU on a page (read, SHA-256, copy, write), and
+ * while a burst holds a core, the network threads of both browsers wait for it; their UDP sockets
+ * hold ~3 ms of traffic, so datagrams drop and SCTP slows down. Measured on the 2-core bench machine
+ * (docs/benchmarks.md, 5 × 200 MB each), against the raw channel in the same run: 2 MiB blocks
+ * 0.75 of raw, 256 KiB 0.83, 128 KiB 1.03 and 1.02, 64 KiB 0.87 (and control round trips p99 57 ms,
+ * over their 50 ms target: too many messages and wake-ups per MB).
+ */
+export const BLOCK_BYTES = 128 * 1024;
 
 /** The [start, end) byte range of block `index` of a file of `size` bytes. */
 export function blockSpan(size: number, index: number, blockBytes = BLOCK_BYTES): [number, number] {

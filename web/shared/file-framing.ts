@@ -16,12 +16,11 @@ export const SHARED_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Chunk size on the file link (file-link.ts), a connection that carries nothing else, so a long
- * message delays no control or input message there. 256 KiB means a quarter of the messages,
- * send() calls and message events per MB of 64 KiB; speed against 64 KiB measured within the
- * noise on loopback, for a raw channel and for our transfer (docs/benchmarks.md). It is the
- * largest message Chromium and Safari accept (Firefox accepts more).
+ * message delays no control or input message there: one block (file-blocks.ts, 128 KiB, the size
+ * measured fastest for our transfer), sent as a view of the block's own buffer. Chromium and
+ * Safari accept messages up to 256 KiB, Firefox more.
  */
-export const LINK_CHUNK_BYTES = 256 * 1024;
+export const LINK_CHUNK_BYTES = 128 * 1024;
 
 /**
  * The chunk size for the file link, given the largest message the other side accepts

@@ -47,8 +47,8 @@ class WorkerSink implements FileSink {
   private readonly blocks: BlockAssembler;
 
   constructor(private readonly dir: FileSystemDirectoryHandle, private readonly name: string, size: number) {
-    // Chunks are copied into blocks here, and a whole block crosses to the worker at once: one
-    // message per 2 MiB instead of one per 64 KiB chunk (each message has its cost on both sides).
+    // Chunks are copied into blocks here, and a whole block crosses to the worker at once (one
+    // message per block, whichever route's chunk size brought it); its buffer comes back for reuse.
     this.blocks = new BlockAssembler(
       size,
       (block) => {
