@@ -129,7 +129,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
       // An offer lost on the way (signaling was down, say): the link never connects; try the next.
       if (number > 0) {
         setTimeout(() => {
-          if (peer.current === link && !link.isConnected && !link.isClosed) replaceLink(link, 0);
+          if (peer.current === link && !link.isConnected && !link.isClosed) replaceLink(link, relinkDelay(relink.current.attempt));
         }, LINK_CONNECT_TIMEOUT_MS);
       }
     };
