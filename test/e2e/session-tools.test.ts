@@ -259,6 +259,32 @@ t.test("the session connection closing under a live session (the analyst's end d
   t.equal(sessionLinks, 2, 'one new session connection, with the screen on it');
 });
 
+t.test('a new connection whose certificate changed (someone in the middle of it) shows the verification code as changed on both sides', async (t) => {
+  // On the test's word, the customer's browser makes a fresh certificate for each new connection,
+  // as a man in the middle's would be: the page's own certificate (peer-certificate.ts) is dropped.
+  // Installed before the page's scripts, which keep the constructor they find.
+  const { customer, analyst } = await openSession(t, 'Changer', () => {
+    const Previous = window.RTCPeerConnection;
+    window.RTCPeerConnection = class extends Previous {
+      constructor(config?: RTCConfiguration) {
+        super((window as unknown as { __freshCertificates?: boolean }).__freshCertificates ? { ...config, certificates: undefined } : config);
+      }
+    };
+  });
+  const code = await analyst.getByTestId('verification-code').getAttribute('data-code');
+  t.equal(await analyst.getByTestId('verification-code').getAttribute('data-changed'), null, 'not marked at first');
+  await customer.evaluate(() => ((window as unknown as { __freshCertificates?: boolean }).__freshCertificates = true));
+  await analyst.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs[0].close());
+  for (const page of [analyst, customer]) {
+    await page.locator('[data-testid="verification-code"][data-changed="true"]').waitFor({ timeout: 20_000 });
+    t.not(await page.getByTestId('verification-code').getAttribute('data-code'), code, 'another code');
+    t.match(await page.getByTestId('verification-code').textContent(), /It changed with the new connection: read it to each other again/);
+    const logged = page.locator('[data-testid="activity"][data-key="tools.event.codeChanged"]');
+    await logged.waitFor({ timeout: 5_000 });
+    t.equal(await logged.count(), 1, 'logged once');
+  }
+});
+
 /**
  * Frames the analyst's page decoded on its newest session connection (the last one with a video
  * receiver), read from the browser's statistics; waits until at least `min`.

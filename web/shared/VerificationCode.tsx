@@ -1,12 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from './i18n.js';
 import type { PeerLink } from './peer-link.js';
+import type { SessionTools } from './session-tools.js';
 import { verificationCode } from './verification-code.js';
 
-/** Shows the code both people read aloud on the phone; the same code means no one is in the middle. */
-export function VerificationCode({ peer }: { peer: PeerLink | null }) {
+/**
+ * Shows the code both people read aloud on the phone; the same code means no one is in the middle.
+ * On a connection that replaced a lost one, a code that differs from the session's first is marked
+ * as changed (and logged by `tools`).
+ */
+export function VerificationCode({ peer, tools }: { peer: PeerLink | null; tools: SessionTools | null }) {
   const { t } = useI18n();
-  const [code, setCode] = useState<string | null>(null);
+  const [code, setCode] = useState<{ value: string; changed: boolean } | null>(null);
   useEffect(() => {
     setCode(null);
     if (!peer) return;
@@ -14,16 +19,18 @@ export function VerificationCode({ peer }: { peer: PeerLink | null }) {
     const attempt = async () => {
       const pair = await negotiatedFingerprints(peer.connection).catch(() => null);
       if (stopped) return;
-      if (pair) setCode(await verificationCode(pair));
-      else setTimeout(attempt, 500); // DTLS not up yet
+      if (!pair) return void setTimeout(attempt, 500); // DTLS not up yet
+      const value = await verificationCode(pair);
+      if (!stopped) setCode({ value, changed: tools?.noteCode(value) ?? false });
     };
     void attempt();
     return () => void (stopped = true);
-  }, [peer]);
+  }, [peer, tools]);
   if (!code) return null;
   return (
-    <p class="verification" data-testid="verification-code" data-code={code}>
-      {t('verify.label')} <strong>{code}</strong> <span class="muted small">{t('verify.hint')}</span>
+    <p class={`verification${code.changed ? ' changed' : ''}`} data-testid="verification-code" data-code={code.value} data-changed={code.changed ? 'true' : undefined} role={code.changed ? 'alert' : undefined}>
+      {t('verify.label')} <strong>{code.value}</strong>{' '}
+      <span class="muted small">{code.changed ? t('verify.changed') : t('verify.hint')}</span>
     </p>
   );
 }

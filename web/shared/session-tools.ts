@@ -32,6 +32,9 @@ export class SessionTools {
   private pathInterrupted = false;
   private offs: Array<() => void> = [];
   private disposed = false;
+  /** The verification code of the session's first connection, and the other codes already logged. */
+  private firstCode: string | null = null;
+  private readonly changedCodes = new Set<string>();
 
   constructor(private peer: PeerLink, private readonly names: { me: string; peer: string }) {
     this.transfers = this.listen(peer, false);
@@ -111,6 +114,21 @@ export class SessionTools {
     entry.opened = true;
     this.peer.channels.sendControl({ type: 'url.opened', id: linkId });
     this.addEvent('tools.link.openedByMe', { host: entry.host });
+  }
+
+  /**
+   * A connection's verification code (VerificationCode.tsx). A new connection after a loss keeps
+   * each page's certificate, so the code should not change; if it does (someone in the middle of
+   * the new connection), both logs say so once per code. Returns whether it differs from the first.
+   */
+  noteCode(code: string): boolean {
+    this.firstCode ??= code;
+    if (code === this.firstCode) return false;
+    if (!this.changedCodes.has(code)) {
+      this.changedCodes.add(code);
+      this.addEvent('tools.event.codeChanged', { name: this.names.peer });
+    }
+    return true;
   }
 
   addEvent(key: StringKey, params: Record<string, string | number> = {}): void {

@@ -166,6 +166,7 @@ export const EN = {
   'tools.event.interrupted': 'Connection to {name} interrupted; trying to restore it…',
   'tools.event.restored': 'Connection to {name} restored.',
   'tools.event.lost': 'The connection to {name} was lost; setting up a new one…',
+  'tools.event.codeChanged': 'The verification code changed with the new connection to {name}: read it to each other again before going on.',
   'tools.event.relinked': 'New connection to {name}: chat, files and the shared screen work again.',
   'tools.event.consented.customer': 'You allowed {name} to help you.',
   'tools.event.consented.analyst': '{name} allowed the session.',
@@ -246,6 +247,7 @@ export const EN = {
 
   'verify.label': 'Verification code:',
   'verify.hint': 'Read it to each other on the phone. If the codes differ, end the session: someone may be listening in.',
+  'verify.changed': 'It changed with the new connection: read it to each other again. If the codes differ, end the session.',
   'session.switch': 'Share something else',
   'summary.title': 'Session summary',
   'summary.duration': 'Duration: {duration}',

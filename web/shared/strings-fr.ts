@@ -168,6 +168,7 @@ export const FR: Record<keyof typeof EN, string> = {
   'tools.event.interrupted': 'Connexion avec {name} interrompue ; tentative de rétablissement…',
   'tools.event.restored': 'Connexion avec {name} rétablie.',
   'tools.event.lost': 'La connexion avec {name} a été perdue ; mise en place d’une nouvelle connexion…',
+  'tools.event.codeChanged': 'Le code de vérification a changé avec la nouvelle connexion avec {name} : relisez-le l’un à l’autre avant de continuer.',
   'tools.event.relinked': 'Nouvelle connexion avec {name} : le chat, les fichiers et l’écran partagé fonctionnent de nouveau.',
   'tools.event.consented.customer': 'Vous avez autorisé {name} à vous aider.',
   'tools.event.consented.analyst': '{name} a accepté la session.',
@@ -248,6 +249,7 @@ export const FR: Record<keyof typeof EN, string> = {
 
   'verify.label': 'Code de vérification :',
   'verify.hint': 'Lisez-le l’un à l’autre au téléphone. Si les codes diffèrent, terminez la session : quelqu’un pourrait écouter.',
+  'verify.changed': 'Il a changé avec la nouvelle connexion : relisez-le l’un à l’autre. Si les codes diffèrent, terminez la session.',
   'session.switch': 'Partager autre chose',
   'summary.title': 'Résumé de la session',
   'summary.duration': 'Durée : {duration}',
