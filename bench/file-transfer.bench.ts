@@ -244,7 +244,7 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
     const fastest = chunkSizes.reduce((best, size) => (median(byChunk[size]) > median(byChunk[best]) ? size : best));
     const rawMedian = median(byChunk[fastest]);
     const ourMedian = median(ours);
-    const spread = (values: number[]) => `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
+    const spread = (values: number[], digits = 1) => `${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)}`;
     /** A diagnostic row: the median of ours next to the median of the raw baseline, and their ratio. */
     const versusRaw = (benchmark: string, mine: number[], raw: number[], digits = 1): Row => ({
       benchmark,
@@ -253,7 +253,6 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
       ratio: fmt(median(mine) / median(raw), 2),
       target: 'diagnostic',
     });
-    const spread2 = (values: number[]) => `${fmt(Math.min(...values), 2)}–${fmt(Math.max(...values), 2)}`;
     // Each run of ours against the baseline run taken just before it: how far one pair can stray.
     const paired = ours.map((speed, run) => speed / byChunk[fastest][run]);
 
@@ -294,7 +293,7 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
       },
       {
         benchmark: `file transfer, ratio of each run to the raw run just before it (${opts.runs} pairs)`,
-        value: `${fmt(median(paired), 2)} (${spread2(paired)})`,
+        value: `${fmt(median(paired), 2)} (${spread(paired, 2)})`,
         baseline: '—',
         ratio: '—',
         target: 'diagnostic',

@@ -70,6 +70,13 @@ export function useCustomerTicket(token: string): CustomerTicket {
   /** The next link's attempt, its timer (relink.ts), and the number of the next link. */
   const relink = useRef<{ attempt: number; timer: ReturnType<typeof setTimeout> | undefined; next: number }>({ attempt: 0, timer: undefined, next: 0 });
 
+  /** Adds the shared screen to `link`, and remembers which stream went on which link. */
+  const shareOn = (link: PeerLink, stream: MediaStream) => {
+    addedStream.current = stream;
+    sharedOn.current = link;
+    link.shareScreen(stream);
+  };
+
   const teardownMedia = useCallback(() => {
     clearTimeout(relink.current.timer);
     stopStream(screenRef.current);
@@ -106,11 +113,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
           setPeerConnected(true);
           // A new link after a lost one: the screen the customer still shares goes on it.
           const stream = screenRef.current;
-          if (stream && sharedOn.current !== link) {
-            addedStream.current = stream;
-            sharedOn.current = link;
-            link.shareScreen(stream);
-          }
+          if (stream && sharedOn.current !== link) shareOn(link, stream);
         },
         onRemoteStream: () => undefined,
         // Closed without this page asking: the path failed for good, or the analyst's page went.
@@ -233,11 +236,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
     // leave the stream un-negotiated (a simple-peer race): a link still connecting (the first, or
     // a new one after a loss) gets it from its onConnect above.
     const link = peer.current;
-    if (link.isConnected) {
-      addedStream.current = result.stream;
-      sharedOn.current = link;
-      link.shareScreen(result.stream);
-    }
+    if (link.isConnected) shareOn(link, result.stream);
   }, [stopSharing]);
 
   const switchSharing = useCallback(async () => {

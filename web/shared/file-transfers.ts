@@ -270,7 +270,7 @@ export class FileTransfers {
     if (this.disposed) return;
     // With the session connection down too, the link went with the whole connection to the peer.
     const reason = this.channels.interrupted ? 'connectionLost' : 'linkLost';
-    const onLink = [...this.outgoing.values(), ...this.incoming.values()].filter((e) => e.route === 'link' && !isFinal(e.transfer.state));
+    const onLink = this.entries().filter((e) => e.route === 'link' && !isFinal(e.transfer.state));
     for (const { transfer } of onLink) {
       this.channels.sendControl({ type: 'file.cancel', id: transfer.id });
       this.fail(transfer, reason);
@@ -281,7 +281,7 @@ export class FileTransfers {
   private onConnectivity(): void {
     if (this.disposed) return;
     let changed = false;
-    for (const { transfer, route } of [...this.outgoing.values(), ...this.incoming.values()]) {
+    for (const { transfer, route } of this.entries()) {
       const interrupted = route !== null && transfer.state === 'transferring' && this.channels.routeInterrupted(route);
       if (interrupted === Boolean(transfer.interrupted)) continue;
       transfer.interrupted = interrupted;
@@ -417,6 +417,11 @@ export class FileTransfers {
     if (transfer.state !== 'transferring') return;
     this.channels.sendControl({ type: 'file.sent', id: transfer.id, sha256 });
     this.setState(transfer, 'verifying');
+  }
+
+  /** Every transfer's entry, sent and received. */
+  private entries(): Array<Outgoing | Incoming> {
+    return [...this.outgoing.values(), ...this.incoming.values()];
   }
 
   /** Bytes moved through `transfer` just now (sent, or received). */

@@ -1,6 +1,7 @@
 import Peer, { type SignalData } from '@thaunknown/simple-peer';
 import type { IceConfig, Role } from '../../protocol/index.js';
 import { FileLink } from './file-link.js';
+import { isConnected } from './connectivity.js';
 import { PeerChannels } from './peer-channels.js';
 import { pageCertificate } from './peer-certificate.js';
 
@@ -88,7 +89,7 @@ export class PeerLink {
       clearTimeout(timer);
       if (this.connection.iceConnectionState === 'disconnected') timer = setTimeout(restart, 2000);
     });
-    const online = () => this.connection.iceConnectionState !== 'connected' && this.connection.iceConnectionState !== 'completed' && restart();
+    const online = () => !isConnected(this.connection) && restart();
     window.addEventListener('online', online);
     this.stopWatching = () => {
       clearTimeout(timer);
