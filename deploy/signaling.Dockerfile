@@ -1,32 +1,40 @@
-# syntax=docker/dockerfile:1
 # The signaling server and the web app it serves. Build from the repository root:
 #   docker build -f deploy/signaling.Dockerfile -t relaydesk/signaling .
+# Node 22 LTS (supported until 2027-04-30); the code itself also runs on Node 20.19+.
+ARG NODE_IMAGE=node:22.23.5-bookworm-slim
 
-# --- build: all dependencies, bundle the web app -------------------------------------------
-FROM node:20-bookworm-slim AS build
+# --- build: the dependencies to bundle with, then one server file and the web app -------------
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+COPY helper/package.json helper/package.json
+# Not the helper's workspace (native input injection), and no install scripts: bundling needs no
+# native module (esbuild's binary is an ordinary optional dependency).
+RUN npm ci --no-audit --no-fund --workspaces=false --ignore-scripts
 COPY tsconfig.base.json tsconfig.json ./
 COPY protocol protocol
 COPY signaling signaling
 COPY web web
-RUN npm run build && npm prune --omit=dev
+RUN npm run build
 
-# --- runtime: production dependencies, the server and the bundle, as a non-root user ---------
-FROM node:20-bookworm-slim AS runtime
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
+# --- runtime: node, one bundled server file and the static web app, as a non-root user --------
+FROM ${NODE_IMAGE} AS runtime
+# The server loads nothing from node_modules (everything is in build/server.mjs), so the image's
+# package managers go too: less to patch, nothing to install with at run time.
+RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
+      /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-* \
+ && mkdir -p /var/lib/relaydesk && chown node:node /var/lib/relaydesk && chmod 0700 /var/lib/relaydesk
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 DATA_DIR=/var/lib/relaydesk
 WORKDIR /app
-COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules node_modules
-COPY --from=build /app/protocol protocol
-COPY --from=build /app/signaling signaling
+COPY --from=build /app/build/server.mjs build/server.mjs
 COPY --from=build /app/web/dist web/dist
 USER node
+# Accounts (accounts.json) live here; compose mounts a named volume so they survive down/up.
+VOLUME /var/lib/relaydesk
 # Plain HTTP behind the proxy (deploy/haproxy); set TLS_CERT/TLS_KEY to serve HTTPS directly.
 EXPOSE 8080/tcp
-HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM: /readyz fails for SHUTDOWN_GRACE_MS, then clients are told (close 4503) and the process exits.
 STOPSIGNAL SIGTERM
-CMD ["node", "--import=tsx", "signaling/server.ts"]
+CMD ["node", "build/server.mjs"]

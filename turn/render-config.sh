@@ -14,8 +14,8 @@ if [ -n "${TURN_SECRET_FILE:-}" ]; then TURN_SECRET=$(cat "$TURN_SECRET_FILE"); 
 : "${TURN_LISTEN_IP:=0.0.0.0}"
 : "${TURN_RELAY_IP:=$TURN_LISTEN_IP}"
 : "${TURN_EXTERNAL_IP:=$TURN_RELAY_IP}"
-: "${TURN_MIN_PORT:=49160}"
-: "${TURN_MAX_PORT:=49200}"
+: "${TURN_MIN_PORT:=49152}"
+: "${TURN_MAX_PORT:=65535}"
 : "${TURN_CERT:=/etc/coturn/tls/cert.pem}"
 : "${TURN_PKEY:=/etc/coturn/tls/key.pem}"
 : "${TURN_PIDFILE:=/var/tmp/turnserver.pid}"
@@ -39,3 +39,17 @@ sed \
   -e "s|{{TURN_PKEY}}|$TURN_PKEY|g" \
   -e "s|{{TURN_PIDFILE}}|$TURN_PIDFILE|g" \
   "$template"
+
+# A lab whose peers sit in a denied range (the test suite's 198.18.0.0/15) lists them here,
+# comma-separated; production leaves it empty. coturn lets allowed-peer-ip override denied-peer-ip.
+if [ -n "${TURN_ALLOWED_PEER_IPS:-}" ]; then
+  echo
+  echo "# TURN_ALLOWED_PEER_IPS"
+  echo "$TURN_ALLOWED_PEER_IPS" | tr ',' '\n' | while read -r ip; do
+    case "$ip" in
+      '') ;;
+      *[!0-9A-Fa-f.:-]*) echo "TURN_ALLOWED_PEER_IPS: \"$ip\" is not an address or range" >&2; exit 2;;
+      *) echo "allowed-peer-ip=$ip";;
+    esac
+  done
+fi

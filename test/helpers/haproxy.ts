@@ -11,6 +11,8 @@ export interface ProxyEnv {
   TURN_HOST: string;
   TURN_TLS_UPSTREAM: string;
   SIGNALING_UPSTREAM: string;
+  /** The second signaling node; by default the same as the first. */
+  SIGNALING_UPSTREAM_2?: string;
   /** PEM with the certificate and its key. */
   pem: string;
 }
@@ -29,6 +31,7 @@ export async function startHaproxy(env: ProxyEnv): Promise<{ port: number; log()
     TURN_HOST: env.TURN_HOST,
     TURN_TLS_UPSTREAM: env.TURN_TLS_UPSTREAM,
     SIGNALING_UPSTREAM: env.SIGNALING_UPSTREAM,
+    SIGNALING_UPSTREAM_2: env.SIGNALING_UPSTREAM_2 ?? env.SIGNALING_UPSTREAM,
     TLS_PEM: pemPath,
   };
   let output = '';
