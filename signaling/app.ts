@@ -2,7 +2,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import { CLOSE_CODES, errorBody, LIMITS } from '../protocol/index.js';
-import { JsonFileAccountRepository, MemoryAccountRepository, RedisAccountRepository } from './auth/account-store.js';
+import { JsonFileAccountRepository, MemoryAccountRepository } from './auth/account-store.js';
+import { ReplicatedAccountRepository } from './auth/replicated-accounts.js';
 import { AccountService } from './auth/accounts.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { RateLimiter } from './rate-limit.js';
@@ -87,9 +88,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // With REDIS_URL, tickets, sign-ins, accounts and relays are shared by every node.
   const link = config.redisUrl ? await RedisLink.connect(config.redisUrl, config.redisPrefix) : null;
   const store = options.store ?? (link ? await RedisTicketStore.open(link, clock) : new MemoryTicketStore(clock));
-  const repository = link
-    ? new RedisAccountRepository(link, config.nodeId)
-    : config.dataDir ? new JsonFileAccountRepository(config.dataDir) : new MemoryAccountRepository();
+  // With Redis, every node also keeps the accounts in its own DATA_DIR, so Redis is never the only copy.
+  const file = config.dataDir ? new JsonFileAccountRepository(config.dataDir) : null;
+  if (link && !file) throw new Error('REDIS_URL needs DATA_DIR: each node keeps a durable copy of the accounts there.');
+  const repository = link && file ? new ReplicatedAccountRepository(link, config.nodeId, file) : file ?? new MemoryAccountRepository();
   const { service: accounts, seeded } = await AccountService.open(repository, config.queues.map((q) => q.id), config.analysts, clock);
   const pairing = link ? new RedisHelperPairing(link, clock) : new MemoryHelperPairing(clock);
   const bus = options.bus ?? (link ? await RedisBus.open(link, config.nodeId) : new LocalBus());
@@ -116,6 +118,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     pairing,
     logins: link ? new RedisLoginSessions(link, config.loginTtlMs) : new MemoryLoginSessions(clock, config.loginTtlMs),
     shuttingDown: false,
+    storeReachable: () => link?.ready ?? true,
   };
   app.decorate('relay', relay);
   app.decorate('seededAccounts', seeded);

@@ -23,6 +23,8 @@ export interface RelayContext {
   pairing: HelperPairing;
   logins: LoginSessions;
   shuttingDown: boolean;
+  /** False while the shared store (Redis) cannot be reached; always true without one. */
+  storeReachable(): boolean;
 }
 
 /** Who opened a WebSocket, decided at the HTTP upgrade before any frame is read. */

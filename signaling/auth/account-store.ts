@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { RedisLink } from '../redis/link.js';
 
 export type AccountRole = 'admin' | 'analyst';
 
@@ -15,6 +14,12 @@ export interface AccountRecord {
   passwordHash: string;
   createdAt: number;
   disabled: boolean;
+}
+
+/** The accounts as a repository stores them; every change raises the revision. */
+export interface AccountDocument {
+  revision: number;
+  accounts: AccountRecord[];
 }
 
 /** Where accounts live between restarts. */
@@ -45,54 +50,45 @@ export class MemoryAccountRepository implements AccountRepository {
  */
 export class JsonFileAccountRepository implements AccountRepository {
   readonly location: string;
+  private revision = 0;
 
   constructor(dataDir: string) {
     this.location = join(dataDir, 'accounts.json');
   }
 
   async load(): Promise<AccountRecord[]> {
+    const document = await this.loadDocument();
+    this.revision = document.revision;
+    return document.accounts;
+  }
+
+  async persist(records: AccountRecord[]): Promise<void> {
+    this.revision += 1;
+    await this.persistDocument({ revision: this.revision, accounts: records });
+  }
+
+  /** The file as it is; a missing file is revision 0 with no account. */
+  async loadDocument(): Promise<AccountDocument> {
     let text: string;
     try {
       text = await readFile(this.location, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { revision: 0, accounts: [] };
       throw err;
     }
-    const parsed = JSON.parse(text) as { version?: number; accounts?: AccountRecord[] };
+    const parsed = JSON.parse(text) as { version?: number; revision?: number; accounts?: AccountRecord[] };
     if (parsed.version !== 1 || !Array.isArray(parsed.accounts)) {
       throw new Error(`${this.location} is not a Relay Desk accounts file (version 1). Move it away to start afresh.`);
     }
-    return parsed.accounts;
+    // Files written before revisions existed count as the first one.
+    return { revision: parsed.revision ?? (parsed.accounts.length > 0 ? 1 : 0), accounts: parsed.accounts };
   }
 
-  async persist(records: AccountRecord[]): Promise<void> {
+  async persistDocument(document: AccountDocument): Promise<void> {
     await mkdir(dirname(this.location), { recursive: true, mode: 0o700 });
     const temporary = `${this.location}.${randomUUID()}.tmp`;
-    await writeFile(temporary, `${JSON.stringify({ version: 1, accounts: records }, null, 2)}\n`, { mode: 0o600 });
+    await writeFile(temporary, `${JSON.stringify({ version: 1, ...document }, null, 2)}\n`, { mode: 0o600 });
     await rename(temporary, this.location);
   }
 }
 
-/**
- * Several nodes: one JSON document in Redis, announced on a channel when it changes so every node
- * reloads it. Account changes are rare admin actions; the last write wins.
- */
-export class RedisAccountRepository implements AccountRepository {
-  readonly location = 'redis';
-
-  constructor(private readonly link: RedisLink, private readonly nodeId: string) {}
-
-  async load(): Promise<AccountRecord[]> {
-    const raw = await this.link.cmd.get(this.link.key('accounts'));
-    return raw ? (JSON.parse(raw) as { accounts: AccountRecord[] }).accounts : [];
-  }
-
-  async persist(records: AccountRecord[]): Promise<void> {
-    await this.link.cmd.set(this.link.key('accounts'), JSON.stringify({ version: 1, accounts: records }));
-    await this.link.publish('accounts', this.nodeId);
-  }
-
-  async watch(onChange: () => void): Promise<void> {
-    await this.link.listen('accounts', (from) => from !== this.nodeId && onChange());
-  }
-}

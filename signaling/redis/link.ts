@@ -8,12 +8,20 @@ export class RedisLink {
   readonly cmd: Redis;
   private readonly sub: Redis;
   private readonly handlers = new Map<string, (message: string) => void>();
+  private readonly reconnectHandlers: Array<() => void> = [];
+  private connectedOnce = false;
 
   private constructor(url: string, readonly prefix: string) {
     // Fail fast at start-up; once running, ioredis reconnects on its own.
     this.cmd = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
     this.sub = new Redis(url, { lazyConnect: true });
     this.sub.on('message', (channel: string, message: string) => this.handlers.get(channel)?.(message));
+    // ioredis subscribes again by itself after a reconnect, but what was published while the
+    // connection was down is lost: tell the owners of replicas to read the state again.
+    this.sub.on('ready', () => {
+      if (!this.connectedOnce) return;
+      for (const handler of this.reconnectHandlers) handler();
+    });
   }
 
   static async connect(url: string, prefix: string): Promise<RedisLink> {
@@ -25,7 +33,18 @@ export class RedisLink {
       link.sub.disconnect();
       throw new Error(`Cannot reach Redis at ${url.replace(/\/\/[^@]*@/, '//***@')}: ${(err as Error).message}`);
     }
+    link.connectedOnce = true;
     return link;
+  }
+
+  /** Both connections are up (readiness: a node that cannot reach Redis takes no new users). */
+  get ready(): boolean {
+    return this.cmd.status === 'ready' && this.sub.status === 'ready';
+  }
+
+  /** Called each time the subscriber connection is back after a loss (not on the first connect). */
+  onReconnect(handler: () => void): void {
+    this.reconnectHandlers.push(handler);
   }
 
   key(name: string): string {

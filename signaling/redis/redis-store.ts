@@ -52,12 +52,33 @@ export class RedisTicketStore implements TicketStore {
       const event = JSON.parse(raw) as ChangeEvent;
       store.applyLocal(event.ticket, event.previous);
     });
-    const ids = await link.cmd.smembers(link.key('tickets'));
-    if (ids.length > 0) {
-      const records = await link.cmd.mget(ids.map((id) => link.key(`ticket:${id}`)));
-      for (const raw of records) if (raw) store.applyLocal(JSON.parse(raw) as TicketRecord, null, false);
-    }
+    for (const ticket of await store.readAll()) store.applyLocal(ticket, null, false);
+    link.onReconnect(() => void store.resync().catch(() => undefined));
     return store;
+  }
+
+  /**
+   * After the connection to Redis was lost: the change events published meanwhile never arrived,
+   * so read every ticket again. A ticket Redis no longer has ended meanwhile (an ended ticket's
+   * record is deleted), or was lost with a store that restarted empty: it ends here too.
+   */
+  async resync(): Promise<void> {
+    const present = new Set<string>();
+    for (const ticket of await this.readAll()) {
+      present.add(ticket.id);
+      this.applyLocal(ticket, this.replica.get(ticket.id)?.state ?? null);
+    }
+    for (const ticket of [...this.replica.values()]) {
+      if (present.has(ticket.id)) continue;
+      this.applyLocal({ ...ticket, state: 'ended', endReason: ticket.endReason ?? 'expired', version: ticket.version + 1 }, ticket.state);
+    }
+  }
+
+  private async readAll(): Promise<TicketRecord[]> {
+    const ids = await this.link.cmd.smembers(this.link.key('tickets'));
+    if (ids.length === 0) return [];
+    const records = await this.link.cmd.mget(ids.map((id) => this.link.key(`ticket:${id}`)));
+    return records.filter((raw): raw is string => raw !== null).map((raw) => JSON.parse(raw) as TicketRecord);
   }
 
   async create(input: NewTicket): Promise<TicketRecord> {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../signaling/app.js';
 import { loadConfig, type AnalystConfig, type Config } from '../../signaling/config.js';
@@ -16,8 +19,16 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     analysts: ANALYSTS,
     loginRatePerMinute: 10_000,
     ticketRatePerMinute: 10_000,
+    // A node on Redis keeps its durable copy of the accounts in a DATA_DIR of its own.
+    ...(overrides.redisUrl ? { dataDir: nodeDataDir() } : {}),
     ...overrides,
   };
+}
+
+function nodeDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'relaydesk-node-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 export interface RunningServer {
