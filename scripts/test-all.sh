@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 # Real parts come from Debian's packages: Chromium for the browser tests, coturn for TURN, HAProxy
 # (and openssl for test certificates) for the port-443 deployment,
 # Xvfb, xdotool, x11-utils (xev) and libxtst6 for the remote-control tests, Redis for scale-out.
+# Docker's packages for the container test come with test/containers/base-images.sh below.
 APT_PACKAGES=(chromium coturn haproxy openssl redis-server xvfb xdotool x11-utils libxtst6)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -27,6 +28,9 @@ npm run typecheck
 npm run build
 # tap compiles its plugin list; ours drops the TypeScript plugin (tests run through tsx instead).
 npx tap build
+# The container test (test/containers/stack.test.ts) needs a Docker engine and the stand-in base
+# images, made here, outside the suite's namespace, where Debian's archive and npm are reachable.
+bash test/containers/base-images.sh
 
 log=$(mktemp)
 set +e

@@ -158,11 +158,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   const limits = { customer: config.customerGraceMs, link: config.linkTtlMs, member: config.memberGraceMs };
   sweep = setInterval(
-    () =>
+    () => {
+      hub.refreshIce();
       void hub
         .releaseDeadConnections()
         .then(() => store.expireOffline(limits))
-        .catch((err) => app.log.error({ err }, 'expiry sweep failed')),
+        .catch((err) => app.log.error({ err }, 'expiry sweep failed'));
+    },
     options.sweepIntervalMs ?? 1000,
   );
   sweep.unref();

@@ -196,7 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     turnSecret: turnSecret ?? '',
     turnUrls: turnUrls(env),
     stunUrls: list(env.STUN_URLS),
-    turnCredentialTtlS: int(env, 'TURN_CREDENTIAL_TTL_S', 4 * 3600, 60, 24 * 3600),
+    turnCredentialTtlS: int(env, 'TURN_CREDENTIAL_TTL_S', 30 * 60, 60, 24 * 3600),
     iceTransportPolicy: iceTransportPolicy(env.ICE_TRANSPORT_POLICY),
     tls: tls(env),
     trustProxy: trustProxy(env.TRUST_PROXY),

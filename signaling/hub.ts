@@ -2,7 +2,7 @@ import { CLOSE_CODES, type QueueInfo, type ServerFrame, type SessionState, type 
 import { nodeOf, type Bus } from './bus.js';
 import type { Clock } from './clock.js';
 import type { HelperPairing } from './helper-pairing.js';
-import { isEnded, isInSession, isWaiting } from './session-machine.js';
+import { isEnded, isInSession, isWaiting, mayRelaySignals } from './session-machine.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { TicketRecord, TicketStore } from './store/ticket-store.js';
 import type { IceServerIssuer } from './turn-credentials.js';
@@ -91,6 +91,8 @@ export class Hub {
     const result = await this.store.setPresence(ticket.id, { customerConnection: conn.id });
     if (!result.ok) return conn.close(4401, 'ticket ended');
     conn.send(this.statusFor(result.ticket));
+    // Back in a running session (a reload, a reconnect): fresh credentials, the last may be old.
+    if (mayRelaySignals(result.ticket.state)) this.sendIce(conn, result.ticket);
   }
 
   async attachAnalyst(conn: Connection, queues: QueueInfo[]): Promise<void> {
@@ -117,6 +119,28 @@ export class Hub {
     conn.ticketId = session.id;
     conn.send({ type: 'session.started', sessionId: session.id, ticket: toSummary(session) });
     conn.send({ type: 'session.state', sessionId: session.id, state: session.state });
+    if (mayRelaySignals(session.state)) this.sendIce(conn, session);
+  }
+
+  /**
+   * TURN credentials are short-lived: every member of a running session on this node whose
+   * credentials are a refresh period old gets new ones (called by the server's sweep, each second).
+   */
+  refreshIce(): void {
+    const now = this.clock.now();
+    for (const conn of this.connections.values()) {
+      if (conn.iceRefreshAt === null || conn.iceRefreshAt > now) continue;
+      const ticket = conn.ticketId ? this.store.get(conn.ticketId) : undefined;
+      if (ticket && mayRelaySignals(ticket.state)) this.sendIce(conn, ticket);
+      else conn.iceRefreshAt = null;
+    }
+  }
+
+  /** Sends a member (customer or analyst) its own ICE servers and credentials for the session. */
+  private sendIce(conn: Connection, ticket: TicketRecord): void {
+    conn.send({ type: 'session.ice', sessionId: ticket.id, ...this.ice.issue(`${ticket.id.slice(0, 8)}-${conn.role}`) });
+    const after = this.ice.refreshAfterMs;
+    conn.iceRefreshAt = after === null ? null : this.clock.now() + after;
   }
 
   /**
@@ -228,9 +252,7 @@ export class Hub {
     this.notifySessionAnalyst(ticket, previous);
 
     const customer = this.local(ticket.customerConnection);
-    if (customer && previous === 'offered' && ticket.state === 'consented') {
-      customer.send({ type: 'session.ice', sessionId: ticket.id, ...this.ice.issue(`${ticket.id.slice(0, 8)}-customer`) });
-    }
+    if (customer && previous === 'offered' && ticket.state === 'consented') this.sendIce(customer, ticket);
     if (customer && stateChanged) customer.send(this.statusFor(ticket));
 
     // Positions move for everyone behind when a ticket joins or leaves the waiting line.
@@ -273,9 +295,7 @@ export class Hub {
       conn.send({ type: 'session.started', sessionId: ticket.id, ticket: toSummary(ticket) });
       return;
     }
-    if (previous === 'offered' && ticket.state === 'consented') {
-      conn.send({ type: 'session.ice', sessionId: ticket.id, ...this.ice.issue(`${ticket.id.slice(0, 8)}-analyst`) });
-    }
+    if (previous === 'offered' && ticket.state === 'consented') this.sendIce(conn, ticket);
     conn.send({ type: 'session.state', sessionId: ticket.id, state: ticket.state, ...(ticket.endReason ? { endReason: ticket.endReason } : {}) });
     if (isEnded(ticket.state) && conn.ticketId === ticket.id) conn.ticketId = null;
   }

@@ -6,6 +6,8 @@ import type { Config } from './config.js';
 /** Hands each session member the ICE servers to use. An interface, so tests and deployments can differ. */
 export interface IceServerIssuer {
   issue(memberId: string): IceConfig;
+  /** How long after issuing to send a member fresh credentials; null when they never expire. */
+  readonly refreshAfterMs: number | null;
 }
 
 export type TurnConfig = Pick<Config, 'turnSecret' | 'turnUrls' | 'stunUrls' | 'turnCredentialTtlS' | 'iceTransportPolicy'>;
@@ -23,6 +25,17 @@ export function issueTurnCredentials(secret: string, id: string, expiresAtS: num
 
 export class RestTurnIssuer implements IceServerIssuer {
   constructor(private readonly config: TurnConfig, private readonly clock: Clock) {}
+
+  /**
+   * A third of the lifetime: coturn refuses to refresh an allocation, a permission or a channel
+   * whose credential has expired, so a member must have moved to new credentials (the customer's
+   * page restarts ICE on a relayed path) well before. At any moment both members' credentials
+   * then have two thirds of their life left, more than one refresh period.
+   */
+  get refreshAfterMs(): number | null {
+    const { turnSecret, turnUrls, turnCredentialTtlS } = this.config;
+    return turnSecret && turnUrls.length > 0 ? Math.floor((turnCredentialTtlS * 1000) / 3) : null;
+  }
 
   issue(memberId: string): IceConfig {
     const { turnSecret, turnUrls, stunUrls, turnCredentialTtlS, iceTransportPolicy } = this.config;

@@ -7,6 +7,8 @@ export class Connection {
   /** Customer and helper: their ticket. Analyst: the session it took, if any. */
   ticketId: string | null;
   invalidFrames = 0;
+  /** When this member of a session gets fresh TURN credentials (epoch ms); null: not due. */
+  iceRefreshAt: number | null = null;
   /** Frames per second this connection may send; set by the route from FRAME_RATE_PER_SECOND. */
   bucket: { take(): boolean } = { take: () => true };
   private closed = false;

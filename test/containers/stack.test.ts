@@ -191,8 +191,10 @@ t.test('scale-out: two signaling containers and the store carry one session acro
   const customer = await browser.newPage();
   const analyst = await browser.newPage();
   const waiting = await browser.newPage();
+  // A second analyst, on node 2 too, keeps the queue in view (the first one is in the session).
+  const watcher = await browser.newPage();
   t.teardown(async () => {
-    for (const page of [customer, analyst, waiting]) await page.context().close();
+    for (const page of [customer, analyst, waiting, watcher]) await page.context().close();
   });
   await analystSignsIn(analyst, node2, 'vera', 'vera-password-1');
   await customerRequestsHelp(customer, node1, 'Scaled Sam');
@@ -211,8 +213,9 @@ t.test('scale-out: two signaling containers and the store carry one session acro
   }
 
   // A customer waiting in the queue while the store restarts.
+  await analystSignsIn(watcher, node2, 'demo', demoPassword);
   await customerRequestsHelp(waiting, node1, 'Waiting Wes');
-  await analyst.getByTestId('ticket').filter({ hasText: 'Waiting Wes' }).waitFor();
+  await watcher.getByTestId('ticket').filter({ hasText: 'Waiting Wes' }).waitFor();
   await compose(scaled, ['restart', 'store'], 120_000);
   await waitHealthy(engine.host, projectName, ['store'], 60_000);
   for (const node of [node1, node2]) {
@@ -221,8 +224,8 @@ t.test('scale-out: two signaling containers and the store carry one session acro
   const late = await browser.newPage();
   t.teardown(() => late.context().close());
   await customerRequestsHelp(late, node1, 'Later Lou');
-  await analyst.getByTestId('ticket').filter({ hasText: 'Later Lou' }).waitFor({ timeout: 15_000 });
-  t.ok(await analyst.getByTestId('ticket').filter({ hasText: 'Waiting Wes' }).isVisible(), 'the ticket waiting before the restart is still in the queue');
+  await watcher.getByTestId('ticket').filter({ hasText: 'Later Lou' }).waitFor({ timeout: 15_000 });
+  t.ok(await watcher.getByTestId('ticket').filter({ hasText: 'Waiting Wes' }).isVisible(), 'the ticket waiting before the restart is still in the queue');
   t.pass('a ticket made on node 1 after the store restart reaches the analyst on node 2');
 
   await analyst.getByTestId('analyst-end').click();

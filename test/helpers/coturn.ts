@@ -32,8 +32,11 @@ export interface CoturnOptions {
   secret: string;
 }
 
-/** Same ports and secret as `previous`: a restarted coturn, as after a crash. */
-export async function startCoturn(previous?: CoturnOptions): Promise<RunningCoturn & CoturnOptions> {
+/**
+ * Same ports and secret as `previous`: a restarted coturn, as after a crash. `extraConfig`: lines
+ * a test adds to the rendered production config.
+ */
+export async function startCoturn(previous?: CoturnOptions, extraConfig: string[] = []): Promise<RunningCoturn & CoturnOptions> {
   const dir = mkdtempSync(join(tmpdir(), 'relaydesk-coturn-'));
   const tls = makeSelfSignedCert();
   const [port, tlsPort] = previous ? [previous.port, previous.tlsPort] : [await freePort(), await freePort()];
@@ -60,6 +63,7 @@ export async function startCoturn(previous?: CoturnOptions): Promise<RunningCotu
   // Tests only: both browsers are on loopback, which production denies (denied-peer-ip 127.0.0.0/8).
   // coturn 4.6 refuses allow-loopback-peers unless a CLI password is set, even with no-cli.
   appendFileSync(configPath, '\nallow-loopback-peers\ncli-password=unused-test-only\nallowed-peer-ip=127.0.0.1\n');
+  if (extraConfig.length > 0) appendFileSync(configPath, `${extraConfig.join('\n')}\n`);
 
   let output = '';
   const child: ChildProcess = spawn('turnserver', ['-c', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });

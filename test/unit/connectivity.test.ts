@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isConnected, isInterrupted } from '../../web/shared/connectivity.js';
+import { isConnected, isInterrupted, selectedPairRelayed, type StatsEntry } from '../../web/shared/connectivity.js';
 
 // When a running transfer and the session log say the connection is interrupted.
 
@@ -21,4 +21,22 @@ t.test('isInterrupted(): which ICE states count as a path that stopped answering
 t.test('isConnected(): connected and completed are working paths, nothing else', async (t) => {
   const states = ['new', 'checking', 'connected', 'completed', 'disconnected', 'failed', 'closed'];
   t.same(states.filter((iceConnectionState) => isConnected({ iceConnectionState })), ['connected', 'completed']);
+});
+
+t.test('selectedPairRelayed() is true when either end of the selected pair is a TURN relay', async (t) => {
+  const report = (local: string, remote: string) => {
+    const entries = new Map<string, StatsEntry>([
+      ['T', { type: 'transport', selectedCandidatePairId: 'P' }],
+      ['P', { type: 'candidate-pair', localCandidateId: 'L', remoteCandidateId: 'R' }],
+      ['L', { type: 'local-candidate', candidateType: local }],
+      ['R', { type: 'remote-candidate', candidateType: remote }],
+      // A relay candidate that is not on the selected pair does not count.
+      ['X', { type: 'local-candidate', candidateType: 'relay' }],
+    ]);
+    return { forEach: (cb: (e: StatsEntry) => void) => entries.forEach((e) => cb(e)), get: (id: string) => entries.get(id) };
+  };
+  t.equal(selectedPairRelayed(report('relay', 'host')), true, 'our side relayed');
+  t.equal(selectedPairRelayed(report('host', 'relay')), true, 'the other side relayed');
+  t.equal(selectedPairRelayed(report('srflx', 'host')), false, 'direct');
+  t.equal(selectedPairRelayed({ forEach: () => undefined, get: () => undefined }), false, 'no pair selected yet');
 });

@@ -21,9 +21,11 @@ t.test('RestTurnIssuer expires credentials TURN_CREDENTIAL_TTL_S after issue, li
   t.match(ice.iceServers[0].urls[0], /^turns:.*:443\?transport=tcp$/);
   t.same(ice.iceServers[1], { urls: ['stun:turn.example.com:3478'] });
   t.notOk(JSON.stringify(ice).includes('s3cret'));
+  t.equal(issuer.refreshAfterMs, 1_200_000, 'members get fresh credentials after a third of their hour');
 });
 
 t.test('without a TURN secret no TURN server is handed out', async (t) => {
   const issuer = new RestTurnIssuer({ turnSecret: '', turnUrls: [], stunUrls: [], turnCredentialTtlS: 60, iceTransportPolicy: 'all' }, new ManualClock());
   t.same(issuer.issue('x'), { iceServers: [], iceTransportPolicy: 'all' });
+  t.equal(issuer.refreshAfterMs, null, 'nothing to refresh');
 });

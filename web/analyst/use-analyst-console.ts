@@ -137,7 +137,11 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
         if (frame.state === 'consented') setRemoteStream(null);
         if (frame.state === 'ended') dropPeer();
       });
-      signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => (ice.current = { iceServers, iceTransportPolicy }));
+      signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => {
+        // The first credentials, or fresh ones before the last expire: a running link takes them too.
+        ice.current = { iceServers, iceTransportPolicy };
+        peer.current?.updateIce(ice.current);
+      });
       signaling.on('signal', (frame) => {
         if (isLinkClosed(frame.data)) return; // only the analyst's page says that
         const number = frame.link ?? 0;

@@ -178,7 +178,11 @@ export function useCustomerTicket(token: string): CustomerTicket {
         setPhase(phaseOf(frame));
         if ((frame.state === 'consented' || frame.state === 'live') && !peer.current) startLink();
       });
-      signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => (ice.current = { iceServers, iceTransportPolicy }));
+      signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => {
+        // The first credentials, or fresh ones before the last expire: a running link takes them too.
+        ice.current = { iceServers, iceTransportPolicy };
+        peer.current?.updateIce(ice.current);
+      });
       signaling.on('signal', (frame) => {
         const link = peer.current;
         if (!link || (frame.link ?? 0) !== link.number) return; // a leftover of an earlier link

@@ -21,3 +21,30 @@ export function isInterrupted(connection: PathStates, wasConnected: boolean): bo
 /** Whether ICE reports a working path. */
 export const isConnected = (connection: PathStates): boolean =>
   connection.iceConnectionState === 'connected' || connection.iceConnectionState === 'completed';
+
+/** One entry of a getStats() report, as far as this module reads it. */
+export interface StatsEntry {
+  type: string;
+  selectedCandidatePairId?: string;
+  localCandidateId?: string;
+  remoteCandidateId?: string;
+  candidateType?: string;
+}
+
+/** A getStats() report (RTCStatsReport is a map of such entries). */
+export interface StatsReport {
+  forEach(callback: (entry: StatsEntry) => void): void;
+  get(id: string): StatsEntry | undefined;
+}
+
+/** Whether the selected candidate pair goes through a TURN relay on either side. */
+export function selectedPairRelayed(report: StatsReport): boolean {
+  let relayed = false;
+  report.forEach((entry) => {
+    if (entry.type !== 'transport' || !entry.selectedCandidatePairId) return;
+    const pair = report.get(entry.selectedCandidatePairId);
+    const ends = [pair?.localCandidateId, pair?.remoteCandidateId].map((id) => (id ? report.get(id) : undefined));
+    if (ends.some((candidate) => candidate?.candidateType === 'relay')) relayed = true;
+  });
+  return relayed;
+}

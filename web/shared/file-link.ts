@@ -38,7 +38,7 @@ export class FileLink {
   private relinks = 0;
   private relinkTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly channels: PeerChannels, private readonly role: Role, private readonly ice: IceConfig) {
+  constructor(private readonly channels: PeerChannels, private readonly role: Role, private ice: IceConfig) {
     this.offs = [
       channels.onControl((message) => void this.onControl(message)),
       channels.onClose(() => this.close()),
@@ -52,6 +52,11 @@ export class FileLink {
   }
 
   /** Ends the link (session over); files already use it no more after this. */
+  /** Fresh TURN credentials: the next file connection uses them (one in use keeps its allocation). */
+  updateIce(ice: IceConfig): void {
+    this.ice = ice;
+  }
+
   close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';

@@ -1,12 +1,19 @@
 import Peer, { type SignalData } from '@thaunknown/simple-peer';
 import type { IceConfig, Role } from '../../protocol/index.js';
 import { FileLink } from './file-link.js';
-import { isConnected } from './connectivity.js';
+import { isConnected, selectedPairRelayed, type StatsReport } from './connectivity.js';
 import { PeerChannels } from './peer-channels.js';
 import { pageCertificate } from './peer-certificate.js';
 
 /** Bitrate caps for screen sharing (bits/s): generous for text, lower for motion at more frames. */
 export const SCREEN_MAX_BITRATE = { sharper: 2_500_000, smoother: 1_500_000 } as const;
+
+/**
+ * How long the customer's page waits, after fresh TURN credentials, before it restarts ICE on a
+ * relayed path: the analyst's page gets its own new credentials within this time (the server
+ * sends both in the same second), so both sides allocate with the new ones.
+ */
+export const ICE_REFRESH_RESTART_DELAY_MS = 5000;
 
 /** Until the server sends session.ice: host candidates only. */
 export const NO_ICE: IceConfig = { iceServers: [], iceTransportPolicy: 'all' };
@@ -38,6 +45,7 @@ export class PeerLink {
   readonly connected: Promise<void>;
   private closed = false;
   private up = false;
+  private iceRefreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * `number`: which connection of the session this is (0 the first; see relink.ts), carried by
@@ -76,15 +84,7 @@ export class PeerLink {
    */
   private watchConnectivity(): void {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const restart = () => {
-      if (this.closed) return;
-      try {
-        this.connection.restartIce();
-        this.peer.negotiate();
-      } catch {
-        // the peer closed meanwhile
-      }
-    };
+    const restart = () => this.restartIce();
     this.connection.addEventListener('iceconnectionstatechange', () => {
       clearTimeout(timer);
       if (this.connection.iceConnectionState === 'disconnected') timer = setTimeout(restart, 2000);
@@ -98,6 +98,38 @@ export class PeerLink {
   }
 
   private stopWatching = () => undefined as void;
+
+  private restartIce(): void {
+    if (this.closed) return;
+    try {
+      this.connection.restartIce();
+      this.peer.negotiate();
+    } catch {
+      // the peer closed meanwhile
+    }
+  }
+
+  /**
+   * Fresh TURN credentials (the server sends them well before the last ones expire). New
+   * allocations use them at once; but coturn refuses to refresh an allocation, permission or
+   * channel whose credentials expired, so on a relayed path the customer's page (the initiator)
+   * restarts ICE, and both sides allocate anew with their new credentials.
+   */
+  updateIce(ice: IceConfig): void {
+    if (this.closed) return;
+    this.fileLink.updateIce(ice);
+    try {
+      this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy });
+    } catch {
+      return; // closed meanwhile
+    }
+    if (this.role !== 'customer') return;
+    clearTimeout(this.iceRefreshTimer);
+    this.iceRefreshTimer = setTimeout(() => {
+      if (this.closed || !isConnected(this.connection)) return; // a path being restored gathers with the new ones anyway
+      void this.pc.getStats().then((report) => selectedPairRelayed(report as unknown as StatsReport) && this.restartIce(), () => undefined);
+    }, ICE_REFRESH_RESTART_DELAY_MS);
+  }
 
   /** Connected (the first negotiation done) and not closed since. */
   get isConnected(): boolean {
@@ -165,6 +197,7 @@ export class PeerLink {
     if (this.closed) return;
     this.closed = true;
     this.stopWatching();
+    clearTimeout(this.iceRefreshTimer);
     this.fileLink.close();
     this.peer.destroy();
   }
@@ -193,6 +226,7 @@ export class PeerLink {
   private handleClose(): void {
     const wasClosed = this.closed;
     this.closed = true;
+    clearTimeout(this.iceRefreshTimer);
     this.fileLink.close();
     if (!wasClosed) this.events.onClose();
   }
