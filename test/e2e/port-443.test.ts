@@ -4,13 +4,15 @@ import { startCoturn } from '../helpers/coturn.js';
 import { analystSignsIn, analystTakes, customerRequestsHelp, waitForDecodedFrames } from '../helpers/flows.js';
 import { startHaproxy } from '../helpers/haproxy.js';
 import { startServer } from '../helpers/server.js';
+import { fetchThroughProxy } from '../helpers/api-client.js';
 import { makeSelfSignedCert } from '../helpers/tls.js';
 
 // Everything on one port, as customers behind a firewall that allows only HTTPS see it: the web app,
 // its WebSocket and TURN over TLS all go through deploy/haproxy/haproxy.cfg on one loopback port,
 // told apart by SNI (support.test vs turn.test, both mapped to 127.0.0.1 inside Chromium).
 const coturn = await startCoturn();
-const server = await startServer({ trustProxy: ['127.0.0.1'], turnSecret: coturn.secret, iceTransportPolicy: 'relay' });
+const METRICS_TOKEN = 'port-443-metrics-token';
+const server = await startServer({ trustProxy: ['127.0.0.1'], turnSecret: coturn.secret, iceTransportPolicy: 'relay', metricsToken: METRICS_TOKEN });
 const cert = makeSelfSignedCert(['support.test']);
 const proxy = await startHaproxy({
   TURN_HOST: 'turn.test',
@@ -61,4 +63,11 @@ t.test('the proxy keeps /metrics off the public port', async (t) => {
   t.equal(response?.status(), 404);
   const health = await page.goto(`${base}/healthz`);
   t.equal(health?.status(), 200);
+  // The server percent-decodes paths before routing: /%6detrics is /metrics to it.
+  t.equal((await fetch(`${server.url}/%6detrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status, 200, 'the node itself serves /%6detrics');
+  for (const path of ['/%6detrics', '/%6Detrics', '/%6D%45TRICS', '/metrics?x=1']) {
+    const answer = await fetchThroughProxy(path, METRICS_TOKEN, proxy.port);
+    t.equal(answer.status, 404, `${path} through the proxy is 404`);
+    t.notMatch(answer.body, /relaydesk_/, `${path}: no metric leaks`);
+  }
 });
