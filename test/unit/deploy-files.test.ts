@@ -87,3 +87,15 @@ t.test('the coturn template renders every placeholder and keeps the hardening', 
   }), 'refuses an allowed peer that is not an address');
   t.throws(() => execFileSync('sh', [`${root}turn/render-config.sh`], { env: { PATH: process.env.PATH, TURN_REALM: 'x' }, stdio: 'pipe' }), 'refuses to render without a secret');
 });
+
+t.test('the systemd units (deploy without Docker) pass systemd-analyze verify and take secrets as credentials', async (t) => {
+  const units = ['relaydesk-signaling.service', 'relaydesk-coturn.service'].map((u) => `${root}deploy/systemd/${u}`);
+  execFileSync('systemd-analyze', ['verify', '--man=no', ...units], { stdio: 'pipe' });
+  for (const unit of units) {
+    const text = readFileSync(unit, 'utf8');
+    t.match(text, /^DynamicUser=yes$/m, `${unit}: a throw-away user`);
+    t.match(text, /^LoadCredential=turn_secret:/m, `${unit}: the TURN secret as a credential`);
+    t.notMatch(text, /^Environment=.*(TURN_SECRET|DEMO_PASSWORD|METRICS_TOKEN)=(?!%d)/m, `${unit}: no secret value in the environment`);
+  }
+  t.match(readFileSync(units[0], 'utf8'), /^StateDirectory=relaydesk$/m, 'accounts in the state directory');
+});
