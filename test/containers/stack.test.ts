@@ -52,7 +52,7 @@ const baseEnv = [
 const envFile = join(work, '.env');
 writeFileSync(envFile, `${baseEnv.join('\n')}\n`);
 const scaleEnvFile = join(work, 'scale-out.env');
-writeFileSync(scaleEnvFile, `${[...baseEnv, 'REDIS_URL=redis://127.0.0.1:6379', 'SIGNALING_UPSTREAM_2=127.0.0.1:8081'].join('\n')}\n`);
+writeFileSync(scaleEnvFile, `${[...baseEnv, 'REDIS_URL=redis://127.0.0.1:6379'].join('\n')}\n`);
 
 const projectName = 'relaydesk-test';
 const composeFile = `${repo}deploy/compose.yaml`;
