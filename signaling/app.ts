@@ -86,7 +86,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Then our own state.
   const clock = options.clock ?? systemClock;
   // With REDIS_URL, tickets, sign-ins, accounts and relays are shared by every node.
-  const link = config.redisUrl ? await RedisLink.connect(config.redisUrl, config.redisPrefix) : null;
+  const link = config.redisUrl ? await RedisLink.connect(config.redisUrl, config.redisPrefix, config.redisConnectWaitMs, (m) => app.log.warn(m)) : null;
   const store = options.store ?? (link ? await RedisTicketStore.open(link, clock) : new MemoryTicketStore(clock));
   // With Redis, every node also keeps the accounts in its own DATA_DIR, so Redis is never the only copy.
   const file = config.dataDir ? new JsonFileAccountRepository(config.dataDir) : null;

@@ -70,6 +70,8 @@ export interface Config {
   /** Redis for several signaling nodes (tickets, sign-ins, accounts, relays); empty: one node, in memory. */
   redisUrl: string;
   redisPrefix: string;
+  /** How long a starting node waits for Redis to answer before it gives up. */
+  redisConnectWaitMs: number;
   /** This node's name on the bus (unique per process). */
   nodeId: string;
   /** Directory of the built web bundle. */
@@ -205,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     redisUrl: secret(env, 'REDIS_URL') ?? '',
     redisPrefix: env.REDIS_PREFIX || 'relaydesk:',
+    redisConnectWaitMs: int(env, 'REDIS_CONNECT_WAIT_MS', 30_000, 0, 600_000),
     nodeId: nodeId(env.NODE_ID),
     webRoot: env.WEB_ROOT || new URL('../web/dist/', import.meta.url).pathname,
   };

@@ -24,17 +24,30 @@ export class RedisLink {
     });
   }
 
-  static async connect(url: string, prefix: string): Promise<RedisLink> {
-    const link = new RedisLink(url, prefix);
-    try {
-      await Promise.all([link.cmd.connect(), link.sub.connect()]);
-    } catch (err) {
-      link.cmd.disconnect();
-      link.sub.disconnect();
-      throw new Error(`Cannot reach Redis at ${url.replace(/\/\/[^@]*@/, '//***@')}: ${(err as Error).message}`);
+  /**
+   * Connects both, retrying for `waitMs`: containers start together, and a node that gives up
+   * before the store listens would only be restarted, noisily. Fails with what to check after that.
+   */
+  static async connect(url: string, prefix: string, waitMs = 0, onRetry: (message: string) => void = () => undefined): Promise<RedisLink> {
+    const shown = url.replace(/\/\/[^@]*@/, '//***@');
+    const deadline = Date.now() + waitMs;
+    for (let attempt = 1; ; attempt++) {
+      const link = new RedisLink(url, prefix);
+      try {
+        await Promise.all([link.cmd.connect(), link.sub.connect()]);
+        link.connectedOnce = true;
+        return link;
+      } catch (err) {
+        link.cmd.disconnect();
+        link.sub.disconnect();
+        const reason = (err as Error).message;
+        if (Date.now() >= deadline) {
+          throw new Error(`Cannot reach Redis at ${shown}: ${reason}${waitMs > 0 ? ` (tried for ${Math.round(waitMs / 1000)} s)` : ''}. Check REDIS_URL and that the store runs.`);
+        }
+        onRetry(`Redis at ${shown} not reachable yet (${reason}); trying again`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 250 * attempt)));
+      }
     }
-    link.connectedOnce = true;
-    return link;
   }
 
   /** Both connections are up (readiness: a node that cannot reach Redis takes no new users). */

@@ -36,7 +36,10 @@ fi
 # rules: nothing it runs is published anywhere; the stack itself runs in the suite's namespace.
 if ! docker -H unix:///var/run/docker.sock info >/dev/null 2>&1; then
   echo "base-images: starting dockerd"
-  nohup dockerd --bridge=none --iptables=false --ip6tables=false >/var/log/relaydesk-dockerd.log 2>&1 &
+  # Detached (own session, no inherited stdin/stdout), so a CI runner does not wait on it; its pid
+  # is noted for scripts/test-all.sh, which stops the engine it started when the suite ends.
+  setsid nohup dockerd --bridge=none --iptables=false --ip6tables=false </dev/null >/var/log/relaydesk-dockerd.log 2>&1 &
+  echo $! > /run/relaydesk-build-dockerd.pid
   for _ in $(seq 1 60); do docker -H unix:///var/run/docker.sock info >/dev/null 2>&1 && break; sleep 0.5; done
   docker -H unix:///var/run/docker.sock info >/dev/null 2>&1 || { echo "base-images: dockerd did not start, see /var/log/relaydesk-dockerd.log" >&2; exit 1; }
 fi

@@ -98,3 +98,18 @@ t.test('a waiting ticket lost with an empty Redis leaves every node\'s queue, no
   await until('node B dropped it too', () => !b.app.relay.store.get(ticket.ticketId));
   t.notOk(a.app.relay.store.get(ticket.ticketId), 'neither replica keeps it');
 });
+
+t.test('a node started before Redis waits for it (containers start together), and gives up clearly', async (t) => {
+  await redis.halt();
+  const starting = startServer({ redisUrl: redis.url, nodeId: 'early', dataDir: tmp() });
+  await new Promise((r) => setTimeout(r, 1000));
+  await redis.resume();
+  const early = await starting;
+  t.teardown(() => early.close());
+  t.equal((await readyStatus(early.url)).status, 200, 'up and ready once Redis answers');
+  await t.rejects(
+    startServer({ redisUrl: 'redis://127.0.0.1:1', nodeId: 'never', dataDir: tmp(), redisConnectWaitMs: 600 }),
+    /Cannot reach Redis at redis:\/\/127\.0\.0\.1:1: .*\(tried for 1 s\)\. Check REDIS_URL/,
+    'an unreachable store ends the start with what to check',
+  );
+});
