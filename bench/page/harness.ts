@@ -5,12 +5,13 @@
 import { FILE_HIGH_WATER, FILE_LOW_WATER, PeerChannels } from '../../web/shared/peer-channels.js';
 import { FileLink } from '../../web/shared/file-link.js';
 import { FileTransfers } from '../../web/shared/file-transfers.js';
-import { clearTransferFiles } from '../../web/shared/file-sink.js';
+import { removeOrphanedFiles, SessionFiles } from '../../web/shared/session-files.js';
 
 const RAW_CHANNEL_ID = 200;
 let pc: RTCPeerConnection;
 let channels: PeerChannels;
 let transfers: FileTransfers;
+let files: SessionFiles;
 let raw: RTCDataChannel;
 let rawReceived = 0;
 let rawTarget = 0;
@@ -31,7 +32,8 @@ async function gathered(): Promise<string> {
 function setup(role: 'customer' | 'analyst'): void {
   pc = new RTCPeerConnection();
   channels = new PeerChannels(pc, role === 'customer' ? 'analyst' : 'customer');
-  transfers = new FileTransfers(channels);
+  files = new SessionFiles();
+  transfers = new FileTransfers(channels, files);
   // The file link, as in the product (peer-link.ts): files on a connection of their own.
   link = new FileLink(channels, role, { iceServers: [], iceTransportPolicy: 'all' });
   raw = pc.createDataChannel('raw', { negotiated: true, id: RAW_CHANNEL_ID, ordered: true });
@@ -75,7 +77,7 @@ const api = {
     await channels.whenOpen();
     while (channels.fileRoute !== 'link') await new Promise((r) => setTimeout(r, 20));
     if (raw.readyState !== 'open') await new Promise((r) => raw.addEventListener('open', r, { once: true }));
-    await clearTransferFiles();
+    await removeOrphanedFiles();
   },
 
   /**
@@ -145,7 +147,7 @@ const api = {
     return start;
   },
   async cleanup(): Promise<void> {
-    await clearTransferFiles();
+    await files.removeAll();
   },
 
   /**

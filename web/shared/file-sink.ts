@@ -160,13 +160,14 @@ class MemorySink implements FileSink {
 
 /**
  * Disk through the worker when the browser allows it (the synchronous access handle exists only in
- * workers, so the worker itself is the test); otherwise memory, for files up to the cap.
+ * workers, so the worker itself is the test); otherwise memory, for files up to the cap. `name`:
+ * the file's OPFS name, from its session's SessionFiles (session-files.ts).
  */
-export async function createSink(transferId: string, size: number): Promise<FileSink> {
+export async function createSink(name: string, size: number): Promise<FileSink> {
   const dir = typeof Worker === 'undefined' ? null : await transferDir();
   let diskError: unknown = null;
   if (dir) {
-    const sink = new WorkerSink(dir, transferId, size);
+    const sink = new WorkerSink(dir, name, size);
     try {
       await sink.open(size);
       return sink;
@@ -177,13 +178,4 @@ export async function createSink(transferId: string, size: number): Promise<File
   }
   if (size > MEMORY_SINK_MAX_BYTES) throw diskError ?? new Error('tooLargeForMemory');
   return new MemorySink(size);
-}
-
-/** Removes every transfer file of this origin: at session end, and at page load after a crash. */
-export async function clearTransferFiles(keep: ReadonlySet<string> = new Set()): Promise<void> {
-  const dir = await transferDir();
-  if (!dir) return;
-  const names: string[] = [];
-  for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
-  await Promise.all(names.filter((n) => !keep.has(n)).map((n) => dir.removeEntry(n).catch(() => undefined)));
 }

@@ -4,6 +4,7 @@ import { FileDigest } from './file-digest.js';
 import { chunkRanges } from './file-framing.js';
 import { ACK_EVERY_BYTES, FlowWindow } from './flow-window.js';
 import { createSink, type FileSink } from './file-sink.js';
+import type { SessionFiles } from './session-files.js';
 import type { FileRouteName, PeerChannels } from './peer-channels.js';
 import { RateMeter } from './transfer-rate.js';
 
@@ -97,7 +98,7 @@ export class FileTransfers {
   private quietTimer: ReturnType<typeof setInterval> | undefined;
   private readonly unsubscribe: Array<() => void>;
 
-  constructor(private readonly channels: PeerChannels) {
+  constructor(private readonly channels: PeerChannels, private readonly files: SessionFiles) {
     this.unsubscribe = [
       channels.onControl((message) => this.onControl(message)),
       channels.onChunk((handle, chunk, route) => this.onChunk(handle, chunk, route)),
@@ -151,7 +152,8 @@ export class FileTransfers {
     if (!entry || entry.transfer.state !== 'offered') return;
     this.setState(entry.transfer, 'accepted');
     try {
-      entry.sink = await createSink(entry.transfer.id, entry.transfer.size);
+      await this.files.ready();
+      entry.sink = await createSink(this.files.fileName(entry.transfer.id), entry.transfer.size);
     } catch (err) {
       this.channels.sendControl({ type: 'file.cancel', id });
       return this.fail(entry.transfer, (err as Error).message === 'tooLargeForMemory' ? 'tooLarge' : 'storage');

@@ -2,6 +2,7 @@ import { checkPushUrl, PEER_LIMITS, type PeerMessage, type PushUrlProblem } from
 import { FileTransfers, type Transfer, type TransferEvent } from './file-transfers.js';
 import type { StringKey } from './i18n.js';
 import type { PeerLink } from './peer-link.js';
+import { SessionFiles } from './session-files.js';
 import { formatBytes } from './transfer-rate.js';
 
 // Chat, pushed links, files and the session's activity log, over the peer's data channels.
@@ -20,6 +21,8 @@ const localId = () => `${Date.now().toString(36)}-${(seq++).toString(36)}`;
 export class SessionTools {
   /** The current link's transfers. */
   transfers: FileTransfers;
+  /** The session's received files on disk, across its links; cleared when the session is over. */
+  readonly files = new SessionFiles();
   /** How the transfers of the session's earlier links ended (a received file can still be saved). */
   private earlier: Transfer[] = [];
   timeline: TimelineEntry[] = [];
@@ -58,7 +61,7 @@ export class SessionTools {
   }
 
   private listen(peer: PeerLink, relinked: boolean): FileTransfers {
-    const transfers = new FileTransfers(peer.channels);
+    const transfers = new FileTransfers(peer.channels, this.files);
     this.offs = [
       peer.channels.onControl((message) => this.onControl(message)),
       transfers.onEvent((event) => this.onTransferEvent(event)),

@@ -1,5 +1,4 @@
 import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
-import { clearTransferFiles } from './file-sink.js';
 import type { StringKey } from './i18n.js';
 import type { PeerLink } from './peer-link.js';
 import { SessionTools } from './session-tools.js';
@@ -42,8 +41,9 @@ export function useSessionTools(peer: PeerLink | null, names: { me: string; peer
         offChange();
         document.removeEventListener('visibilitychange', onVisible);
         document.title = baseTitle;
-        // Files live only for the session. Give a save the user just started a moment to finish copying.
-        setTimeout(() => void clearTransferFiles(), 30_000);
+        // This session's files go with it (never another session's). A save the user just started
+        // gets a moment to finish copying; its lock keeps a loading page from taking them meanwhile.
+        setTimeout(() => void created.files.clear(), 30_000);
       },
     };
     setTools(created);

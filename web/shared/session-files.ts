@@ -1,0 +1,136 @@
+import { TRANSFER_DIR } from './file-sink-protocol.js';
+
+/** What this module needs of an OPFS folder (FileSystemDirectoryHandle). */
+export interface FileFolder {
+  keys(): AsyncIterable<string>;
+  removeEntry(name: string): Promise<void>;
+}
+
+/** What this module needs of the Web Locks API (navigator.locks). */
+export interface Locks {
+  request(name: string, options: { ifAvailable?: boolean }, callback: (lock: unknown) => Promise<unknown> | unknown): Promise<unknown>;
+}
+
+const LOCK_PREFIX = 'relaydesk-files:';
+/** `<scope>.<transfer id>`: the scope is one session on one page. */
+const SEPARATOR = '.';
+
+/**
+ * The received files of one session on this page, in the Origin Private File System. Each session
+ * has its own random scope, the prefix of its files' names, and holds a Web Lock named after it
+ * while it lasts. So files live as long as their session: `clear()` at its end removes its own
+ * files, never another session's (the analyst's next session, another tab); and the files of a
+ * page that crashed or was closed are removed by the next page of the origin that loads
+ * (`removeOrphanedFiles`), since no page holds their lock any more.
+ */
+export class SessionFiles {
+  readonly scope: string;
+  private release: () => void = () => undefined;
+  private readonly held: Promise<void>;
+  private cleared = false;
+
+  constructor(
+    private readonly folder: () => Promise<FileFolder | null> = transferFolder,
+    private readonly locks: Locks | null = browserLocks(),
+  ) {
+    this.scope = randomScope();
+    // The lock is held until clear(): the callback's promise settles only then.
+    this.held = new Promise<void>((granted) => {
+      if (!this.locks) return granted();
+      void this.locks.request(`${LOCK_PREFIX}${this.scope}`, {}, () => {
+        granted();
+        return new Promise<void>((release) => (this.release = release));
+      });
+    });
+  }
+
+  /** The OPFS name of a received file of this session. */
+  fileName(transferId: string): string {
+    return `${this.scope}${SEPARATOR}${transferId}`;
+  }
+
+  /** Resolves once this session holds its lock (before then a loading page could take its files for orphans). */
+  ready(): Promise<void> {
+    return this.held;
+  }
+
+  /** Removes this session's files (the session goes on). */
+  async removeAll(): Promise<number> {
+    const folder = await this.folder();
+    return folder ? removeWhere(folder, (name) => scopeOf(name) === this.scope) : 0;
+  }
+
+  /** The session is over: removes its files and lets go of its lock. Idempotent. */
+  async clear(): Promise<void> {
+    if (this.cleared) return;
+    this.cleared = true;
+    try {
+      await this.removeAll();
+    } finally {
+      this.release();
+    }
+  }
+}
+
+/**
+ * At page load: removes the files of every session no page holds any more (a crash, a tab closed
+ * before its session's end), and files named by no session at all (an older version's).
+ */
+export async function removeOrphanedFiles(folder: () => Promise<FileFolder | null> = transferFolder, locks: Locks | null = browserLocks()): Promise<number> {
+  const dir = await folder();
+  if (!dir || !locks) return 0;
+  const scopes = new Set<string>();
+  const unscoped: string[] = [];
+  for await (const name of dir.keys()) {
+    const scope = scopeOf(name);
+    if (scope) scopes.add(scope);
+    else unscoped.push(name);
+  }
+  let removed = 0;
+  for (const name of unscoped) removed += await dir.removeEntry(name).then(() => 1, () => 0);
+  for (const scope of scopes) {
+    // ifAvailable: the callback gets null when a page still holds the lock (its session is on).
+    await locks.request(`${LOCK_PREFIX}${scope}`, { ifAvailable: true }, async (lock) => {
+      if (lock) removed += await removeWhere(dir, (name) => scopeOf(name) === scope);
+    });
+  }
+  return removed;
+}
+
+function scopeOf(name: string): string | null {
+  const at = name.indexOf(SEPARATOR);
+  return at > 0 ? name.slice(0, at) : null;
+}
+
+async function removeWhere(dir: FileFolder, matches: (name: string) => boolean): Promise<number> {
+  const names: string[] = [];
+  for await (const name of dir.keys()) if (matches(name)) names.push(name);
+  const results = await Promise.all(names.map((name) => dir.removeEntry(name).then(() => 1, () => 0)));
+  return results.reduce<number>((a, b) => a + b, 0);
+}
+
+function randomScope(): string {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The page's navigator, as far as this module uses it (read from globalThis: unit tests run in Node). */
+interface BrowserNavigator {
+  storage?: { getDirectory(): Promise<{ getDirectoryHandle(name: string, options: { create: boolean }): Promise<unknown> }> };
+  locks?: Locks;
+}
+const browserNavigator = (): BrowserNavigator | undefined => (globalThis as { navigator?: BrowserNavigator }).navigator;
+
+async function transferFolder(): Promise<FileFolder | null> {
+  try {
+    const root = await browserNavigator()!.storage!.getDirectory();
+    return (await root.getDirectoryHandle(TRANSFER_DIR, { create: true })) as FileFolder;
+  } catch {
+    return null;
+  }
+}
+
+function browserLocks(): Locks | null {
+  return browserNavigator()?.locks ?? null;
+}
