@@ -1,6 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { InputEvent, PEER_ROLES, PeerMessage, type Role } from '../../protocol/index.js';
 import { isConnected, isInterrupted } from './connectivity.js';
+import { Emitter } from './emitter.js';
 import { beginFrame, parseBeginFrame, SHARED_CHUNK_BYTES } from './file-framing.js';
 
 // The session's data channels, separate so a large file never delays chat, links or (later)
@@ -50,12 +51,14 @@ export class PeerChannels {
   readonly file: RTCDataChannel;
   /** Remote-control input, analyst → customer: its own stream, never behind file chunks. */
   readonly input: RTCDataChannel;
-  private readonly inputListeners = new Set<(event: InputEvent) => void>();
-  private readonly controlListeners = new Set<ControlListener>();
-  private readonly chunkListeners = new Set<ChunkListener>();
-  private readonly closeListeners = new Set<() => void>();
-  private readonly routeLostListeners = new Set<() => void>();
-  private readonly connectivityListeners = new Set<() => void>();
+  private readonly events = new Emitter<{
+    input: [event: InputEvent];
+    control: Parameters<ControlListener>;
+    chunk: Parameters<ChunkListener>;
+    close: [];
+    routeLost: [];
+    connectivity: [];
+  }>();
   private closed = false;
   /** Where file bytes may arrive: this connection's file channel, then the file link's. */
   private readonly routes: FileRoute[];
@@ -91,8 +94,7 @@ export class PeerChannels {
 
   /** Called whenever the session connection's or the file link's path state changes. */
   onConnectivity(listener: () => void): () => void {
-    this.connectivityListeners.add(listener);
-    return () => this.connectivityListeners.delete(listener);
+    return this.events.on('connectivity', listener);
   }
 
   get isOpen(): boolean {
@@ -135,7 +137,7 @@ export class PeerChannels {
       return index > 0;
     };
     const detach = (lost: boolean) => {
-      if (remove() && lost && !this.closed) this.routeLostListeners.forEach((listener) => listener());
+      if (remove() && lost && !this.closed) this.events.emit('routeLost');
     };
     // Closed under us (the link failed, the other side closed it) is a loss for the files on it.
     channel.addEventListener('close', () => detach(true));
@@ -149,8 +151,7 @@ export class PeerChannels {
 
   /** Called when the file link closes while this connection stays: files on it are lost. */
   onFileRouteLost(listener: () => void): () => void {
-    this.routeLostListeners.add(listener);
-    return () => this.routeLostListeners.delete(listener);
+    return this.events.on('routeLost', listener);
   }
 
   /**
@@ -180,27 +181,24 @@ export class PeerChannels {
 
   /** Input events from the analyst, validated; only the customer's side listens. */
   onInput(listener: (event: InputEvent) => void): () => void {
-    this.inputListeners.add(listener);
-    return () => this.inputListeners.delete(listener);
+    return this.events.on('input', listener);
   }
 
   onControl(listener: ControlListener): () => void {
-    this.controlListeners.add(listener);
-    return () => this.controlListeners.delete(listener);
+    return this.events.on('control', listener);
   }
 
   onChunk(listener: ChunkListener): () => void {
-    this.chunkListeners.add(listener);
-    return () => this.chunkListeners.delete(listener);
+    return this.events.on('chunk', listener);
   }
 
+  /** Called once when the channels close; at once if they already did. */
   onClose(listener: () => void): () => void {
     if (this.closed) {
       listener();
       return () => undefined;
     }
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
+    return this.events.once('close', listener);
   }
 
   /** Waits until the sending route's queue has drained below the low-water mark. */
@@ -208,15 +206,18 @@ export class PeerChannels {
     const { channel } = this.sending;
     if (channel.bufferedAmount <= FILE_HIGH_WATER) return;
     await new Promise<void>((resolve, reject) => {
+      let offClose = () => undefined as void;
       const done = () => {
         channel.removeEventListener('bufferedamountlow', done);
         channel.removeEventListener('close', done);
+        // Every pause subscribes; each one leaves nothing behind (it kept one listener per pause).
+        offClose();
         if (this.closed || channel.readyState !== 'open') reject(new Error('closed'));
         else resolve();
       };
       channel.addEventListener('bufferedamountlow', done);
       channel.addEventListener('close', done);
-      this.onClose(done);
+      offClose = this.onClose(done);
     });
   }
 
@@ -227,7 +228,7 @@ export class PeerChannels {
       if (this.closed || connection.iceConnectionState === 'closed') return;
       wasConnected ||= isConnected(connection);
       route.pathDown = isInterrupted(connection, wasConnected);
-      this.connectivityListeners.forEach((listener) => listener());
+      this.events.emit('connectivity');
     });
     channel.binaryType = 'arraybuffer';
     channel.bufferedAmountLowThreshold = FILE_LOW_WATER;
@@ -258,7 +259,7 @@ export class PeerChannels {
     if (!Value.Check(PeerMessage, message) || !PEER_ROLES[message.type].includes(this.remoteRole)) {
       return void (this.rejected += 1);
     }
-    this.controlListeners.forEach((listener) => listener(message));
+    this.events.emit('control', message);
   }
 
   private onFileMessage(route: FileRoute, data: unknown): void {
@@ -266,7 +267,7 @@ export class PeerChannels {
       // Bytes before any `begin` belong to nothing: dropped unread.
       if (route.incomingHandle === 0) return void (this.rejected += 1);
       const via = this.routeName(route.channel);
-      this.chunkListeners.forEach((listener) => listener(route.incomingHandle, data, via));
+      this.events.emit('chunk', route.incomingHandle, data, via);
       return;
     }
     const handle = parseBeginFrame(data);
@@ -285,13 +286,13 @@ export class PeerChannels {
       return void (this.rejected += 1);
     }
     if (!Value.Check(InputEvent, event)) return void (this.rejected += 1);
-    this.inputListeners.forEach((listener) => listener(event));
+    this.events.emit('input', event);
   }
 
   private markClosed(): void {
     if (this.closed) return;
     this.closed = true;
-    this.closeListeners.forEach((listener) => listener());
-    this.closeListeners.clear();
+    this.events.emit('close');
+    this.events.clear('close');
   }
 }

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createHash, randomBytes } from 'node:crypto';
-import { BLOCK_BYTES, BlockAssembler, blockSpan, readBlocks } from '../../web/shared/file-blocks.js';
-import { FileDigest } from '../../web/shared/file-digest.js';
+import { BLOCK_BYTES, BlockAssembler, blockSpan, readBlocks } from '../../../web/shared/file-blocks.js';
+import { FileDigest } from '../../../web/shared/file-digest.js';
 
 // Small blocks keep the tests fast; the production size is checked for its invariants separately.
 const B = 1000;
@@ -18,7 +18,7 @@ async function collect(file: Blob, blockBytes: number): Promise<Uint8Array[]> {
 function raggedBlob(data: Uint8Array): Blob {
   const parts: Uint8Array[] = [];
   for (let at = 0, n = 1; at < data.byteLength; n = (n * 7 + 3) % 1500 + 1) parts.push(data.subarray(at, (at += n)));
-  return new Blob(parts);
+  return new Blob(parts as BlobPart[]);
 }
 
 /** The digest as docs/api.md defines it, computed independently with node:crypto. */
@@ -124,7 +124,7 @@ t.test('FileDigest changes with any change of content, order, length or block si
   const data = new Uint8Array(randomBytes(3 * B));
   const hex = async (bytes: Uint8Array, blockBytes = B, size = bytes.byteLength) => {
     const digest = new FileDigest(size, blockBytes);
-    for await (const block of readBlocks(new Blob([bytes]), blockBytes)) digest.addBlock(block);
+    for await (const block of readBlocks(new Blob([bytes as BlobPart]), blockBytes)) digest.addBlock(block);
     return digest.hex();
   };
   const base = await hex(data);
@@ -140,7 +140,7 @@ t.test('FileDigest changes with any change of content, order, length or block si
 });
 
 t.test('the production block size is a whole number of chunks on either route', async (t) => {
-  const { LINK_CHUNK_BYTES, SHARED_CHUNK_BYTES } = await import('../../web/shared/file-framing.js');
+  const { LINK_CHUNK_BYTES, SHARED_CHUNK_BYTES } = await import('../../../web/shared/file-framing.js');
   t.equal(BLOCK_BYTES % SHARED_CHUNK_BYTES, 0);
   t.equal(BLOCK_BYTES % LINK_CHUNK_BYTES, 0);
 });
