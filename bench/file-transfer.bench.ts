@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchProfileBrowser } from '../test/helpers/browser.js';
-import { SINK_WORKER_FILE } from '../web/shared/file-sink-protocol.js';
-import { LINK_CHUNK_BYTES, SHARED_CHUNK_BYTES } from '../web/shared/file-framing.js';
+import { SINK_WORKER_FILE } from '../web/files/file-sink-protocol.js';
+import { LINK_CHUNK_BYTES, SHARED_CHUNK_BYTES } from '../web/files/file-framing.js';
 import { CPU_ROLES, type CpuRole, withCounters } from './host-counters.js';
 import { fmt, median, percentile, type Row } from './stats.js';
 
@@ -59,7 +59,7 @@ async function openPair(bytes: number) {
   });
   // The disk writer of incoming files, found next to the harness bundle as in the product.
   await esbuild.build({
-    entryPoints: [new URL('../web/shared/file-sink-worker.ts', import.meta.url).pathname],
+    entryPoints: [new URL('../web/files/file-sink-worker.ts', import.meta.url).pathname],
     bundle: true, format: 'iife', platform: 'browser', outfile: join(dir, SINK_WORKER_FILE), logLevel: 'warning',
   });
   writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><input type="file" id="pick"><script type="module" src="/harness.js"></script>');

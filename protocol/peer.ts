@@ -77,7 +77,7 @@ export const FileVerified = Type.Object(
 /**
  * Setting up the file link: a second peer connection that carries only file bytes (its own SCTP
  * association, so queued file data never sits in front of chat, links or input; see
- * web/shared/file-link.ts). Negotiated over the control channel, never through the server. The
+ * web/files/file-link.ts). Negotiated over the control channel, never through the server. The
  * customer offers, the analyst answers; the description may hold only data (application) sections.
  */
 const LinkSdp = Type.String({ minLength: 1, maxLength: PEER_LIMITS.linkSdpMax });

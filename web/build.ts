@@ -28,7 +28,7 @@ const options: esbuild.BuildOptions = {
 // The disk writer of incoming files runs in a worker; the pages find it next to their own bundle.
 const workerOptions: esbuild.BuildOptions = {
   ...options,
-  entryPoints: { 'file-sink-worker': `${here}shared/file-sink-worker.ts` },
+  entryPoints: { 'file-sink-worker': `${here}files/file-sink-worker.ts` },
   format: 'iife',
 };
 

@@ -2,10 +2,10 @@
 // data-channel modules (PeerChannels, FileTransfers, FileLink) on a bare RTCPeerConnection, next to
 // a raw RTCDataChannel baseline on that connection. As in the product, our files travel on the
 // file link, a second connection; the raw channel has the session connection to itself while it runs.
-import { FILE_HIGH_WATER, FILE_LOW_WATER, PeerChannels } from '../../web/shared/peer-channels.js';
-import { FileLink } from '../../web/shared/file-link.js';
-import { FileTransfers } from '../../web/shared/file-transfers.js';
-import { removeOrphanedFiles, SessionFiles } from '../../web/shared/session-files.js';
+import { FILE_HIGH_WATER, FILE_LOW_WATER, PeerChannels } from '../../web/session/peer-channels.js';
+import { FileLink } from '../../web/files/file-link.js';
+import { FileTransfers } from '../../web/files/file-transfers.js';
+import { removeOrphanedFiles, SessionFiles } from '../../web/files/session-files.js';
 
 const RAW_CHANNEL_ID = 200;
 let pc: RTCPeerConnection;

@@ -4,7 +4,7 @@ import { launchBrowser } from '../helpers/browser.js';
 import { startServer } from '../helpers/server.js';
 
 // Received files live in the Origin Private File System exactly as long as their session
-// (web/shared/session-files.ts): each page that loads removes the files of sessions no page holds
+// (web/files/session-files.ts): each page that loads removes the files of sessions no page holds
 // any more (a crash, a closed tab), and keeps those of sessions still running in other tabs.
 // Real Chromium OPFS and Web Locks, real pages of the app, several tabs of one browser profile.
 const server = await startServer();

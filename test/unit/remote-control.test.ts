@@ -3,7 +3,7 @@ import { ManualClock } from '../../signaling/clock.js';
 import { MemoryHelperPairing } from '../../signaling/helper-pairing.js';
 import { COMBO_KEYS, keyName } from '../../helper/keymap.js';
 import { CustomerPriority } from '../../helper/priority.js';
-import { normalisedPoint, wheelSteps } from '../../web/shared/video-geometry.js';
+import { normalisedPoint, wheelSteps } from '../../web/analyst/video-geometry.js';
 
 t.test('keyName() maps physical key codes to injectable keys and refuses the rest', async (t) => {
   t.equal(keyName('KeyA'), 'a');

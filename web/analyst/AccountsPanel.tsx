@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AccountRole, AccountView, QueueInfo } from '../../protocol/index.js';
-import { api } from '../shared/api.js';
-import { Notice } from '../shared/components.js';
-import { useI18n } from '../shared/i18n.js';
+import { api } from '../api.js';
+import { Notice } from '../ui/components.js';
+import { useI18n } from '../i18n/i18n.js';
 
 function QueuePicker({ queues, selected, onChange, idPrefix }: { queues: QueueInfo[]; selected: string[]; onChange: (q: string[]) => void; idPrefix: string }) {
   return (

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api } from '../shared/api.js';
-import { PageHeader } from '../shared/components.js';
-import { useI18n } from '../shared/i18n.js';
+import { api } from '../api.js';
+import { PageHeader } from '../ui/components.js';
+import { useI18n } from '../i18n/i18n.js';
 import { Console } from './Console.js';
 import { LoginForm } from './LoginForm.js';
 

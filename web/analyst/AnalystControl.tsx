@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { COMBOS, type Combo, type PeerMessageOf } from '../../protocol/index.js';
-import { useI18n, type StringKey } from '../shared/i18n.js';
-import type { PeerLink } from '../shared/peer-link.js';
+import { useI18n, type StringKey } from '../i18n/i18n.js';
+import type { PeerLink } from '../session/peer-link.js';
 import { capturePointing, captureInput } from './input-capture.js';
 
 export type AnalystControlState = PeerMessageOf<'control.state'>['state'];

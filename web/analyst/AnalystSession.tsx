@@ -1,15 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useRef } from 'preact/hooks';
-import { StreamVideo } from '../shared/components.js';
-import { SessionToolsPanel } from '../shared/SessionToolsPanel.js';
-import { VerificationCode } from '../shared/VerificationCode.js';
-import { useSessionTools } from '../shared/use-session-tools.js';
+import { StreamVideo } from '../ui/components.js';
+import { SessionToolsPanel } from '../ui/SessionToolsPanel.js';
+import { VerificationCode } from '../ui/VerificationCode.js';
+import { useSessionTools } from '../activity/use-session-tools.js';
 import { AnalystControlBar, RemoteScreen, useControlState } from './AnalystControl.js';
 import { QUALITY_HISTORY, QualityPanel } from './QualityPanel.js';
 import { SessionSummary } from './SessionSummary.js';
-import { useI18n, type StringKey } from '../shared/i18n.js';
-import { readVideoStats, type VideoStats } from '../shared/stats.js';
-import type { PeerLink } from '../shared/peer-link.js';
+import { useI18n, type StringKey } from '../i18n/i18n.js';
+import { readVideoStats, type VideoStats } from './stats.js';
+import type { PeerLink } from '../session/peer-link.js';
 import type { AnalystSessionInfo } from './use-analyst-console.js';
 
 /** Polls getStats once a second while a picture is expected. */

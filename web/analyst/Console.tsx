@@ -1,5 +1,5 @@
-import { Notice, PageHeader } from '../shared/components.js';
-import { useI18n } from '../shared/i18n.js';
+import { Notice, PageHeader } from '../ui/components.js';
+import { useI18n } from '../i18n/i18n.js';
 import { useState } from 'preact/hooks';
 import { AccountsPanel } from './AccountsPanel.js';
 import { AnalystSession } from './AnalystSession.js';

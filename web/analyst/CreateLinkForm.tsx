@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { LIMITS, type QueueInfo, type TicketCreated } from '../../protocol/index.js';
-import { api } from '../shared/api.js';
-import { Notice } from '../shared/components.js';
-import { useI18n } from '../shared/i18n.js';
+import { api } from '../api.js';
+import { Notice } from '../ui/components.js';
+import { useI18n } from '../i18n/i18n.js';
 
 /** For a customer on the phone: make the ticket here, read or send them the link. */
 export function CreateLinkForm({ queues }: { queues: QueueInfo[] }) {

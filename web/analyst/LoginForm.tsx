@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { api } from '../shared/api.js';
-import { Notice } from '../shared/components.js';
-import { useI18n } from '../shared/i18n.js';
+import { api } from '../api.js';
+import { Notice } from '../ui/components.js';
+import { useI18n } from '../i18n/i18n.js';
 
 export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
   const { t, err } = useI18n();

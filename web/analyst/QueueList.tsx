@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { QueueInfo, TicketSummary } from '../../protocol/index.js';
-import { formatDuration } from '../shared/components.js';
-import { useI18n } from '../shared/i18n.js';
+import { formatDuration } from '../ui/components.js';
+import { useI18n } from '../i18n/i18n.js';
 
 /** The analyst's queues, oldest ticket first, with live waiting times. */
 export function QueueList({ queues, tickets, clockOffset, onTake, disabled }: {

@@ -1,7 +1,7 @@
-import { formatDuration } from '../shared/components.js';
-import { useI18n } from '../shared/i18n.js';
-import type { SessionTools } from '../shared/session-tools.js';
-import { formatBytes } from '../shared/transfer-rate.js';
+import { formatDuration } from '../ui/components.js';
+import { useI18n } from '../i18n/i18n.js';
+import type { SessionTools } from '../activity/session-tools.js';
+import { formatBytes } from '../files/transfer-rate.js';
 
 /**
  * What happened in the session, for the analyst's records: built in this browser from what it saw,

@@ -1,5 +1,5 @@
 import type { InputEvent } from '../../protocol/index.js';
-import { normalisedPoint, wheelSteps } from '../shared/video-geometry.js';
+import { normalisedPoint, wheelSteps } from './video-geometry.js';
 
 const BUTTONS = ['left', 'middle', 'right'] as const;
 /** The analyst's clock, comparable with the helper's (same epoch), for latency measurement. */

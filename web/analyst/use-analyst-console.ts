@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { isLinkClosed, LINK_CLOSED, type EndReason, type ErrorCode, type IceConfig, type QueueInfo, type SessionState, type TicketSummary } from '../../protocol/index.js';
-import { NO_ICE, PeerLink } from '../shared/peer-link.js';
-import { analystSignalFate } from '../shared/relink.js';
-import { SignalingClient, type SocketState } from '../shared/signaling-client.js';
+import { NO_ICE, PeerLink } from '../session/peer-link.js';
+import { analystSignalFate } from '../session/relink.js';
+import { SignalingClient, type SocketState } from '../session/signaling-client.js';
 
 export interface AnalystSessionInfo {
   id: string;

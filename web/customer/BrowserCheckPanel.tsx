@@ -1,6 +1,6 @@
-import { checkBrowser, isReady } from '../shared/browser-check.js';
-import { Notice } from '../shared/components.js';
-import { useI18n } from '../shared/i18n.js';
+import { checkBrowser, isReady } from './browser-check.js';
+import { Notice } from '../ui/components.js';
+import { useI18n } from '../i18n/i18n.js';
 
 /** Says plainly, before the customer asks for help, whether this browser can do the session. */
 export function BrowserCheckPanel() {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { useI18n } from '../shared/i18n.js';
-import type { PeerLink } from '../shared/peer-link.js';
+import { useI18n } from '../i18n/i18n.js';
+import type { PeerLink } from '../session/peer-link.js';
 
 type Level = 'good' | 'fair' | 'poor' | 'interrupted';
 

@@ -1,5 +1,5 @@
-import { Dialog } from '../shared/components.js';
-import { useI18n } from '../shared/i18n.js';
+import { Dialog } from '../ui/components.js';
+import { useI18n } from '../i18n/i18n.js';
 
 /** Nothing reaches the customer's machine, and nothing leaves it, before this "Allow". */
 export function ConsentDialog({ analyst, onAnswer }: { analyst: string; onAnswer: (allow: boolean) => void }) {

@@ -1,5 +1,5 @@
-import { PageHeader } from '../shared/components.js';
-import { useI18n } from '../shared/i18n.js';
+import { PageHeader } from '../ui/components.js';
+import { useI18n } from '../i18n/i18n.js';
 import { BrowserCheckPanel } from './BrowserCheckPanel.js';
 import { IntakeForm } from './IntakeForm.js';
 import { TicketPage } from './TicketPage.js';

@@ -1,10 +1,10 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { Notice, StreamVideo } from '../shared/components.js';
-import { useI18n } from '../shared/i18n.js';
-import { SessionToolsPanel } from '../shared/SessionToolsPanel.js';
-import { VerificationCode } from '../shared/VerificationCode.js';
+import { Notice, StreamVideo } from '../ui/components.js';
+import { useI18n } from '../i18n/i18n.js';
+import { SessionToolsPanel } from '../ui/SessionToolsPanel.js';
+import { VerificationCode } from '../ui/VerificationCode.js';
 import { ConnectionIndicator } from './ConnectionIndicator.js';
-import { useSessionTools } from '../shared/use-session-tools.js';
+import { useSessionTools } from '../activity/use-session-tools.js';
 import { PointerHighlight, RemoteControlPanel, useRemoteControl } from './RemoteControlPanel.js';
 import type { CustomerTicket } from './use-customer-ticket.js';
 

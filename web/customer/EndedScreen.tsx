@@ -1,5 +1,5 @@
 import type { EndReason } from '../../protocol/index.js';
-import { useI18n, type StringKey } from '../shared/i18n.js';
+import { useI18n, type StringKey } from '../i18n/i18n.js';
 
 export function EndedScreen({ reason }: { reason: EndReason | null }) {
   const { t } = useI18n();

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { checkEmail, checkName, checkPhone, LIMITS, type ErrorCode, type QueueInfo, type TicketCreated } from '../../protocol/index.js';
-import { api } from '../shared/api.js';
-import { Notice } from '../shared/components.js';
-import { useI18n } from '../shared/i18n.js';
+import { api } from '../api.js';
+import { Notice } from '../ui/components.js';
+import { useI18n } from '../i18n/i18n.js';
 
 type Field = 'name' | 'email' | 'phone';
 const CHECKS: Record<Field, (value: string) => ErrorCode | null> = { name: checkName, email: checkEmail, phone: checkPhone };

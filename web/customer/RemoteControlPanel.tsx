@@ -1,9 +1,9 @@
 import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
-import { Dialog } from '../shared/components.js';
-import { useI18n } from '../shared/i18n.js';
-import type { PeerLink } from '../shared/peer-link.js';
-import type { SessionTools } from '../shared/session-tools.js';
-import type { SignalingClient } from '../shared/signaling-client.js';
+import { Dialog } from '../ui/components.js';
+import { useI18n } from '../i18n/i18n.js';
+import type { PeerLink } from '../session/peer-link.js';
+import type { SessionTools } from '../activity/session-tools.js';
+import type { SignalingClient } from '../session/signaling-client.js';
 import { openControlIndicator, type ControlIndicator } from './control-indicator.js';
 import { RemoteControl } from './remote-control.js';
 

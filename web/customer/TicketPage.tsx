@@ -1,5 +1,5 @@
-import { Notice } from '../shared/components.js';
-import { useI18n } from '../shared/i18n.js';
+import { Notice } from '../ui/components.js';
+import { useI18n } from '../i18n/i18n.js';
 import { ConsentDialog } from './ConsentDialog.js';
 import { CustomerSession } from './CustomerSession.js';
 import { EndedScreen } from './EndedScreen.js';

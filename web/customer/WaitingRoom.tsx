@@ -1,5 +1,5 @@
 import type { TicketStatus } from '../../protocol/index.js';
-import { useI18n } from '../shared/i18n.js';
+import { useI18n } from '../i18n/i18n.js';
 
 export function WaitingRoom({ status, reconnecting, onCancel }: { status: TicketStatus | null; reconnecting: boolean; onCancel: () => void }) {
   const { t } = useI18n();

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { removeOrphanedFiles } from '../shared/session-files.js';
+import { removeOrphanedFiles } from '../files/session-files.js';
 import { CustomerApp } from './CustomerApp.js';
 
 render(<CustomerApp />, document.getElementById('app')!);

@@ -1,6 +1,6 @@
 import type { InputEvent } from '../../protocol/index.js';
-import type { PeerChannels } from '../shared/peer-channels.js';
-import type { SignalingClient } from '../shared/signaling-client.js';
+import type { PeerChannels } from '../session/peer-channels.js';
+import type { SignalingClient } from '../session/signaling-client.js';
 import { HelperLink } from './helper-link.js';
 
 // Remote control, customer side. The customer's page is the gate: input from the analyst reaches

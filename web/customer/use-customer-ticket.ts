@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { isLinkClosed, type EndReason, type ErrorCode, type IceConfig, type TicketStatus } from '../../protocol/index.js';
-import { api } from '../shared/api.js';
-import { NO_ICE, PeerLink } from '../shared/peer-link.js';
-import { LINK_CONNECT_TIMEOUT_MS, relinkDelay } from '../shared/relink.js';
-import { captureScreen, stopStream } from '../shared/screen-capture.js';
-import { SignalingClient, type SocketState } from '../shared/signaling-client.js';
+import { api } from '../api.js';
+import { NO_ICE, PeerLink } from '../session/peer-link.js';
+import { LINK_CONNECT_TIMEOUT_MS, relinkDelay } from '../session/relink.js';
+import { captureScreen, stopStream } from './screen-capture.js';
+import { SignalingClient, type SocketState } from '../session/signaling-client.js';
 
 export type CustomerPhase = 'checking' | 'invalid' | 'waiting' | 'offered' | 'session' | 'ended';
 export type ShareProblem = 'denied' | 'unsupported' | 'failed' | null;

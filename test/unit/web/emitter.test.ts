@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Emitter } from '../../../web/shared/emitter.js';
+import { Emitter } from '../../../web/emitter.js';
 
 type Events = { change: []; message: [text: string, from: number] };
 

@@ -1,6 +1,6 @@
 import Peer, { type SignalData } from '@thaunknown/simple-peer';
 import type { IceConfig, Role } from '../../protocol/index.js';
-import { FileLink } from './file-link.js';
+import { FileLink } from '../files/file-link.js';
 import { isConnected, selectedPairRelayed, type StatsReport } from './connectivity.js';
 import { PeerChannels } from './peer-channels.js';
 import { pageCertificate } from './peer-certificate.js';

@@ -1,6 +1,6 @@
 import { isDataOnlySdp, type IceConfig, type PeerMessage, type Role } from '../../protocol/index.js';
 import { linkChunkBytes } from './file-framing.js';
-import { CHANNEL_IDS, type PeerChannels } from './peer-channels.js';
+import { CHANNEL_IDS, type PeerChannels } from '../session/peer-channels.js';
 
 // The file link: a second peer connection between the same two browsers that carries nothing but
 // file bytes. Why a connection of its own and not only a channel of its own: all data channels of

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import type { Transfer } from './file-transfers.js';
-import { isFinal } from './file-transfers.js';
-import { useI18n, type StringKey } from './i18n.js';
-import type { SessionTools } from './session-tools.js';
-import { formatBytes } from './transfer-rate.js';
+import type { Transfer } from '../files/file-transfers.js';
+import { isFinal } from '../files/file-transfers.js';
+import { useI18n, type StringKey } from '../i18n/i18n.js';
+import type { SessionTools } from '../activity/session-tools.js';
+import { formatBytes } from '../files/transfer-rate.js';
 
 function saveBlob(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);

@@ -1,5 +1,5 @@
-import { useI18n } from './i18n.js';
-import type { SessionTools, TimelineEntry } from './session-tools.js';
+import { useI18n } from '../i18n/i18n.js';
+import type { SessionTools, TimelineEntry } from '../activity/session-tools.js';
 
 /**
  * A pushed link. The destination host is shown big and alone, so the customer sees where it goes

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import { useI18n } from './i18n.js';
+import { useI18n } from '../i18n/i18n.js';
 
 /** Header with the product name and the language switch. */
 export function PageHeader({ subtitle, children }: { subtitle?: string; children?: ComponentChildren }) {

@@ -1,9 +1,9 @@
 import { checkPushUrl, PEER_LIMITS, type PeerMessage, type PushUrlProblem } from '../../protocol/index.js';
-import { FileTransfers, type Transfer, type TransferEvent } from './file-transfers.js';
-import type { StringKey } from './i18n.js';
-import type { PeerLink } from './peer-link.js';
-import { SessionFiles } from './session-files.js';
-import { formatBytes } from './transfer-rate.js';
+import { FileTransfers, type Transfer, type TransferEvent } from '../files/file-transfers.js';
+import type { StringKey } from '../i18n/i18n.js';
+import type { PeerLink } from '../session/peer-link.js';
+import { SessionFiles } from '../files/session-files.js';
+import { formatBytes } from '../files/transfer-rate.js';
 
 // Chat, pushed links, files and the session's activity log, over the peer's data channels.
 // Plain module (no Preact): components render its state through useSessionTools(). One per

@@ -5,7 +5,7 @@ import { chunkRanges } from './file-framing.js';
 import { ACK_EVERY_BYTES, FlowWindow } from './flow-window.js';
 import { createSink, type FileSink } from './file-sink.js';
 import type { SessionFiles } from './session-files.js';
-import type { FileRouteName, PeerChannels } from './peer-channels.js';
+import type { FileRouteName, PeerChannels } from '../session/peer-channels.js';
 import { RateMeter } from './transfer-rate.js';
 
 // File sharing both ways, peer to peer. Every transfer follows one explicit life:

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { PEER_LIMITS } from '../../protocol/index.js';
-import { useI18n, type StringKey } from './i18n.js';
-import type { SessionTools } from './session-tools.js';
+import { useI18n, type StringKey } from '../i18n/i18n.js';
+import type { SessionTools } from '../activity/session-tools.js';
 
 /** Analyst side: send the customer a link (documentation, a driver); they decide whether to open it. */
 export function PushLinkForm({ tools }: { tools: SessionTools }) {

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { useI18n } from './i18n.js';
-import type { PeerLink } from './peer-link.js';
-import type { SessionTools } from './session-tools.js';
-import { verificationCode } from './verification-code.js';
+import { useI18n } from '../i18n/i18n.js';
+import type { PeerLink } from '../session/peer-link.js';
+import type { SessionTools } from '../activity/session-tools.js';
+import { verificationCode } from '../session/verification-code.js';
 
 /**
  * Shows the code both people read aloud on the phone; the same code means no one is in the middle.

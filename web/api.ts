@@ -1,4 +1,4 @@
-import { ERRORS, type ErrorCode } from '../../protocol/index.js';
+import { ERRORS, type ErrorCode } from '../protocol/index.js';
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; code: ErrorCode | 'network'; message: string };
 

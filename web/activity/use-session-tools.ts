@@ -1,6 +1,6 @@
 import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
-import type { StringKey } from './i18n.js';
-import type { PeerLink } from './peer-link.js';
+import type { StringKey } from '../i18n/i18n.js';
+import type { PeerLink } from '../session/peer-link.js';
 import { SessionTools } from './session-tools.js';
 
 /**

@@ -1,8 +1,8 @@
 import { Value } from '@sinclair/typebox/value';
 import { InputEvent, PEER_ROLES, PeerMessage, type Role } from '../../protocol/index.js';
 import { isConnected, isInterrupted } from './connectivity.js';
-import { Emitter } from './emitter.js';
-import { beginFrame, parseBeginFrame, SHARED_CHUNK_BYTES } from './file-framing.js';
+import { Emitter } from '../emitter.js';
+import { beginFrame, parseBeginFrame, SHARED_CHUNK_BYTES } from '../files/file-framing.js';
 
 // The session's data channels, separate so a large file never delays chat, links or (later)
 // remote input: SCTP schedules the streams round-robin, and the file sender keeps its own queue

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PEER_LIMITS } from '../../protocol/index.js';
 import { LinkCard } from './LinkCard.js';
-import { useI18n } from './i18n.js';
-import type { SessionTools } from './session-tools.js';
+import { useI18n } from '../i18n/i18n.js';
+import type { SessionTools } from '../activity/session-tools.js';
 
 const time = (at: number, lang: string) => new Date(at).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
