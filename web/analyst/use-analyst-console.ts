@@ -55,8 +55,6 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
 
   useEffect(() => {
     let disposed = false;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    let attempt = 0;
 
     /** The answering end of the customer's link `number`, in place of any earlier one (relink.ts). */
     const startPeer = (number: number) => {
@@ -86,77 +84,72 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
 
     const ensurePeer = () => peer.current ?? startPeer(0);
 
-    const connect = () => {
-      const signaling = new SignalingClient();
-      client.current = signaling;
-      signaling.onState((state, close) => {
-        if (disposed) return;
-        setSocket(state);
-        if (state === 'open') attempt = 0;
-        if (state !== 'closed') return;
-        // The peer connection is browser to browser: it keeps streaming while signaling reconnects,
-        // and the server gives this console its session back (queue.snapshot.resumedSessionId).
-        attempt += 1;
-        retry = setTimeout(async () => {
-          const me = await fetch('/api/me').catch(() => null);
-          if (disposed) return;
-          if (me?.status === 401) return onSignedOut();
-          connect();
-        }, close?.code === 4503 ? 1000 : Math.min(10_000, 500 * 2 ** attempt));
+    // One client for the console's life. The peer connection is browser to browser: it keeps
+    // streaming while signaling reconnects, and the server gives this console its session back
+    // (queue.snapshot.resumedSessionId). Before each reconnection: still signed in?
+    const signaling = new SignalingClient('', {
+      beforeReconnect: async () => {
+        const me = await fetch('/api/me').catch(() => null);
+        if (disposed) return false;
+        if (me?.status === 401) {
+          onSignedOut();
+          return false;
+        }
+        return true;
+      },
+    });
+    client.current = signaling;
+    signaling.onState((state) => !disposed && setSocket(state));
+    signaling.on('queue.snapshot', (frame) => {
+      // A session this console had, and that did not come back with the reconnection, is over.
+      setSession((current) => {
+        if (!current || current.state === 'ended' || current.id === frame.resumedSessionId) return current;
+        dropPeer();
+        return { ...current, state: 'ended', endReason: 'analystLeft', endedAt: Date.now() };
       });
-      signaling.on('queue.snapshot', (frame) => {
-        // A session this console had, and that did not come back with the reconnection, is over.
-        setSession((current) => {
-          if (!current || current.state === 'ended' || current.id === frame.resumedSessionId) return current;
-          dropPeer();
-          return { ...current, state: 'ended', endReason: 'analystLeft', endedAt: Date.now() };
-        });
-        setQueues(frame.queues);
-        setTickets(frame.tickets);
-        setClockOffset(frame.serverTime - Date.now());
-      });
-      signaling.on('queue.ticketUpserted', (frame) =>
-        setTickets((list) => [...list.filter((t) => t.id !== frame.ticket.id), frame.ticket]),
+      setQueues(frame.queues);
+      setTickets(frame.tickets);
+      setClockOffset(frame.serverTime - Date.now());
+    });
+    signaling.on('queue.ticketUpserted', (frame) =>
+      setTickets((list) => [...list.filter((t) => t.id !== frame.ticket.id), frame.ticket]),
+    );
+    signaling.on('queue.ticketRemoved', (frame) => setTickets((list) => list.filter((t) => t.id !== frame.ticketId)));
+    signaling.on('session.started', (frame) => {
+      setNotice(null);
+      // The same session again after a reconnection: keep the picture and the peer connection.
+      setSession((current) =>
+        current?.id === frame.sessionId
+          ? current
+          : { id: frame.sessionId, ticket: frame.ticket, state: frame.ticket.state, endReason: null, startedAt: Date.now(), endedAt: null });
+    });
+    signaling.on('session.state', (frame) => {
+      setSession((current) =>
+        current && current.id === frame.sessionId
+          ? { ...current, state: frame.state, endReason: frame.endReason ?? null, endedAt: frame.state === 'ended' ? Date.now() : null }
+          : current,
       );
-      signaling.on('queue.ticketRemoved', (frame) => setTickets((list) => list.filter((t) => t.id !== frame.ticketId)));
-      signaling.on('session.started', (frame) => {
-        setNotice(null);
-        // The same session again after a reconnection: keep the picture and the peer connection.
-        setSession((current) =>
-          current?.id === frame.sessionId
-            ? current
-            : { id: frame.sessionId, ticket: frame.ticket, state: frame.ticket.state, endReason: null, startedAt: Date.now(), endedAt: null });
-      });
-      signaling.on('session.state', (frame) => {
-        setSession((current) =>
-          current && current.id === frame.sessionId
-            ? { ...current, state: frame.state, endReason: frame.endReason ?? null, endedAt: frame.state === 'ended' ? Date.now() : null }
-            : current,
-        );
-        if (frame.state === 'consented' || frame.state === 'live') ensurePeer();
-        if (frame.state === 'consented') setRemoteStream(null);
-        if (frame.state === 'ended') dropPeer();
-      });
-      signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => {
-        // The first credentials, or fresh ones before the last expire: a running link takes them too.
-        ice.current = { iceServers, iceTransportPolicy };
-        peer.current?.updateIce(ice.current);
-      });
-      signaling.on('signal', (frame) => {
-        if (isLinkClosed(frame.data)) return; // only the analyst's page says that
-        const number = frame.link ?? 0;
-        const fate = analystSignalFate(peer.current, number);
-        if (fate === 'ignore') return;
-        (fate === 'replace' ? startPeer(number) : peer.current!).signal(frame.data);
-      });
-      signaling.on('error', (frame) => setNotice(frame.code));
-      signaling.connect();
-    };
-    connect();
+      if (frame.state === 'consented' || frame.state === 'live') ensurePeer();
+      if (frame.state === 'consented') setRemoteStream(null);
+      if (frame.state === 'ended') dropPeer();
+    });
+    signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => {
+      // The first credentials, or fresh ones before the last expire: a running link takes them too.
+      ice.current = { iceServers, iceTransportPolicy };
+      peer.current?.updateIce(ice.current);
+    });
+    signaling.on('signal', (frame) => {
+      if (isLinkClosed(frame.data)) return; // only the analyst's page says that
+      const number = frame.link ?? 0;
+      const fate = analystSignalFate(peer.current, number);
+      if (fate === 'ignore') return;
+      (fate === 'replace' ? startPeer(number) : peer.current!).signal(frame.data);
+    });
+    signaling.on('error', (frame) => setNotice(frame.code));
+    signaling.connect();
     return () => {
       disposed = true;
-      clearTimeout(retry);
-      client.current?.close();
+      signaling.close();
       dropPeer();
     };
   }, [dropPeer, onSignedOut]);

@@ -92,8 +92,6 @@ export function useCustomerTicket(token: string): CustomerTicket {
 
   useEffect(() => {
     let disposed = false;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    let attempt = 0;
 
     const finish = (reason: EndReason | null) => {
       setEndReason(reason);
@@ -149,49 +147,47 @@ export function useCustomerTicket(token: string): CustomerTicket {
       }, delayMs);
     };
 
-    const connect = () => {
-      const signaling = new SignalingClient(`?token=${encodeURIComponent(token)}`);
-      client.current = signaling;
-      setSignalingState(signaling);
-      signaling.onState((state, close) => {
-        if (disposed) return;
-        setSocket(state);
-        if (state === 'open') attempt = 0;
-        if (state !== 'closed') return;
-        if (close?.final) {
-          setPhase((current) => (current === 'ended' ? current : 'ended'));
-          teardownMedia();
-          return;
+    // One client for the page's life: it reconnects by itself after a blip, once it has checked
+    // that the customer link is still valid.
+    const signaling = new SignalingClient(`?token=${encodeURIComponent(token)}`, {
+      beforeReconnect: async () => {
+        const check = await api('/api/tickets/current', { token });
+        if (disposed) return false;
+        if (!check.ok && check.code === 'token.invalid') {
+          finish(null);
+          return false;
         }
-        // A network blip: check the link is still valid, then reconnect with backoff.
-        attempt += 1;
-        retry = setTimeout(async () => {
-          const check = await api('/api/tickets/current', { token });
-          if (disposed) return;
-          if (!check.ok && check.code === 'token.invalid') return finish(null);
-          connect();
-        }, Math.min(10_000, 500 * 2 ** attempt));
-      });
-      signaling.on('ticket.status', (frame) => {
-        setStatus(frame);
-        if (frame.state === 'ended') return finish(frame.endReason ?? null);
-        setPhase(phaseOf(frame));
-        if ((frame.state === 'consented' || frame.state === 'live') && !peer.current) startLink();
-      });
-      signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => {
-        // The first credentials, or fresh ones before the last expire: a running link takes them too.
-        ice.current = { iceServers, iceTransportPolicy };
-        peer.current?.updateIce(ice.current);
-      });
-      signaling.on('signal', (frame) => {
-        const link = peer.current;
-        if (!link || (frame.link ?? 0) !== link.number) return; // a leftover of an earlier link
-        if (isLinkClosed(frame.data)) return replaceLink(link, 0); // the analyst's end failed: no need to wait for ours
-        link.signal(frame.data);
-      });
-      signaling.on('error', (frame) => setError(frame.code));
-      signaling.connect();
-    };
+        return true;
+      },
+    });
+    client.current = signaling;
+    setSignalingState(signaling);
+    signaling.onState((state, close) => {
+      if (disposed) return;
+      setSocket(state);
+      if (state === 'closed' && close?.final) {
+        setPhase((current) => (current === 'ended' ? current : 'ended'));
+        teardownMedia();
+      }
+    });
+    signaling.on('ticket.status', (frame) => {
+      setStatus(frame);
+      if (frame.state === 'ended') return finish(frame.endReason ?? null);
+      setPhase(phaseOf(frame));
+      if ((frame.state === 'consented' || frame.state === 'live') && !peer.current) startLink();
+    });
+    signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => {
+      // The first credentials, or fresh ones before the last expire: a running link takes them too.
+      ice.current = { iceServers, iceTransportPolicy };
+      peer.current?.updateIce(ice.current);
+    });
+    signaling.on('signal', (frame) => {
+      const link = peer.current;
+      if (!link || (frame.link ?? 0) !== link.number) return; // a leftover of an earlier link
+      if (isLinkClosed(frame.data)) return replaceLink(link, 0); // the analyst's end failed: no need to wait for ours
+      link.signal(frame.data);
+    });
+    signaling.on('error', (frame) => setError(frame.code));
 
     api<{ state: string }>('/api/tickets/current', { token }).then((result) => {
       if (disposed) return;
@@ -200,14 +196,13 @@ export function useCustomerTicket(token: string): CustomerTicket {
         setPhase(result.code === 'token.invalid' ? 'invalid' : 'checking');
         return;
       }
-      connect();
+      signaling.connect();
     });
 
     // Closing the tab ends the session for the analyst at once (the socket closes).
     return () => {
       disposed = true;
-      clearTimeout(retry);
-      client.current?.close();
+      signaling.close();
       teardownMedia();
     };
   }, [token, teardownMedia]);

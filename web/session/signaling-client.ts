@@ -1,38 +1,119 @@
 import { CLOSE_CODES, WS_PATH, type ClientFrame, type ServerFrame } from '../../protocol/index.js';
+import { Emitter } from '../emitter.js';
+import { signalingReconnectPolicy, type ReconnectPolicy } from './backoff.js';
 
-type Listener<T> = (frame: T) => void;
 type FrameType = ServerFrame['type'];
+type FrameEvents = { [K in FrameType]: [frame: Extract<ServerFrame, { type: K }>] };
 
 export type SocketState = 'connecting' | 'open' | 'closed';
 
 export interface CloseInfo {
   code: number;
-  /** True when the server closed the socket on purpose (ticket ended, replaced, shutting down). */
+  /** True when the server closed the socket on purpose (ticket ended, replaced, refused): no retry. */
   final: boolean;
 }
 
-/** The browser end of the signaling WebSocket: typed frames in and out, nothing else. */
+/** What this client needs of a WebSocket (a fake in unit tests). */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: (() => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number }) => void) | null;
+}
+
+export interface SignalingOptions {
+  /**
+   * Asked before each reconnection: false stops for good (the customer's ticket is over, the
+   * analyst signed out), and the page says so itself.
+   */
+  beforeReconnect?: () => Promise<boolean>;
+  policy?: ReconnectPolicy;
+  /** Opens a socket to the signaling path plus `query`; the page's own origin by default. */
+  openSocket?: (pathAndQuery: string) => SocketLike;
+  /** Timers, injectable for tests. */
+  schedule?: (run: () => void, ms: number) => () => void;
+}
+
+const OPEN = 1;
+
+/**
+ * The browser end of the signaling WebSocket, for the page's whole life: typed frames in and out,
+ * and reconnection (jittered backoff, backoff.ts) after a drop that is not final. Listeners stay
+ * subscribed across reconnections, so no one has to subscribe again to a new socket.
+ */
 export class SignalingClient {
-  private socket: WebSocket | null = null;
+  private socket: SocketLike | null = null;
+  private attempt = 0;
+  private cancelRetry: () => void = () => undefined;
+  private stopped = false;
   private goodbyeHooked = false;
-  private readonly listeners = new Map<FrameType, Set<Listener<ServerFrame>>>();
-  private readonly stateListeners = new Set<(state: SocketState, close?: CloseInfo) => void>();
+  private readonly frames = new Emitter<FrameEvents>();
+  private readonly states = new Emitter<{ state: [state: SocketState, close?: CloseInfo] }>();
+  private readonly policy: ReconnectPolicy;
+  private readonly openSocket: (pathAndQuery: string) => SocketLike;
+  private readonly schedule: (run: () => void, ms: number) => () => void;
 
-  constructor(private readonly query = '') {}
+  constructor(private readonly query = '', private readonly options: SignalingOptions = {}) {
+    this.policy = options.policy ?? signalingReconnectPolicy();
+    this.openSocket = options.openSocket ?? browserSocket;
+    this.schedule = options.schedule ?? ((run, ms) => {
+      const timer = setTimeout(run, ms);
+      return () => clearTimeout(timer);
+    });
+  }
 
+  /** Opens the first socket; the client reconnects by itself from then on until close(). */
   connect(): void {
     // Closing the tab must say goodbye (a clean close ends the session for the other side at once);
     // without it, a socket torn down with no close frame would look like a network blip and the
     // other side would wait out the reconnection grace.
-    if (!this.goodbyeHooked) {
+    if (!this.goodbyeHooked && typeof addEventListener === 'function') {
       this.goodbyeHooked = true;
       addEventListener('pagehide', () => this.socket?.close(1000, 'page closed'));
     }
-    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}${this.query}`);
+    this.stopped = false;
+    this.open();
+  }
+
+  on<T extends FrameType>(type: T, listener: (frame: Extract<ServerFrame, { type: T }>) => void): () => void {
+    return this.frames.on(type, listener as never);
+  }
+
+  onState(listener: (state: SocketState, close?: CloseInfo) => void): () => void {
+    return this.states.on('state', listener);
+  }
+
+  get isOpen(): boolean {
+    return this.socket?.readyState === OPEN;
+  }
+
+  send(frame: ClientFrame): boolean {
+    if (this.socket?.readyState !== OPEN) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** Closes for good: no more reconnection. Idempotent. */
+  close(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.cancelRetry();
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close(1000, 'bye');
+    this.states.emit('state', 'closed', { code: 1000, final: true });
+  }
+
+  private open(): void {
+    const socket = this.openSocket(`${WS_PATH}${this.query}`);
     this.socket = socket;
-    this.emitState('connecting');
-    socket.onopen = () => this.emitState('open');
+    this.states.emit('state', 'connecting');
+    socket.onopen = () => {
+      this.attempt = 0;
+      this.states.emit('state', 'open');
+    };
     socket.onmessage = (event) => {
       let frame: ServerFrame;
       try {
@@ -40,47 +121,35 @@ export class SignalingClient {
       } catch {
         return;
       }
-      this.listeners.get(frame.type)?.forEach((listener) => listener(frame));
+      this.frames.emit(frame.type, frame as never);
     };
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
       // Final: the ticket is over or this socket was replaced or refused. A shutdown (4503), an
       // account change (4403) or a dropped network is not: the page reconnects and resumes.
       const final = ([CLOSE_CODES.ended, CLOSE_CODES.replaced, CLOSE_CODES.protocolViolation, 4401] as number[]).includes(event.code);
-      this.emitState('closed', { code: event.code, final });
+      if (final) this.stopped = true;
+      this.states.emit('state', 'closed', { code: event.code, final });
+      if (!this.stopped) this.retry(event.code);
     };
   }
 
-  on<T extends FrameType>(type: T, listener: Listener<Extract<ServerFrame, { type: T }>>): () => void {
-    let set = this.listeners.get(type);
-    if (!set) this.listeners.set(type, (set = new Set()));
-    set.add(listener as Listener<ServerFrame>);
-    return () => set.delete(listener as Listener<ServerFrame>);
+  private retry(closeCode: number): void {
+    this.attempt += 1;
+    this.cancelRetry = this.schedule(async () => {
+      if (this.stopped) return;
+      const goOn = this.options.beforeReconnect ? await this.options.beforeReconnect().catch(() => true) : true;
+      if (this.stopped) return;
+      if (!goOn) {
+        this.stopped = true;
+        return;
+      }
+      this.open();
+    }, this.policy.delayMs(this.attempt, closeCode));
   }
+}
 
-  onState(listener: (state: SocketState, close?: CloseInfo) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
-  }
-
-  get isOpen(): boolean {
-    return this.socket?.readyState === WebSocket.OPEN;
-  }
-
-  send(frame: ClientFrame): boolean {
-    if (this.socket?.readyState !== WebSocket.OPEN) return false;
-    this.socket.send(JSON.stringify(frame));
-    return true;
-  }
-
-  close(): void {
-    const socket = this.socket;
-    this.socket = null;
-    socket?.close(1000, 'bye');
-    this.emitState('closed', { code: 1000, final: true });
-  }
-
-  private emitState(state: SocketState, close?: CloseInfo): void {
-    this.stateListeners.forEach((listener) => listener(state, close));
-  }
+function browserSocket(pathAndQuery: string): SocketLike {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return new WebSocket(`${scheme}//${location.host}${pathAndQuery}`) as unknown as SocketLike;
 }
