@@ -38,12 +38,30 @@ export const AccountPatchBody = Type.Object(
 export type AccountPatchBody = Static<typeof AccountPatchBody>;
 
 /** An account as the admin console sees it (never the password hash). */
-export interface AccountView {
-  id: string;
-  username: string;
-  displayName: string;
-  role: AccountRole;
-  queues: string[];
-  createdAt: number;
-  disabled: boolean;
-}
+export const AccountView = Type.Object(
+  {
+    id: Type.String(),
+    username: Type.String(),
+    displayName: Type.String(),
+    role: AccountRole,
+    queues: Type.Array(Type.String()),
+    createdAt: Type.Number(),
+    disabled: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type AccountView = Static<typeof AccountView>;
+
+export const AccountList = Type.Array(AccountView);
+export type AccountList = Static<typeof AccountList>;
+
+/** The signed-in analyst: the answer of POST /api/login and GET /api/me. */
+export const SignedInAnalyst = Type.Object(
+  { id: Type.String(), displayName: Type.String(), role: AccountRole, queues: Type.Array(Type.String()) },
+  { additionalProperties: false },
+);
+export type SignedInAnalyst = Static<typeof SignedInAnalyst>;
+
+/** POST /api/logout. */
+export const SignedOut = Type.Object({ ok: Type.Literal(true) }, { additionalProperties: false });
+export type SignedOut = Static<typeof SignedOut>;

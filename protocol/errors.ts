@@ -1,3 +1,5 @@
+import { Type, type Static } from '@sinclair/typebox';
+
 // The one error catalogue. Codes are stable and namespaced (clients and tests match on them);
 // messages say what to do next. Both the server and the browser import this file.
 export const ERRORS = {
@@ -42,9 +44,17 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
-}
+/** Every error answer over HTTP: `{ error: { code, message } }`. */
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object(
+      { code: Type.Union((Object.keys(ERRORS) as ErrorCode[]).map((code) => Type.Literal(code))), message: Type.String() },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ErrorBody = Static<typeof ErrorBody>;
 
 export function errorBody(code: ErrorCode): ErrorBody {
   return { error: { code, message: ERRORS[code] } };

@@ -6,6 +6,10 @@ import { Id, SessionState } from './common.js';
 export const QueueInfo = Type.Object({ id: Id, name: Type.String() }, { additionalProperties: false });
 export type QueueInfo = Static<typeof QueueInfo>;
 
+/** GET /api/queues. */
+export const QueueList = Type.Array(QueueInfo);
+export type QueueList = Static<typeof QueueList>;
+
 export const TicketSummary = Type.Object(
   {
     id: Id,

@@ -32,6 +32,13 @@ export const TicketCreated = Type.Object(
 );
 export type TicketCreated = Static<typeof TicketCreated>;
 
+/** GET /api/tickets/current: the customer's page checks its link before connecting. */
+export const TicketCurrent = Type.Object(
+  { ticketId: Id, queue: Id, name: Type.String(), state: SessionState },
+  { additionalProperties: false },
+);
+export type TicketCurrent = Static<typeof TicketCurrent>;
+
 /** Server → customer: the state of their ticket, sent on connect and on every change. */
 export const TicketStatus = Type.Object(
   {

@@ -1,13 +1,15 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { AccountCreateBody, AccountPatchBody, errorBody } from '../../protocol/index.js';
-import type { AccountInput, AccountPatch, AccountResult, Analyst } from '../auth/accounts.js';
+import { AccountCreateBody, AccountList, AccountPatchBody, AccountView, ErrorBody, errorBody } from '../../protocol/index.js';
+import type { AccountResult, Analyst } from '../auth/accounts.js';
 import { analystOf } from './auth.js';
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
 
 /** Admins manage analysts and their queues. Every route checks the admin role itself. */
-export async function adminRoutes(app: FastifyInstance): Promise<void> {
+export async function adminRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { accounts } = app.relay;
 
   /** The signed-in admin, or null after answering 401/403. */
@@ -23,32 +25,32 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(status).send(result.account);
   };
 
-  app.get('/api/admin/accounts', async (req, reply) => {
+  app.get('/api/admin/accounts', { schema: { response: { 200: AccountList, '4xx': ErrorBody } } }, async (req, reply) => {
     if (!await requireAdmin(req, reply)) return;
     return accounts.list();
   });
 
-  app.post('/api/admin/accounts', { schema: { body: AccountCreateBody } }, async (req, reply) => {
+  app.post('/api/admin/accounts', { schema: { body: AccountCreateBody, response: { 201: AccountView, '4xx': ErrorBody } } }, async (req, reply) => {
     const admin = await requireAdmin(req, reply);
     if (!admin) return;
-    const result = await accounts.create(req.body as AccountInput);
+    const result = await accounts.create(req.body);
     if (result.ok) req.log.info({ event: 'account.created', by: admin.id, account: result.account.id }, 'account created');
     return answer(reply, result, 201);
   });
 
-  app.patch('/api/admin/accounts/:id', { schema: { body: AccountPatchBody, params: IdParams } }, async (req, reply) => {
+  app.patch('/api/admin/accounts/:id', { schema: { body: AccountPatchBody, params: IdParams, response: { 200: AccountView, '4xx': ErrorBody } } }, async (req, reply) => {
     const admin = await requireAdmin(req, reply);
     if (!admin) return;
-    const { id } = req.params as { id: string };
-    const result = await accounts.update(id, req.body as AccountPatch);
+    const { id } = req.params;
+    const result = await accounts.update(id, req.body);
     if (result.ok) req.log.info({ event: 'account.updated', by: admin.id, account: id }, 'account updated');
     return answer(reply, result);
   });
 
-  app.delete('/api/admin/accounts/:id', { schema: { params: IdParams } }, async (req, reply) => {
+  app.delete('/api/admin/accounts/:id', { schema: { params: IdParams, response: { 200: AccountView, '4xx': ErrorBody } } }, async (req, reply) => {
     const admin = await requireAdmin(req, reply);
     if (!admin) return;
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     const result = await accounts.remove(id);
     if (result.ok) req.log.info({ event: 'account.removed', by: admin.id, account: id }, 'account removed');
     return answer(reply, result);

@@ -1,5 +1,6 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { errorBody, LoginBody } from '../../protocol/index.js';
+import { ErrorBody, errorBody, LoginBody, SignedInAnalyst, SignedOut } from '../../protocol/index.js';
 import type { Analyst } from '../auth/accounts.js';
 import { LOGIN_COOKIE } from '../auth/login-sessions.js';
 
@@ -9,10 +10,11 @@ export async function analystOf(app: FastifyInstance, req: FastifyRequest): Prom
   return analystId ? app.relay.accounts.byId(analystId) ?? null : null;
 }
 
-export async function authRoutes(app: FastifyInstance): Promise<void> {
+export async function authRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { throttle, limits, config } = app.relay;
-  app.post('/api/login', { schema: { body: LoginBody } }, async (req, reply) => {
-    const { username, password } = req.body as LoginBody;
+  app.post('/api/login', { schema: { body: LoginBody, response: { 200: SignedInAnalyst, '4xx': ErrorBody } } }, async (req, reply) => {
+    const { username, password } = req.body;
     const wait = limits.login.hit(req.ip);
     if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
     const userKey = `user:${username}`;
@@ -39,13 +41,13 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     return { id: analyst.id, displayName: analyst.displayName, role: analyst.role, queues: analyst.queues };
   });
 
-  app.post('/api/logout', async (req, reply) => {
+  app.post('/api/logout', { schema: { response: { 200: SignedOut } } }, async (req, reply) => {
     await app.relay.logins.close(req.cookies[LOGIN_COOKIE]);
     reply.clearCookie(LOGIN_COOKIE, { path: '/' });
-    return { ok: true };
+    return { ok: true as const };
   });
 
-  app.get('/api/me', async (req, reply) => {
+  app.get('/api/me', { schema: { response: { 200: SignedInAnalyst, '4xx': ErrorBody } } }, async (req, reply) => {
     const analyst = await analystOf(app, req);
     if (!analyst) return reply.code(401).send(errorBody('auth.required'));
     return { id: analyst.id, displayName: analyst.displayName, role: analyst.role, queues: analyst.queues };

@@ -1,5 +1,8 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { QueueList } from '../../protocol/index.js';
 
-export async function queueRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/api/queues', async () => app.relay.config.queues.map(({ id, name }) => ({ id, name })));
+export async function queueRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  app.get('/api/queues', { schema: { response: { 200: QueueList } } }, async () => app.relay.config.queues.map(({ id, name }) => ({ id, name })));
 }

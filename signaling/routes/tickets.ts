@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   AnalystTicketCreateBody,
@@ -6,7 +7,10 @@ import {
   checkName,
   checkPhone,
   errorBody,
+  ErrorBody,
   TicketCreateBody,
+  TicketCreated,
+  TicketCurrent,
   type ErrorCode,
 } from '../../protocol/index.js';
 import { analystOf } from './auth.js';
@@ -23,15 +27,16 @@ export function bearerToken(req: FastifyRequest): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
 }
 
-export async function ticketRoutes(app: FastifyInstance): Promise<void> {
+export async function ticketRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { store, config } = app.relay;
   const queueExists = (id: string) => config.queues.some((q) => q.id === id);
 
   // A customer opens a ticket from the portal.
-  app.post('/api/tickets', { schema: { body: TicketCreateBody } }, async (req, reply) => {
+  app.post('/api/tickets', { schema: { body: TicketCreateBody, response: { 201: TicketCreated, '4xx': ErrorBody } } }, async (req, reply) => {
     const wait = app.relay.limits.tickets.hit(req.ip);
     if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
-    const body = req.body as TicketCreateBody;
+    const { body } = req;
     if (!queueExists(body.queue)) return reply.code(400).send(errorBody('queue.unknown'));
     const problem = checkContact(body);
     if (problem) return reply.code(400).send(errorBody(problem));
@@ -44,10 +49,10 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // An analyst on the phone makes a ticket and reads or sends the link to the customer.
-  app.post('/api/analyst/tickets', { schema: { body: AnalystTicketCreateBody } }, async (req, reply) => {
+  app.post('/api/analyst/tickets', { schema: { body: AnalystTicketCreateBody, response: { 201: TicketCreated, '4xx': ErrorBody } } }, async (req, reply) => {
     const analyst = await analystOf(app, req);
     if (!analyst) return reply.code(401).send(errorBody('auth.required'));
-    const body = req.body as AnalystTicketCreateBody;
+    const { body } = req;
     if (!queueExists(body.queue)) return reply.code(400).send(errorBody('queue.unknown'));
     if (!analyst.queues.includes(body.queue)) return reply.code(403).send(errorBody('ticket.notInYourQueues'));
     const email = body.email?.trim() ?? '';
@@ -60,7 +65,7 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // The customer's page checks its link before connecting, to say plainly when it is no longer valid.
-  app.get('/api/tickets/current', async (req, reply) => {
+  app.get('/api/tickets/current', { schema: { response: { 200: TicketCurrent, '4xx': ErrorBody } } }, async (req, reply) => {
     const token = bearerToken(req);
     const ticket = token ? await store.fetchByToken(token) : undefined;
     if (!ticket) return reply.code(404).send(errorBody('token.invalid'));

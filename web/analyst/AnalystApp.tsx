@@ -1,3 +1,4 @@
+import type { SignedInAnalyst } from '../../protocol/index.js';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { PageHeader } from '../ui/components.js';
@@ -5,11 +6,8 @@ import { useI18n } from '../i18n/i18n.js';
 import { Console } from './Console.js';
 import { LoginForm } from './LoginForm.js';
 
-interface Me {
-  id: string;
-  displayName: string;
-  role: 'admin' | 'analyst';
-}
+/** Who is signed in (GET /api/me), as the protocol defines it. */
+type Me = SignedInAnalyst;
 
 export function AnalystApp() {
   const { t } = useI18n();

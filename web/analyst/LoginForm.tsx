@@ -1,3 +1,4 @@
+import type { LoginBody, SignedInAnalyst } from '../../protocol/index.js';
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Notice } from '../ui/components.js';
@@ -14,7 +15,7 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
     event.preventDefault();
     setBusy(true);
     setProblem(null);
-    const result = await api('/api/login', { body: { username, password } });
+    const result = await api<SignedInAnalyst>('/api/login', { body: { username, password } satisfies LoginBody });
     setBusy(false);
     if (!result.ok) return setProblem(err(result.code, result.message));
     onSignedIn();

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { isLinkClosed, type EndReason, type ErrorCode, type IceConfig, type TicketStatus } from '../../protocol/index.js';
+import { isLinkClosed, type EndReason, type ErrorCode, type IceConfig, type TicketCurrent, type TicketStatus } from '../../protocol/index.js';
 import { api } from '../api.js';
 import { NO_ICE, PeerLink } from '../session/peer-link.js';
 import { LINK_CONNECT_TIMEOUT_MS, relinkDelay } from '../session/relink.js';
@@ -151,7 +151,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
     // that the customer link is still valid.
     const signaling = new SignalingClient(`?token=${encodeURIComponent(token)}`, {
       beforeReconnect: async () => {
-        const check = await api('/api/tickets/current', { token });
+        const check = await api<TicketCurrent>('/api/tickets/current', { token });
         if (disposed) return false;
         if (!check.ok && check.code === 'token.invalid') {
           finish(null);
@@ -189,7 +189,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
     });
     signaling.on('error', (frame) => setError(frame.code));
 
-    api<{ state: string }>('/api/tickets/current', { token }).then((result) => {
+    api<TicketCurrent>('/api/tickets/current', { token }).then((result) => {
       if (disposed) return;
       if (!result.ok) {
         setError(result.code);
