@@ -4,6 +4,7 @@ import type { StringKey } from '../i18n/i18n.js';
 import type { PeerLink } from '../session/peer-link.js';
 import { SessionFiles } from '../files/session-files.js';
 import { formatBytes } from '../files/transfer-rate.js';
+import { Emitter } from '../emitter.js';
 
 // Chat, pushed links, files and the session's activity log, over the peer's data channels.
 // Plain module (no Preact): components render its state through useSessionTools(). One per
@@ -28,7 +29,7 @@ export class SessionTools {
   timeline: TimelineEntry[] = [];
   /** Messages from the other side not yet seen. */
   unread = 0;
-  private readonly listeners = new Set<() => void>();
+  private readonly events = new Emitter<{ change: [] }>();
   private readonly pings = new Map<number, { sentAt: number; resolve: (ms: number) => void }>();
   private pingId = 0;
   /** Whether the log last said the connection to the peer was interrupted. */
@@ -84,8 +85,7 @@ export class SessionTools {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on('change', listener);
   }
 
   sendChat(text: string): boolean {
@@ -216,6 +216,6 @@ export class SessionTools {
   }
 
   private emit(): void {
-    this.listeners.forEach((listener) => listener());
+    this.events.emit('change');
   }
 }

@@ -2,6 +2,7 @@ import type { InputEvent } from '../../protocol/index.js';
 import type { PeerChannels } from '../session/peer-channels.js';
 import type { SignalingClient } from '../session/signaling-client.js';
 import { HelperLink } from './helper-link.js';
+import { Emitter } from '../emitter.js';
 
 // Remote control, customer side. The customer's page is the gate: input from the analyst reaches
 // the helper only in state `active`, and "Stop control" closes the gate before anything else.
@@ -24,7 +25,7 @@ export interface RemoteControlView {
 export class RemoteControl {
   view: RemoteControlView = { state: 'off', code: null, codeExpiresAt: null, helperConnected: false, pointer: null };
   private helper: HelperLink | null = null;
-  private readonly listeners = new Set<() => void>();
+  private readonly events = new Emitter<{ change: [] }>();
   private readonly offs: Array<() => void>;
 
   constructor(private readonly channels: PeerChannels, private readonly signaling: SignalingClient) {
@@ -47,8 +48,7 @@ export class RemoteControl {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on('change', listener);
   }
 
   /** The customer's "Allow control" click. */
@@ -122,7 +122,7 @@ export class RemoteControl {
     const before = this.view.state;
     this.view = { ...this.view, ...patch };
     if (report && this.view.state !== before) this.report();
-    this.listeners.forEach((listener) => listener());
+    this.events.emit('change');
   }
 
   private report(): void {

@@ -7,6 +7,7 @@ import { createSink, type FileSink } from './file-sink.js';
 import type { SessionFiles } from './session-files.js';
 import type { FileRouteName, PeerChannels } from '../session/peer-channels.js';
 import { RateMeter } from './transfer-rate.js';
+import { Emitter } from '../emitter.js';
 
 // File sharing both ways, peer to peer. Every transfer follows one explicit life:
 //
@@ -84,8 +85,7 @@ export class FileTransfers {
   private readonly incoming = new Map<string, Incoming>();
   private readonly incomingByHandle = new Map<number, Incoming>();
   private readonly order: string[] = [];
-  private readonly listeners = new Set<() => void>();
-  private readonly eventListeners = new Set<(event: TransferEvent) => void>();
+  private readonly events = new Emitter<{ change: []; transfer: [event: TransferEvent] }>();
   private sendQueue: Outgoing[] = [];
   private pumping = false;
   private nextHandle = 1;
@@ -114,13 +114,11 @@ export class FileTransfers {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on('change', listener);
   }
 
   onEvent(listener: (event: TransferEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
+    return this.events.on('transfer', listener);
   }
 
   /** Offers files to the other side; nothing is sent until it accepts each one. */
@@ -496,7 +494,7 @@ export class FileTransfers {
   }
 
   private event(event: TransferEvent): void {
-    this.eventListeners.forEach((listener) => listener(event));
+    this.events.emit('transfer', event);
     this.emit(true);
   }
 
@@ -505,6 +503,6 @@ export class FileTransfers {
     const now = performance.now();
     if (!force && now - this.lastEmit < PROGRESS_EMIT_MS) return;
     this.lastEmit = now;
-    this.listeners.forEach((listener) => listener());
+    this.events.emit('change');
   }
 }

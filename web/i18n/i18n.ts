@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ErrorCode } from '../../protocol/index.js';
 import { EN } from './strings-en.js';
 import { FR } from './strings-fr.js';
+import { Emitter } from '../emitter.js';
 
 export type Lang = 'en' | 'fr';
 export type StringKey = keyof typeof EN;
@@ -17,13 +18,13 @@ function initialLang(): Lang {
 }
 
 let current: Lang = initialLang();
-const listeners = new Set<(lang: Lang) => void>();
+const languages = new Emitter<{ change: [lang: Lang] }>();
 
 export function setLang(lang: Lang): void {
   current = lang;
   globalThis.localStorage?.setItem(STORAGE_KEY, lang);
   document.documentElement.lang = lang;
-  listeners.forEach((listener) => listener(lang));
+  languages.emit('change', lang);
 }
 
 /** Translates `key`, filling {placeholders} from `params`. */
@@ -42,8 +43,7 @@ export function useI18n() {
   const [lang, setLocal] = useState<Lang>(current);
   useEffect(() => {
     document.documentElement.lang = current;
-    listeners.add(setLocal);
-    return () => void listeners.delete(setLocal);
+    return languages.on('change', setLocal);
   }, []);
   return {
     lang,
