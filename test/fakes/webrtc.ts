@@ -64,3 +64,85 @@ export class FakePeerConnection extends EventTarget {
     return channel;
   }
 }
+
+type ControlListener = (message: import('../../protocol/index.js').PeerMessage) => void;
+type ChunkListener = (handle: number, chunk: ArrayBuffer, route: 'shared' | 'link') => void;
+
+/**
+ * Two ends of a session connection's channels, as the file transfer classes see PeerChannels:
+ * control messages and file bytes go to the other end in order, a message at a time. `tamper`
+ * may change bytes in transit; `close()` closes both ends.
+ */
+export class FakeChannelsEnd {
+  peer!: FakeChannelsEnd;
+  interrupted = false;
+  private sendingHandle = 0;
+  private closed = false;
+  private readonly control = new Set<ControlListener>();
+  private readonly chunk = new Set<ChunkListener>();
+  private readonly close = new Set<() => void>();
+  readonly sentControl: string[] = [];
+  tamper: (bytes: Uint8Array) => void = () => undefined;
+
+  static pair(): [FakeChannelsEnd, FakeChannelsEnd] {
+    const a = new FakeChannelsEnd();
+    const b = new FakeChannelsEnd();
+    a.peer = b;
+    b.peer = a;
+    return [a, b];
+  }
+
+  onControl(listener: ControlListener): () => void {
+    this.control.add(listener);
+    return () => this.control.delete(listener);
+  }
+  onChunk(listener: ChunkListener): () => void {
+    this.chunk.add(listener);
+    return () => this.chunk.delete(listener);
+  }
+  onClose(listener: () => void): () => void {
+    if (this.closed) {
+      listener();
+      return () => undefined;
+    }
+    this.close.add(listener);
+    return () => this.close.delete(listener);
+  }
+  onFileRouteLost(): () => void {
+    return () => undefined;
+  }
+  onConnectivity(): () => void {
+    return () => undefined;
+  }
+  routeInterrupted(): boolean {
+    return this.interrupted;
+  }
+  sendControl(message: import('../../protocol/index.js').PeerMessage): boolean {
+    if (this.closed) return false;
+    this.sentControl.push(message.type);
+    const copy = JSON.parse(JSON.stringify(message));
+    queueMicrotask(() => this.peer.control.forEach((listener) => listener(copy)));
+    return true;
+  }
+  beginFile(handle: number): { route: 'shared'; chunkBytes: number } {
+    this.sendingHandle = handle;
+    return { route: 'shared', chunkBytes: 16 * 1024 };
+  }
+  sendChunk(bytes: Uint8Array): void {
+    const copy = bytes.slice();
+    this.tamper(copy);
+    const handle = this.sendingHandle;
+    queueMicrotask(() => this.peer.chunk.forEach((listener) => listener(handle, copy.buffer, 'shared')));
+  }
+  async fileDrained(): Promise<void> {
+    if (this.closed) throw new Error('closed');
+  }
+  /** Both ends close (the connection went). */
+  closeBoth(): void {
+    for (const end of [this, this.peer]) {
+      if (end.closed) continue;
+      end.closed = true;
+      end.close.forEach((listener) => listener());
+    }
+  }
+}
