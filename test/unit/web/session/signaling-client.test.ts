@@ -1,7 +1,7 @@
 import t from 'tap';
-import { CLOSE_CODES } from '../../../protocol/index.js';
-import { jitteredBackoff, signalingReconnectPolicy } from '../../../web/session/backoff.js';
-import { SignalingClient, type SocketLike } from '../../../web/session/signaling-client.js';
+import { CLOSE_CODES } from '../../../../protocol/index.js';
+import { jitteredBackoff, signalingReconnectPolicy } from '../../../../web/session/backoff.js';
+import { SignalingClient, type SocketLike } from '../../../../web/session/signaling-client.js';
 
 class FakeSocket implements SocketLike {
   readyState = 0;

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { isInSession, mayRelaySignals, nextState, type SessionEvent } from '../../signaling/session-machine.js';
-import type { SessionState } from '../../protocol/index.js';
+import { isInSession, mayRelaySignals, nextState, type SessionEvent } from '../../../signaling/session-machine.js';
+import type { SessionState } from '../../../protocol/index.js';
 
 t.test('nextState() follows the written-out session life', async (t) => {
   t.equal(nextState('waiting', 'take'), 'offered');

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { FILE_HIGH_WATER, FILE_LOW_WATER, PeerChannels } from '../../../web/session/peer-channels.js';
-import { FakePeerConnection } from '../../fakes/webrtc.js';
+import { FILE_HIGH_WATER, FILE_LOW_WATER, PeerChannels } from '../../../../web/session/peer-channels.js';
+import { FakePeerConnection } from '../../../fakes/webrtc.js';
 
 /** PeerChannels on a fake connection whose channels are open, as the analyst's page has them. */
 function analystChannels() {

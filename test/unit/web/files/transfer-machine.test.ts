@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isFinal, transition, type TransferMove, type TransferState } from '../../../web/files/transfer-machine.js';
+import { isFinal, transition, type TransferMove, type TransferState } from '../../../../web/files/transfer-machine.js';
 
 const STATES: TransferState[] = ['offered', 'accepted', 'transferring', 'verifying', 'done', 'declined', 'cancelled', 'failed', 'mismatch'];
 const MOVES: TransferMove[] = ['accept', 'decline', 'start', 'complete', 'verified', 'mismatch', 'cancel', 'fail'];

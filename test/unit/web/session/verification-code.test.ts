@@ -1,5 +1,5 @@
 import t from 'tap';
-import { verificationCode } from '../../../web/session/verification-code.js';
+import { verificationCode } from '../../../../web/session/verification-code.js';
 
 const A = 'sha-256 3A:1F:9C:4B:88:02:7D:EE:51:C0:9A:12:34:56:78:9A:BC:DE:F0:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD';
 const B = 'sha-256 C4:5E:01:23:45:67:89:AB:CD:EF:FE:DC:BA:98:76:54:32:10:0F:1E:2D:3C:4B:5A:69:78:87:96:A5:B4:C3:D2';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { FlowWindow } from '../../../web/files/flow-window.js';
+import { FlowWindow } from '../../../../web/files/flow-window.js';
 
 const options = { targetMs: 10, minWindow: 100, maxWindow: 10_000, initialWindow: 1000 };
 
@@ -40,7 +40,7 @@ t.test('canSend() keeps unacknowledged bytes under the window; an ack without a 
 });
 
 t.test('the default window never shrinks below two acknowledgement intervals (no deadlock)', async (t) => {
-  const { ACK_EVERY_BYTES, FLOW_DEFAULTS } = await import('../../../web/files/flow-window.js');
+  const { ACK_EVERY_BYTES, FLOW_DEFAULTS } = await import('../../../../web/files/flow-window.js');
   t.ok(FLOW_DEFAULTS.minWindow >= 2 * ACK_EVERY_BYTES);
   t.ok(FLOW_DEFAULTS.initialWindow >= FLOW_DEFAULTS.minWindow);
   const flow = new FlowWindow();

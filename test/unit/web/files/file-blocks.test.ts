@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createHash, randomBytes } from 'node:crypto';
-import { BLOCK_BYTES, BlockAssembler, blockSpan, readBlocks } from '../../../web/files/file-blocks.js';
-import { FileDigest } from '../../../web/files/file-digest.js';
+import { BLOCK_BYTES, BlockAssembler, blockSpan, readBlocks } from '../../../../web/files/file-blocks.js';
+import { FileDigest } from '../../../../web/files/file-digest.js';
 
 // Small blocks keep the tests fast; the production size is checked for its invariants separately.
 const B = 1000;
@@ -140,7 +140,7 @@ t.test('FileDigest changes with any change of content, order, length or block si
 });
 
 t.test('the production block size is a whole number of chunks on either route', async (t) => {
-  const { LINK_CHUNK_BYTES, SHARED_CHUNK_BYTES } = await import('../../../web/files/file-framing.js');
+  const { LINK_CHUNK_BYTES, SHARED_CHUNK_BYTES } = await import('../../../../web/files/file-framing.js');
   t.equal(BLOCK_BYTES % SHARED_CHUNK_BYTES, 0);
   t.equal(BLOCK_BYTES % LINK_CHUNK_BYTES, 0);
 });

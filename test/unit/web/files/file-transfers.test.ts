@@ -1,7 +1,7 @@
 import t from 'tap';
-import { FileTransfers, type Transfer, type TransferEvent } from '../../../web/files/file-transfers.js';
-import { SessionFiles } from '../../../web/files/session-files.js';
-import { FakeChannelsEnd } from '../../fakes/webrtc.js';
+import { FileTransfers, type Transfer, type TransferEvent } from '../../../../web/files/file-transfers.js';
+import { SessionFiles } from '../../../../web/files/session-files.js';
+import { FakeChannelsEnd } from '../../../fakes/webrtc.js';
 
 // Two FileTransfers, a customer's and an analyst's, over a fake pair of channels: the whole
 // transfer protocol (offer, accept, bytes, acks, digest, verification) in milliseconds. Received

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isConnected, isInterrupted, selectedPairRelayed, type StatsEntry } from '../../../web/session/connectivity.js';
+import { isConnected, isInterrupted, selectedPairRelayed, type StatsEntry } from '../../../../web/session/connectivity.js';
 
 // When a running transfer and the session log say the connection is interrupted.
 

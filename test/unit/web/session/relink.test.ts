@@ -1,5 +1,5 @@
 import t from 'tap';
-import { analystSignalFate, relinkDelay, RELINK_DELAYS_MS } from '../../../web/session/relink.js';
+import { analystSignalFate, relinkDelay, RELINK_DELAYS_MS } from '../../../../web/session/relink.js';
 
 t.test("the analyst's page answers the customer's newest link and drops leftovers of older ones", async (t) => {
   t.equal(analystSignalFate(null, 0), 'replace', 'no link yet: the first offer makes one');

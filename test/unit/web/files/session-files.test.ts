@@ -1,5 +1,5 @@
 import t from 'tap';
-import { removeOrphanedFiles, SessionFiles, type FileFolder, type Locks } from '../../../web/files/session-files.js';
+import { removeOrphanedFiles, SessionFiles, type FileFolder, type Locks } from '../../../../web/files/session-files.js';
 
 // Small fakes of the browser's Origin Private File System folder and of the Web Locks API.
 class FakeFolder implements FileFolder {

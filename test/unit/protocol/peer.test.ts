@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import t from 'tap';
-import { isDataOnlySdp, PEER_LIMITS, PEER_ROLES, PeerMessage } from '../../protocol/index.js';
+import { isDataOnlySdp, PEER_LIMITS, PEER_ROLES, PeerMessage } from '../../../protocol/index.js';
 
 // What the file link accepts from the other browser before any connection exists: the
 // description it negotiates, and the messages that carry it over the control channel.

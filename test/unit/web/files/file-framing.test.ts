@@ -1,7 +1,7 @@
 import t from 'tap';
-import { checkPushUrl } from '../../../protocol/index.js';
-import { beginFrame, chunkRanges, LINK_CHUNK_BYTES, linkChunkBytes, parseBeginFrame, SHARED_CHUNK_BYTES } from '../../../web/files/file-framing.js';
-import { formatBytes, RateMeter } from '../../../web/files/transfer-rate.js';
+import { checkPushUrl } from '../../../../protocol/index.js';
+import { beginFrame, chunkRanges, LINK_CHUNK_BYTES, linkChunkBytes, parseBeginFrame, SHARED_CHUNK_BYTES } from '../../../../web/files/file-framing.js';
+import { formatBytes, RateMeter } from '../../../../web/files/transfer-rate.js';
 
 t.test('beginFrame()/parseBeginFrame() round-trip the transfer handle', async (t) => {
   for (const handle of [1, 255, 65_536, 0xffffffff]) t.equal(parseBeginFrame(beginFrame(handle)), handle, `handle ${handle}`);

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 // The deploy files' promises, checked as text in milliseconds: non-root images with health checks
 // and declared ports, secrets only from files, a valid HAProxy config. test/containers/ builds and
 // runs them for real.
-const root = new URL('../../', import.meta.url).pathname;
+const root = new URL('../../../', import.meta.url).pathname;
 const read = (path: string) => readFileSync(`${root}${path}`, 'utf8');
 
 t.test('every image is multi-stage or derived, runs as non-root, declares its ports and has a health check', async (t) => {

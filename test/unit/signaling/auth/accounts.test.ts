@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { JsonFileAccountRepository, MemoryAccountRepository } from '../../signaling/auth/account-store.js';
-import { AccountService } from '../../signaling/auth/accounts.js';
-import { LoginThrottle } from '../../signaling/auth/login-throttle.js';
-import { ManualClock } from '../../signaling/clock.js';
-import { RateLimiter } from '../../signaling/rate-limit.js';
+import { JsonFileAccountRepository, MemoryAccountRepository } from '../../../../signaling/auth/account-store.js';
+import { AccountService } from '../../../../signaling/auth/accounts.js';
+import { LoginThrottle } from '../../../../signaling/auth/login-throttle.js';
+import { ManualClock } from '../../../../signaling/clock.js';
+import { RateLimiter } from '../../../../signaling/rate-limit.js';
 
 const QUEUES = ['general', 'printers'];
 const admin = { id: 'root', username: 'root', displayName: 'Root', password: 'root-password', queues: QUEUES, role: 'admin' as const };

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import t from 'tap';
-import { ManualClock } from '../../signaling/clock.js';
-import { issueTurnCredentials, RestTurnIssuer } from '../../signaling/turn-credentials.js';
+import { ManualClock } from '../../../signaling/clock.js';
+import { issueTurnCredentials, RestTurnIssuer } from '../../../signaling/turn-credentials.js';
 
 t.test('issueTurnCredentials() follows coturn\'s REST scheme: "<expiry>:<id>" and base64 HMAC-SHA1', async (t) => {
   const { username, credential } = issueTurnCredentials('secret', 'abc', 1_700_000_600);

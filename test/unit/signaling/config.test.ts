@@ -1,0 +1,15 @@
+import t from 'tap';
+import { loadConfig, parseQueues } from '../../../signaling/config.js';
+
+t.test('loadConfig() has working defaults and refuses bad values with a clear message', async (t) => {
+  const config = loadConfig({});
+  t.equal(config.port, 8080);
+  t.equal(config.host, '127.0.0.1');
+  t.same(config.queues.map((q) => q.id), ['general', 'printers']);
+  t.ok(config.demoPasswordGenerated);
+  t.ok(config.analysts[0].password.length >= 12);
+  t.equal(loadConfig({ DEMO_PASSWORD: 'x' }).demoPasswordGenerated, false);
+  t.throws(() => loadConfig({ PORT: 'eighty' }), { name: 'ConfigError', message: /PORT must be a whole number/ });
+  t.throws(() => parseQueues('Bad Id:Name'), /lowercase/);
+  t.same(parseQueues('a:Alpha, b'), [{ id: 'a', name: 'Alpha' }, { id: 'b', name: 'b' }]);
+});
