@@ -7,6 +7,7 @@ import { ConnectionIndicator } from './ConnectionIndicator.js';
 import { useSessionTools } from '../activity/use-session-tools.js';
 import { PointerHighlight, RemoteControlPanel, useRemoteControl } from './RemoteControlPanel.js';
 import type { CustomerTicket } from './use-customer-ticket.js';
+import { logControlSteps } from '../activity/control-activity.js';
 
 /** The live session, customer side: share or stop, always see what is shared, end at any moment. */
 export function CustomerSession({ session, analyst }: { session: CustomerTicket; analyst: string }) {
@@ -14,6 +15,8 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
   const sharing = session.screen !== null;
   const tools = useSessionTools(session.peer, { me: session.status?.name ?? '', peer: analyst }, 'tools.event.consented.customer');
   const control = useRemoteControl(session.peer, session.signaling);
+  // Remote control's steps go to the activity log from the model, whichever panel is shown.
+  useEffect(() => (control && tools ? logControlSteps(control, tools, analyst) : undefined), [control, tools, analyst]);
   // The activity log shows every change of what is shared, as it happens.
   const wasSharing = useRef(false);
   useEffect(() => {
@@ -39,7 +42,7 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
         <p>{t('session.notSharing')}</p>
       )}
       {session.peerConnected && <VerificationCode peer={session.peer} tools={tools} />}
-      {control && <RemoteControlPanel control={control} analyst={analyst} screen={session.screen} tools={tools} />}
+      {control && <RemoteControlPanel control={control} analyst={analyst} screen={session.screen} />}
       {problemKey && <Notice kind="error">{t(problemKey)}</Notice>}
       {session.peerError && <Notice kind="error">{t('session.peerError', { detail: session.peerError })}</Notice>}
       <div class="actions">

@@ -2,7 +2,6 @@ import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import { Dialog } from '../ui/components.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { PeerLink } from '../session/peer-link.js';
-import type { SessionTools } from '../activity/session-tools.js';
 import type { SignalingClient } from '../session/signaling-client.js';
 import { openControlIndicator, type ControlIndicator } from './control-indicator.js';
 import { RemoteControl } from './remote-control.js';
@@ -30,20 +29,17 @@ function sharesWholeScreen(screen: MediaStream | null): boolean {
   return surface === undefined || surface === 'monitor';
 }
 
-export function RemoteControlPanel({ control, analyst, screen, tools }: { control: RemoteControl; analyst: string; screen: MediaStream | null; tools: SessionTools | null }) {
+export function RemoteControlPanel({ control, analyst, screen }: { control: RemoteControl; analyst: string; screen: MediaStream | null }) {
   const { t } = useI18n();
   const { state, code } = control.view;
   const indicator = useRef<ControlIndicator | null>(null);
   const previous = useRef(state);
 
-  // Every step goes to the activity log; the always-on-top window closes when control ends.
+  // The always-on-top window closes when control ends (the activity log follows the model itself).
   useEffect(() => {
     const before = previous.current;
     previous.current = state;
-    if (before === state || !tools) return;
-    if (state === 'asked') tools.addEvent('tools.event.control.asked', { name: analyst });
-    if (state === 'active' && before === 'waitingHelper') tools.addEvent('tools.event.control.active');
-    if (state === 'off' && (before === 'active' || before === 'suspended' || before === 'waitingHelper')) tools.addEvent('tools.event.control.stopped');
+    if (before === state) return;
     if (state === 'off') {
       indicator.current?.close();
       indicator.current = null;
@@ -54,7 +50,6 @@ export function RemoteControlPanel({ control, analyst, screen, tools }: { contro
   useEffect(() => () => indicator.current?.close(), []);
 
   const allow = async () => {
-    tools?.addEvent('tools.event.control.granted', { name: analyst });
     control.allow();
     // Inside the click: the one moment the browser lets a page open an always-on-top window.
     indicator.current = await openControlIndicator(t('control.active', { analyst }), t('control.stop'), () => control.stop());
@@ -68,7 +63,7 @@ export function RemoteControlPanel({ control, analyst, screen, tools }: { contro
         {!sharesWholeScreen(screen) && <p class="field-error">{t('control.needScreen')}</p>}
         <div class="actions">
           <button type="button" class="primary" onClick={() => void allow()} disabled={!sharesWholeScreen(screen)} data-testid="control-allow">{t('control.allow')}</button>
-          <button type="button" class="secondary" onClick={() => { tools?.addEvent('tools.event.control.refused'); control.refuse(); }} data-testid="control-refuse">{t('control.refuse')}</button>
+          <button type="button" class="secondary" onClick={() => control.refuse()} data-testid="control-refuse">{t('control.refuse')}</button>
         </div>
       </Dialog>
     );

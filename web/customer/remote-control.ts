@@ -22,16 +22,22 @@ export interface RemoteControlView {
   pointer: { x: number; y: number; at: number } | null;
 }
 
+/** The steps the activity log records. */
+export type ControlStep = 'asked' | 'granted' | 'refused' | 'active' | 'stopped';
+
 export class RemoteControl {
   view: RemoteControlView = { state: 'off', code: null, codeExpiresAt: null, helperConnected: false, pointer: null };
   private helper: HelperLink | null = null;
-  private readonly events = new Emitter<{ change: [] }>();
+  private readonly events = new Emitter<{ change: []; step: [step: ControlStep] }>();
   private readonly offs: Array<() => void>;
 
   constructor(private readonly channels: PeerChannels, private readonly signaling: SignalingClient) {
     this.offs = [
       channels.onControl((message) => {
-        if (message.type === 'control.request' && this.view.state === 'off') this.set({ state: 'asked' });
+        if (message.type === 'control.request' && this.view.state === 'off') {
+          this.set({ state: 'asked' });
+          this.events.emit('step', 'asked');
+        }
         else if (message.type === 'control.request') this.report(); // already asked or granted: say where it stands
         else if (message.type === 'control.release') this.stop();
         else if (message.type === 'pointer') this.set({ pointer: { x: message.x, y: message.y, at: Date.now() } });
@@ -51,9 +57,15 @@ export class RemoteControl {
     return this.events.on('change', listener);
   }
 
+  /** Each step of control as it happens, for the session's activity log (control-activity.ts). */
+  onStep(listener: (step: ControlStep) => void): () => void {
+    return this.events.on('step', listener);
+  }
+
   /** The customer's "Allow control" click. */
   allow(): void {
     if (this.view.state !== 'asked') return;
+    this.events.emit('step', 'granted');
     this.set({ state: 'waitingHelper' });
     if (this.view.helperConnected) this.connectHelper();
     else this.signaling.send({ type: 'helper.pair' });
@@ -62,6 +74,7 @@ export class RemoteControl {
   refuse(): void {
     if (this.view.state !== 'asked') return;
     this.channels.sendControl({ type: 'control.state', state: 'refused' });
+    this.events.emit('step', 'refused');
     this.set({ state: 'off' }, false);
   }
 
@@ -72,8 +85,10 @@ export class RemoteControl {
 
   /** The customer's "Stop control": the gate closes first, then everyone is told. */
   stop(): void {
-    if (this.view.state === 'off') return;
+    const before = this.view.state;
+    if (before === 'off') return;
     this.set({ state: 'off', code: null, codeExpiresAt: null });
+    if (before !== 'asked') this.events.emit('step', 'stopped');
     this.helper?.send({ k: 'control', active: false });
   }
 
@@ -98,6 +113,7 @@ export class RemoteControl {
       open: () => {
         if (this.view.state !== 'waitingHelper') return;
         this.set({ state: 'active', code: null, codeExpiresAt: null });
+        this.events.emit('step', 'active');
         this.helper?.send({ k: 'control', active: true });
       },
       state: (state) => {
