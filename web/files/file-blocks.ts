@@ -2,21 +2,18 @@
 // sides; on the wire a block is one message on the file link, or two on the session connection
 // (file-framing.ts). No DOM: unit-tested in Node.
 //
-// Why blocks, and why each side reuses one block buffer: measured in Chromium (docs/benchmarks.md),
-// per 200 MB, reading a File through a BYOB stream reader into one reused buffer costs ~0.1 s of
-// CPU, against ~0.7 s for ordinary stream reads copied into fresh blocks and ~1 s for 1 MiB
-// `slice().arrayBuffer()` calls; WebCrypto's SHA-256 over whole blocks costs ~0.24 s against
-// ~0.7 s for a WebAssembly SHA-256 fed chunk by chunk. Fresh buffers cost more than the copying
-// itself: zero-filling, page faults and garbage collection.
+// Why blocks, and why each side reuses one block buffer: a BYOB stream reader into one reused
+// buffer, and WebCrypto's SHA-256 over whole blocks, cost the page several times less CPU than
+// fresh buffers or chunk-by-chunk hashing (figures: docs/benchmarks.md, "Figures behind the code").
+// Fresh buffers cost more than the copying itself: zero-filling, page faults and garbage collection.
 
 /**
  * Block size for reading, hashing and disk writes. Both sides must agree: it defines the file
  * digest. Why 128 KiB: each block is a burst of CPU on a page (read, SHA-256, copy, write), and
  * while a burst holds a core, the network threads of both browsers wait for it; their UDP sockets
- * hold ~3 ms of traffic, so datagrams drop and SCTP slows down. Measured on the 2-core bench machine
- * (docs/benchmarks.md, 5 × 200 MB each), against the raw channel in the same run: 2 MiB blocks
- * 0.75 of raw, 256 KiB 0.83, 128 KiB 1.03 and 1.02, 64 KiB 0.87 (and control round trips p99 57 ms,
- * over their 50 ms target: too many messages and wake-ups per MB).
+ * hold only milliseconds of traffic, so datagrams drop and SCTP slows down. Larger blocks lose
+ * throughput that way, smaller ones cost too many messages and wake-ups per MB (control round
+ * trips over their target); the block-size table is in docs/benchmarks.md.
  */
 export const BLOCK_BYTES = 128 * 1024;
 

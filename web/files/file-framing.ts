@@ -3,8 +3,8 @@
 // The channel is ordered and a sender sends one file at a time, so a file's bytes need no header:
 // a text message `begin <handle>` says which transfer the binary messages after it belong to, and
 // each binary message is nothing but file bytes. Sending a view of the file's own buffer then costs
-// no copy and no allocation on the page (a 4-byte header per chunk meant a fresh 64 KiB buffer per
-// chunk, which measured ~0.2 s of CPU per 200 MB, docs/benchmarks.md).
+// no copy and no allocation on the page (a 4-byte header per chunk meant a fresh buffer per chunk,
+// a measurable share of the page's CPU: docs/benchmarks.md).
 
 /**
  * Chunk size on the session connection's own file channel, the route files take until the file
@@ -16,8 +16,8 @@ export const SHARED_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Chunk size on the file link (file-link.ts), a connection that carries nothing else, so a long
- * message delays no control or input message there: one block (file-blocks.ts, 128 KiB, the size
- * measured fastest for our transfer), sent as a view of the block's own buffer. Chromium and
+ * message delays no control or input message there: one block (file-blocks.ts), sent as a view of
+ * the block's own buffer. Chromium and
  * Safari accept messages up to 256 KiB, Firefox more.
  */
 export const LINK_CHUNK_BYTES = 128 * 1024;

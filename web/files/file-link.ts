@@ -5,10 +5,9 @@ import { CHANNEL_IDS, type PeerChannels } from '../session/peer-channels.js';
 // The file link: a second peer connection between the same two browsers that carries nothing but
 // file bytes. Why a connection of its own and not only a channel of its own: all data channels of
 // one connection share one SCTP association, so while a file flows, a chat message, a pushed link
-// or a remote-control event waits behind the file data already in flight; measured on this
-// project's 2-core bench machine, control round trips during a transfer fell from p50 14 ms /
-// p99 41 ms to p50 4 ms / p99 21 ms with the file on its own connection (docs/benchmarks.md). It
-// also lets the file sender keep more data in flight, which is what fills the pipe.
+// or a remote-control event waits behind the file data already in flight; with the file on its own
+// connection, control round trips during a transfer are several times shorter (docs/benchmarks.md).
+// It also lets the file sender keep more data in flight, which is what fills the pipe.
 //
 // It is negotiated peer to peer over the control channel (never through the server), with the same
 // ICE servers and policy as the session, the customer offering. Until it is open, and if it never

@@ -2,9 +2,9 @@
 // served as /assets/file-sink-worker.js). The page gathers chunks into blocks (file-blocks.ts) and
 // hands each block's buffer over (transferred, not copied); the worker hashes it and writes it
 // straight into the file through OPFS's synchronous access handle, which browsers offer only in
-// workers, then hands the buffer back for the next block. Measured with a normal browser profile, 200 MB
-// cost ~0.1 s of CPU to write this way against ~0.8 s through createWritable() on the page
-// (docs/benchmarks.md), and the page's main thread stays free for chat and remote-control input.
+// workers, then hands the buffer back for the next block. That costs far less CPU than
+// createWritable() on the page (docs/benchmarks.md), and the page's main thread stays free for
+// chat and remote-control input.
 
 import { FileDigest } from './file-digest.js';
 import { TRANSFER_DIR, type SinkReply, type SinkRequest } from './file-sink-protocol.js';
@@ -81,8 +81,8 @@ function serve(scope: WorkerScope): void {
       case 'finish': {
         const fileDigest = digest;
         try {
-          // No flush(): that is an fsync, 60–80 ms per 100 MB measured (docs/benchmarks.md), for a
-          // durability this file does not need. It is deleted at session end or at the next page
+          // No flush(): that is an fsync (its cost: docs/benchmarks.md), for a durability this file
+          // does not need. It is deleted at session end or at the next page
           // load, and reading it back after close() sees every byte written.
           close();
         } catch (err) {

@@ -23,13 +23,11 @@ export interface FlowWindowOptions {
 export const ACK_EVERY_BYTES = 256 * 1024;
 
 /**
- * Why a 2 MiB floor: measured on the 2-core bench machine (docs/benchmarks.md), the round trip of
- * an ack under load is 20–50 ms whatever the window, mostly the two browsers waiting for CPU, not
- * a queue. A delay target of 12 ms then always reads "too much queue" and the window sat on its
- * floor; at the old floor (512 KiB) the sender idled between acks. Files now travel on a
- * connection of their own (file-link.ts), so what they keep in flight no longer delays control
- * messages (p99 34 ms with a 2 MiB floor, against 60 ms on the shared connection), and a larger
- * floor buys throughput. The delay target still shrinks the window toward the floor when a real
+ * Why a 2 MiB floor: under load the round trip of an ack is long whatever the window (mostly the
+ * two browsers waiting for CPU, not a queue), so the delay target always read "too much queue"
+ * and, with a smaller floor, the sender idled between acks. Files travel on a connection of their
+ * own (file-link.ts), so what they keep in flight no longer delays control messages, and a larger
+ * floor buys throughput (figures: docs/benchmarks.md). The delay target still shrinks the window toward the floor when a real
  * queue builds (a slow receiving disk, a slow network).
  */
 export const FLOW_DEFAULTS: FlowWindowOptions = {
