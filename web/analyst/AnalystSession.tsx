@@ -8,7 +8,7 @@ import { AnalystControlBar, RemoteScreen, useControlState } from './AnalystContr
 import { QUALITY_HISTORY, QualityPanel } from './QualityPanel.js';
 import { SessionSummary } from './SessionSummary.js';
 import { useI18n, type StringKey } from '../i18n/i18n.js';
-import { readVideoStats, type VideoStats } from './stats.js';
+import { readVideoStats, type VideoStats } from '../session/stats.js';
 import type { PeerLink } from '../session/peer-link.js';
 import type { AnalystSessionInfo } from './use-analyst-console.js';
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n.js';
 import type { PeerLink } from '../session/peer-link.js';
-import { rates, type VideoStats } from './stats.js';
+import { rates, type VideoStats } from '../session/stats.js';
 
 const HISTORY = 60;
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n.js';
 import type { PeerLink } from '../session/peer-link.js';
+import { readRoundTripMs } from '../session/stats.js';
 
 type Level = 'good' | 'fair' | 'poor' | 'interrupted';
 
@@ -15,13 +16,9 @@ export function ConnectionIndicator({ peer }: { peer: PeerLink | null }) {
     if (!peer) return;
     const measure = async () => {
       if (peer.channels.interrupted) return setLevel('interrupted');
-      const report = await peer.connection.getStats().catch(() => null);
-      let rtt: number | null = null;
-      report?.forEach((entry) => {
-        if (entry.type === 'candidate-pair' && entry.nominated && typeof entry.currentRoundTripTime === 'number') rtt = entry.currentRoundTripTime;
-      });
+      const rttMs = await readRoundTripMs(peer.connection).catch(() => null);
       if (peer.channels.interrupted) return setLevel('interrupted');
-      if (rtt !== null) setLevel(rtt < 0.15 ? 'good' : rtt < 0.4 ? 'fair' : 'poor');
+      if (rttMs !== null) setLevel(rttMs < 150 ? 'good' : rttMs < 400 ? 'fair' : 'poor');
     };
     const timer = setInterval(() => void measure(), 2000);
     const off = peer.channels.onConnectivity(() => void measure());

@@ -29,6 +29,15 @@ export interface StatsEntry {
   localCandidateId?: string;
   remoteCandidateId?: string;
   candidateType?: string;
+  relayProtocol?: string;
+  currentRoundTripTime?: number;
+  localCertificateId?: string;
+  remoteCertificateId?: string;
+  fingerprint?: string;
+  /** Firefox marks the pair in use on the pair itself (it has no transport entry that names it). */
+  selected?: boolean;
+  nominated?: boolean;
+  state?: string;
 }
 
 /** A getStats() report (RTCStatsReport is a map of such entries). */
@@ -37,14 +46,25 @@ export interface StatsReport {
   get(id: string): StatsEntry | undefined;
 }
 
+/**
+ * The candidate pair in use now, with its two candidates; null before one is selected. Chromium
+ * and Safari name it on the transport entry; Firefox marks the pair itself `selected`.
+ */
+export function selectedPair(report: StatsReport): { pair: StatsEntry; local?: StatsEntry; remote?: StatsEntry } | null {
+  let pair: StatsEntry | undefined;
+  report.forEach((entry) => {
+    if (!pair && entry.type === 'transport' && entry.selectedCandidatePairId) pair = report.get(entry.selectedCandidatePairId);
+  });
+  if (!pair) report.forEach((entry) => {
+    if (!pair && entry.type === 'candidate-pair' && entry.selected) pair = entry;
+  });
+  if (!pair) return null;
+  const { localCandidateId, remoteCandidateId } = pair;
+  return { pair, local: localCandidateId ? report.get(localCandidateId) : undefined, remote: remoteCandidateId ? report.get(remoteCandidateId) : undefined };
+}
+
 /** Whether the selected candidate pair goes through a TURN relay on either side. */
 export function selectedPairRelayed(report: StatsReport): boolean {
-  let relayed = false;
-  report.forEach((entry) => {
-    if (entry.type !== 'transport' || !entry.selectedCandidatePairId) return;
-    const pair = report.get(entry.selectedCandidatePairId);
-    const ends = [pair?.localCandidateId, pair?.remoteCandidateId].map((id) => (id ? report.get(id) : undefined));
-    if (ends.some((candidate) => candidate?.candidateType === 'relay')) relayed = true;
-  });
-  return relayed;
+  const selected = selectedPair(report);
+  return selected?.local?.candidateType === 'relay' || selected?.remote?.candidateType === 'relay';
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n.js';
 import type { PeerLink } from '../session/peer-link.js';
 import type { SessionTools } from '../activity/session-tools.js';
+import { negotiatedFingerprints } from '../session/stats.js';
 import { verificationCode } from '../session/verification-code.js';
 
 /**
@@ -33,17 +34,4 @@ export function VerificationCode({ peer, tools }: { peer: PeerLink | null; tools
       <span class="muted small">{code.changed ? t('verify.changed') : t('verify.hint')}</span>
     </p>
   );
-}
-
-/** The local and remote certificate fingerprints of the selected DTLS transport, from getStats. */
-export async function negotiatedFingerprints(pc: RTCPeerConnection): Promise<[string, string] | null> {
-  const report = await pc.getStats();
-  let pair: [string, string] | null = null;
-  report.forEach((entry) => {
-    if (entry.type !== 'transport' || !entry.localCertificateId || !entry.remoteCertificateId) return;
-    const local = report.get(entry.localCertificateId);
-    const remote = report.get(entry.remoteCertificateId);
-    if (local?.fingerprint && remote?.fingerprint) pair = [local.fingerprint, remote.fingerprint];
-  });
-  return pair;
 }

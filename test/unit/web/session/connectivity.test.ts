@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isConnected, isInterrupted, selectedPairRelayed, type StatsEntry } from '../../../../web/session/connectivity.js';
+import { isConnected, isInterrupted, selectedPair, selectedPairRelayed, type StatsEntry } from '../../../../web/session/connectivity.js';
 
 // When a running transfer and the session log say the connection is interrupted.
 
@@ -39,4 +39,27 @@ t.test('selectedPairRelayed() is true when either end of the selected pair is a 
   t.equal(selectedPairRelayed(report('host', 'relay')), true, 'the other side relayed');
   t.equal(selectedPairRelayed(report('srflx', 'host')), false, 'direct');
   t.equal(selectedPairRelayed({ forEach: () => undefined, get: () => undefined }), false, 'no pair selected yet');
+});
+
+t.test('selectedPair() finds the pair in use from the transport (Chromium) or from the pair itself (Firefox)', async (t) => {
+  const map = (entries: Array<[string, StatsEntry]>) => {
+    const m = new Map(entries);
+    return { forEach: (cb: (e: StatsEntry) => void) => m.forEach((e) => cb(e)), get: (id: string) => m.get(id) };
+  };
+  const chromium = map([
+    ['T', { type: 'transport', selectedCandidatePairId: 'P2' }],
+    ['P1', { type: 'candidate-pair', nominated: true, currentRoundTripTime: 0.9, localCandidateId: 'L' }],
+    ['P2', { type: 'candidate-pair', nominated: true, currentRoundTripTime: 0.02, localCandidateId: 'L' }],
+    ['L', { type: 'local-candidate', candidateType: 'host' }],
+  ]);
+  t.equal(selectedPair(chromium)?.pair.currentRoundTripTime, 0.02, 'the selected one, not any nominated pair');
+  t.equal(selectedPair(chromium)?.local?.candidateType, 'host');
+  const firefox = map([
+    ['P1', { type: 'candidate-pair', selected: false, currentRoundTripTime: 0.9 }],
+    ['P2', { type: 'candidate-pair', selected: true, currentRoundTripTime: 0.05, remoteCandidateId: 'R' }],
+    ['R', { type: 'remote-candidate', candidateType: 'relay' }],
+  ]);
+  t.equal(selectedPair(firefox)?.pair.currentRoundTripTime, 0.05);
+  t.equal(selectedPairRelayed(firefox), true);
+  t.equal(selectedPair(map([])), null);
 });
