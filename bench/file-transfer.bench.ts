@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchProfileBrowser } from '../test/helpers/browser.js';
 import { SINK_WORKER_FILE } from '../web/files/file-sink-protocol.js';
-import { LINK_CHUNK_BYTES, SHARED_CHUNK_BYTES } from '../web/files/file-framing.js';
+import { FILE_CONNECTION_CHUNK_BYTES, SESSION_CHUNK_BYTES } from '../web/files/file-framing.js';
 import { CPU_ROLES, type CpuRole, withCounters } from './host-counters.js';
 import { fmt, median, percentile, type Row } from './stats.js';
 
@@ -214,7 +214,7 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
   try {
     // The raw channel at four chunk sizes. The baseline is the fastest of them (by median): the
     // practical limit, whatever chunk size our files use. The cost rows compare ours with the raw
-    // channel at our own chunk size on the file link (LINK_CHUNK_BYTES).
+    // channel at our own chunk size on the file connection (FILE_CONNECTION_CHUNK_BYTES).
     const chunkSizes = [16 * 1024, 64 * 1024, 128 * 1024, 256 * 1024];
     const byChunk: Record<number, number[]> = {};
     for (const size of chunkSizes) byChunk[size] = [];
@@ -236,7 +236,7 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
       // Alternate, so drift in machine load hits both sides alike.
       for (const size of chunkSizes) {
         const once = () => watched(a, b, `raw run (${size / 1024} KiB chunks)`, rawRun(a, b, bytes, size));
-        byChunk[size].push(await (size === LINK_CHUNK_BYTES ? measured(cost.raw, once) : once()));
+        byChunk[size].push(await (size === FILE_CONNECTION_CHUNK_BYTES ? measured(cost.raw, once) : once()));
       }
       ours.push(await measured(cost.ours, () => watched(a, b, 'our transfer', ourRun(a, b, bytes))));
       process.stdout.write('.');
@@ -249,7 +249,7 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
     const versusRaw = (benchmark: string, mine: number[], raw: number[], digits = 1): Row => ({
       benchmark,
       value: fmt(median(mine), digits),
-      baseline: `${fmt(median(raw), digits)} (raw, ${LINK_CHUNK_BYTES / 1024} KiB)`,
+      baseline: `${fmt(median(raw), digits)} (raw, ${FILE_CONNECTION_CHUNK_BYTES / 1024} KiB)`,
       ratio: fmt(median(mine) / median(raw), 2),
       target: 'diagnostic',
     });
@@ -264,10 +264,10 @@ export async function fileTransferBench(opts: { sizeMb: number; runs: number; pi
     const loaded = await a.evaluate((n) => bench.pings(n, true), opts.pings);
     await done;
     // The same pings while a raw send saturates the session connection itself, in the chunks files
-    // use there: what the file link spares control messages.
+    // use there: what the file connection spares control messages.
     await b.evaluate((n) => bench.rawExpect(n), bytes);
     const rawArrived = b.evaluate(() => bench.rawResult());
-    const rawSending = a.evaluate(([n, c]) => bench.rawSend(n, c), [bytes, SHARED_CHUNK_BYTES] as const);
+    const rawSending = a.evaluate(([n, c]) => bench.rawSend(n, c), [bytes, SESSION_CHUNK_BYTES] as const);
     await a.waitForTimeout(200);
     const loadedRaw = await a.evaluate((n) => bench.pings(n, true), opts.pings);
     await rawSending;

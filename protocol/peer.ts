@@ -75,13 +75,13 @@ export const FileVerified = Type.Object(
 );
 
 /**
- * Setting up the file link: a second peer connection that carries only file bytes (its own SCTP
+ * Setting up the file connection: a second peer connection that carries only file bytes (its own SCTP
  * association, so queued file data never sits in front of chat, links or input; see
- * web/files/file-link.ts). Negotiated over the control channel, never through the server. The
+ * web/files/file-connection.ts). Negotiated over the control channel, never through the server. The
  * customer offers, the analyst answers; the description may hold only data (application) sections.
  */
 const LinkSdp = Type.String({ minLength: 1, maxLength: PEER_LIMITS.linkSdpMax });
-/** A file link description may only set up data channels: one with audio or video is refused. */
+/** A file connection description may only set up data channels: one with audio or video is refused. */
 export function isDataOnlySdp(sdp: string): boolean {
   const sections = sdp.split(/\r?\n/).filter((line) => line.startsWith('m='));
   return sections.length > 0 && sections.every((line) => line.startsWith('m=application '));

@@ -1,9 +1,9 @@
 // Benchmark harness loaded into real Chromium pages by bench/run.ts. It wires the product's own
-// data-channel modules (PeerChannels, FileTransfers, FileLink) on a bare RTCPeerConnection, next to
+// data-channel modules (PeerChannels, FileTransfers, FileConnection) on a bare RTCPeerConnection, next to
 // a raw RTCDataChannel baseline on that connection. As in the product, our files travel on the
-// file link, a second connection; the raw channel has the session connection to itself while it runs.
+// file connection, a second connection; the raw channel has the session connection to itself while it runs.
 import { FILE_HIGH_WATER, FILE_LOW_WATER, PeerChannels } from '../../web/session/peer-channels.js';
-import { FileLink } from '../../web/files/file-link.js';
+import { FileConnection } from '../../web/files/file-connection.js';
 import { FileTransfers } from '../../web/files/file-transfers.js';
 import { removeOrphanedFiles, SessionFiles } from '../../web/files/session-files.js';
 
@@ -19,7 +19,7 @@ let rawDone: (() => void) | null = null;
 let rawArrived: Promise<number> | null = null;
 let rawSending = false;
 let prepared: File | null = null;
-let link: FileLink;
+let link: FileConnection;
 let expected: Promise<{ state: string; at: number }> | null = null;
 
 async function gathered(): Promise<string> {
@@ -34,8 +34,8 @@ function setup(role: 'customer' | 'analyst'): void {
   channels = new PeerChannels(pc, role === 'customer' ? 'analyst' : 'customer');
   files = new SessionFiles();
   transfers = new FileTransfers(channels, files);
-  // The file link, as in the product (peer-link.ts): files on a connection of their own.
-  link = new FileLink(channels, role, { iceServers: [], iceTransportPolicy: 'all' });
+  // The file connection, as in the product (session-connection.ts): files on a connection of their own.
+  link = new FileConnection(channels, role, { iceServers: [], iceTransportPolicy: 'all' });
   raw = pc.createDataChannel('raw', { negotiated: true, id: RAW_CHANNEL_ID, ordered: true });
   raw.binaryType = 'arraybuffer';
   raw.bufferedAmountLowThreshold = FILE_LOW_WATER;
@@ -54,7 +54,7 @@ const api = {
   state() {
     return {
       transfers: transfers.list().map((t) => `${t.direction} ${t.state} ${t.bytes}/${t.size}`),
-      fileRoute: channels.fileRoute, fileLink: link.state, connection: pc.connectionState,
+      fileRoute: channels.fileRoute, fileConnection: link.state, connection: pc.connectionState,
       raw: { received: rawReceived, target: rawTarget, sending: rawSending, buffered: raw.bufferedAmount },
     };
   },
@@ -75,7 +75,7 @@ const api = {
   },
   async ready(): Promise<void> {
     await channels.whenOpen();
-    while (channels.fileRoute !== 'link') await new Promise((r) => setTimeout(r, 20));
+    while (channels.fileRoute !== 'file') await new Promise((r) => setTimeout(r, 20));
     if (raw.readyState !== 'open') await new Promise((r) => raw.addEventListener('open', r, { once: true }));
     await removeOrphanedFiles();
   },

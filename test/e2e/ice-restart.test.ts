@@ -7,8 +7,8 @@ import { CAPTURE_CHANNELS } from '../helpers/session.js';
 
 // The media path breaks under a live session (the TURN relay every byte goes through restarts, as
 // when a network changes): the pages notice the connection "disconnected", restart ICE, gather new
-// candidates and the picture comes back, without ending the session; the file link, broken with
-// the relay, is set up anew (file-link.ts).
+// candidates and the picture comes back, without ending the session; the file connection, broken with
+// the relay, is set up anew (file-connection.ts).
 let coturn = await startCoturn();
 const server = await startServer({ turnSecret: coturn.secret, turnUrls: [coturn.udpUrl], iceTransportPolicy: 'relay' });
 const browser = await launchBrowser();
@@ -18,7 +18,7 @@ t.teardown(async () => {
   await coturn.stop();
 });
 
-t.test('ICE restart after the relay path breaks: the session survives, frames flow again, the log says so, and a new file link carries files', async (t) => {
+t.test('ICE restart after the relay path breaks: the session survives, frames flow again, the log says so, and a new file connection carries files', async (t) => {
   const { customer, analyst } = await liveSession(t, browser, server.url, 'Roaming Ray', server.url, CAPTURE_CHANNELS);
   const fileLinks = () =>
     customer.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.slice(1).map((pc) => pc.connectionState));
@@ -44,14 +44,14 @@ t.test('ICE restart after the relay path breaks: the session survives, frames fl
   await customer.locator('[data-testid="connection-indicator"]:not([data-level="interrupted"])').waitFor({ timeout: 10_000 });
   t.pass(`the customer's indicator is back to ${await customer.getByTestId('connection-indicator').getAttribute('data-level')}`);
 
-  // The file link broke with the relay too; the customer sets up a new one through the new relay,
+  // The file connection broke with the relay too; the customer sets up a new one through the new relay,
   // and a file goes over it.
   await customer.waitForFunction(() => {
     const links = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.slice(1);
     return links.length >= 2 && links[links.length - 1].connectionState === 'connected';
   }, undefined, { timeout: 20_000 });
   const links = await fileLinks();
-  t.equal(links[links.length - 1], 'connected', `a new file link is up (links: ${links.join(', ')})`);
+  t.equal(links[links.length - 1], 'connected', `a new file connection is up (links: ${links.join(', ')})`);
   await analyst.getByTestId('file-input').setInputFiles({ name: 'after-restart.txt', mimeType: 'text/plain', buffer: Buffer.alloc(300_000, 'x') });
   await customer.locator('[data-testid="transfer"][data-name="after-restart.txt"]').getByTestId('accept-file').click();
   await customer.locator('[data-testid="transfer"][data-name="after-restart.txt"][data-state="done"]').waitFor({ timeout: 15_000 });

@@ -51,7 +51,7 @@ const storedFiles = (page: Page) =>
 /**
  * Bytes and messages each of the page's peer connections carried on its data channels named
  * `file`, from the browser's own statistics: the session connection (the one with a `control`
- * channel) and the file link (file-link.ts, a `file` channel alone).
+ * channel) and the file connection (file-connection.ts, a `file` channel alone).
  */
 const fileBytes = (page: Page) =>
   page.evaluate(async () => {
@@ -93,11 +93,11 @@ t.test('a file of a few MB goes each way byte-identical, with the hash checked a
   const { customer, analyst } = await openSession(t);
   const logs = makeFile('logs.zip', 3 * 1024 * 1024 + 17);
   t.equal(await sendAndSave(customer, analyst, logs, 'logs.zip'), logs.sha256, 'customer → analyst arrives identical');
-  // The bytes took the file link, a connection of their own, not the session connection that
+  // The bytes took the file connection, a connection of their own, not the session connection that
   // carries chat, links and remote-control input.
   const carried = await fileBytes(analyst);
-  t.equal(carried.links, 1, 'the analyst has one file link');
-  t.ok(carried.link.received >= 3 * 1024 * 1024, `the file link carried the file (${carried.link.received} bytes)`);
+  t.equal(carried.links, 1, 'the analyst has one file connection');
+  t.ok(carried.link.received >= 3 * 1024 * 1024, `the file connection carried the file (${carried.link.received} bytes)`);
   t.ok(carried.session.received < 1024, `the session connection carried none of it (${carried.session.received} bytes)`);
   // In 128 KiB messages (file-framing.ts): 25 of them, and the `begin` message.
   t.equal(carried.link.messages, Math.ceil((3 * 1024 * 1024 + 17) / (128 * 1024)) + 1, `in 128 KiB messages (${carried.link.messages} messages)`);
@@ -171,7 +171,7 @@ t.test('a peer that vanishes without a word mid-transfer (its computer froze) is
   await sessionFramesDecoded(analyst, 5);
   const code = await analyst.getByTestId('verification-code').getAttribute('data-code');
   t.equal(await customer.getByTestId('verification-code').getAttribute('data-code'), code, 'the same code on both sides');
-  // One file each way, both flowing on the file link when the customer's computer freezes.
+  // One file each way, both flowing on the file connection when the customer's computer freezes.
   await startTransfer(customer, analyst, 'to-analyst.iso', 150 * 1024 * 1024);
   await startTransfer(analyst, customer, 'to-customer.iso', 150 * 1024 * 1024);
   pids = await browserPids(frozen.browser);
@@ -204,7 +204,7 @@ t.test('a peer that vanishes without a word mid-transfer (its computer froze) is
   t.same(await storedFiles(analyst), [], 'the partial file is deleted');
 
   // The computer wakes up: the customer's page hears that the analyst's end is gone and sets up a
-  // new connection (relink.ts); the session goes on without anyone starting a new one.
+  // new connection (connection-replacement.ts); the session goes on without anyone starting a new one.
   for (const pid of pids) process.kill(pid, 'SIGCONT');
   pids = [];
   const wokeAt = Date.now();
@@ -241,7 +241,7 @@ t.test("the session connection closing under a live session (the analyst's end d
   await customer.getByTestId('chat-input').press('Enter');
   await analyst.getByTestId('chat-message').filter({ hasText: 'before the drop' }).waitFor({ timeout: 10_000 });
   // The analyst's end of the session connection goes (the first connection the page made; the
-  // file link came after it). The customer's end sees it closed, and its page starts the next one.
+  // file connection came after it). The customer's end sees it closed, and its page starts the next one.
   await analyst.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs[0].close());
   for (const page of [analyst, customer]) {
     await page.locator('[data-testid="activity"][data-key="tools.event.relinked"]').waitFor({ timeout: 20_000 });
@@ -253,7 +253,7 @@ t.test("the session connection closing under a live session (the analyst's end d
   await customer.getByTestId('chat-message').filter({ hasText: 'after the drop' }).waitFor({ timeout: 10_000 });
   const file = makeFile('after-drop.bin', 1024 * 1024 + 3);
   t.equal(await sendAndSave(customer, analyst, file, 'after-drop.bin'), file.sha256, 'a file goes through the new connection');
-  // The customer's page made exactly one new session connection (the others are file links).
+  // The customer's page made exactly one new session connection (the others are file connections).
   const sessionLinks = await customer.evaluate(() =>
     (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.getTransceivers().length > 0).length);
   t.equal(sessionLinks, 2, 'one new session connection, with the screen on it');
@@ -309,17 +309,17 @@ async function sessionFramesDecoded(analyst: Page, min: number, timeoutMs = 30_0
   throw new Error(`the analyst decoded ${frames} frames on its newest connection in ${timeoutMs} ms`);
 }
 
-/** How many file links (peer connections after the session's own) the page has, and how many are connected. */
+/** How many file connections (peer connections after the session's own) the page has, and how many are connected. */
 const fileLinks = (page: Page) =>
   page.evaluate(() => {
     const links = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.slice(1);
     return { made: links.length, connected: links.filter((pc) => pc.connectionState === 'connected').length };
   });
 
-t.test('the file link dropping mid-transfer stops that file on both sides; a new link is set up and takes the next file', async (t) => {
+t.test('the file connection dropping mid-transfer stops that file on both sides; a new link is set up and takes the next file', async (t) => {
   const { customer, analyst } = await openSession(t, 'Linker');
   await startTransfer(analyst, customer, 'dropped.iso', 80 * 1024 * 1024);
-  // The customer's file link goes away (as when its path fails) while the file flows on it.
+  // The customer's file connection goes away (as when its path fails) while the file flows on it.
   await customer.evaluate(() => {
     const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
     pcs[pcs.length - 1].close();
@@ -331,7 +331,7 @@ t.test('the file link dropping mid-transfer stops that file on both sides; a new
   await customer.waitForTimeout(300);
   t.same(await storedFiles(customer), [], 'the partial file is deleted');
 
-  // The customer sets up a new link a few seconds later (file-link.ts, RELINK_DELAY_MS)...
+  // The customer sets up a new link a few seconds later (file-connection.ts, FILE_CONNECTION_RETRY_MS)...
   await customer.waitForFunction(() => {
     const links = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.slice(1);
     return links.length === 2 && links[1].connectionState === 'connected';
@@ -342,11 +342,11 @@ t.test('the file link dropping mid-transfer stops that file on both sides; a new
   const before = await fileBytes(customer);
   t.equal(await sendAndSave(analyst, customer, next, 'next.txt'), next.sha256, 'the next file arrives identical');
   const after = await fileBytes(customer);
-  t.ok(after.link.received - before.link.received >= 1024 * 1024, 'over the new file link');
+  t.ok(after.link.received - before.link.received >= 1024 * 1024, 'over the new file connection');
   t.ok(after.session.received - before.session.received < 1024, 'not over the session connection');
 });
 
-t.test('a file link that never opens: files take the session connection, in 64 KiB messages, and the customer stops retrying', async (t) => {
+t.test('a file connection that never opens: files take the session connection, in 64 KiB messages, and the customer stops retrying', async (t) => {
   // The customer's browser refuses to make any offer for a second connection: no link, ever.
   const { customer, analyst } = await openSession(t, 'Nolink', () => {
     const Native = window.RTCPeerConnection;
@@ -363,10 +363,10 @@ t.test('a file link that never opens: files take the session connection, in 64 K
   t.equal(await sendAndSave(customer, analyst, file, 'fallback.bin'), file.sha256, 'the file arrives identical');
   const carried = await fileBytes(analyst);
   t.ok(carried.session.received >= 1024 * 1024, 'over the session connection');
-  t.equal(carried.link.received, 0, 'nothing over a file link');
+  t.equal(carried.link.received, 0, 'nothing over a file connection');
   // In the session connection's smaller messages, so control messages wait behind less.
   t.equal(carried.session.messages, Math.ceil((1024 * 1024 + 5) / (64 * 1024)) + 1, 'in 64 KiB messages');
-  // The first try and RELINK_MAX (3) more, RELINK_DELAY_MS (3 s) apart; then no more.
+  // The first try and FILE_CONNECTION_RETRIES (3) more, FILE_CONNECTION_RETRY_MS (3 s) apart; then no more.
   await customer.waitForFunction(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.length === 5, undefined, { timeout: 20_000 });
   await customer.waitForTimeout(4000);
   t.equal((await fileLinks(customer)).made, 4, 'four tries in all, then files stay on the session connection');

@@ -66,7 +66,7 @@ export class FakePeerConnection extends EventTarget {
 }
 
 type ControlListener = (message: import('../../protocol/index.js').PeerMessage) => void;
-type ChunkListener = (handle: number, chunk: ArrayBuffer, route: 'shared' | 'link') => void;
+type ChunkListener = (handle: number, chunk: ArrayBuffer, route: 'session' | 'file') => void;
 
 /**
  * Two ends of a session connection's channels, as the file transfer classes see PeerChannels:
@@ -124,15 +124,15 @@ export class FakeChannelsEnd {
     queueMicrotask(() => this.peer.control.forEach((listener) => listener(copy)));
     return true;
   }
-  beginFile(handle: number): { route: 'shared'; chunkBytes: number } {
+  beginFile(handle: number): { route: 'session'; chunkBytes: number } {
     this.sendingHandle = handle;
-    return { route: 'shared', chunkBytes: 16 * 1024 };
+    return { route: 'session', chunkBytes: 16 * 1024 };
   }
   sendChunk(bytes: Uint8Array): void {
     const copy = bytes.slice();
     this.tamper(copy);
     const handle = this.sendingHandle;
-    queueMicrotask(() => this.peer.chunk.forEach((listener) => listener(handle, copy.buffer, 'shared')));
+    queueMicrotask(() => this.peer.chunk.forEach((listener) => listener(handle, copy.buffer, 'session')));
   }
   async fileDrained(): Promise<void> {
     if (this.closed) throw new Error('closed');

@@ -1,20 +1,20 @@
 import { checkPushUrl, PEER_LIMITS, type PeerMessage, type PushUrlProblem } from '../../protocol/index.js';
 import { FileTransfers, type Transfer, type TransferEvent } from '../files/file-transfers.js';
 import type { StringKey } from '../i18n/i18n.js';
-import type { PeerLink } from '../session/peer-link.js';
+import type { SessionConnection } from '../session/session-connection.js';
 import { SessionFiles } from '../files/session-files.js';
 import { formatBytes } from '../files/transfer-rate.js';
 import { Emitter } from '../emitter.js';
 
 // Chat, pushed links, files and the session's activity log, over the peer's data channels.
 // Plain module (no Preact): components render its state through useSessionTools(). One per
-// session: when the session's link is replaced after a loss (relink.ts), attach() moves the tools
+// session: when the session's link is replaced after a loss (connection-replacement.ts), attach() moves the tools
 // onto the new one, and the log, the chat and the finished files stay.
 
 export type TimelineEntry =
   | { id: string; at: number; kind: 'chat'; from: 'me' | 'peer'; text: string }
   | { id: string; at: number; kind: 'event'; key: StringKey; params: Record<string, string | number> }
-  | { id: string; at: number; kind: 'link'; from: 'me' | 'peer'; linkId: string; url: string; host: string; label?: string; opened: boolean };
+  | { id: string; at: number; kind: 'pushedLink'; from: 'me' | 'peer'; linkId: string; url: string; host: string; label?: string; opened: boolean };
 
 let seq = 0;
 const localId = () => `${Date.now().toString(36)}-${(seq++).toString(36)}`;
@@ -40,12 +40,12 @@ export class SessionTools {
   private firstCode: string | null = null;
   private readonly changedCodes = new Set<string>();
 
-  constructor(private peer: PeerLink, private readonly names: { me: string; peer: string }) {
+  constructor(private peer: SessionConnection, private readonly names: { me: string; peer: string }) {
     this.transfers = this.listen(peer, false);
   }
 
   /** Moves the tools onto the session's next link; transfers still running on the last one fail. */
-  attach(peer: PeerLink): void {
+  attach(peer: SessionConnection): void {
     if (peer === this.peer || this.disposed) return;
     this.transfers.dispose('connectionLost');
     this.earlier = this.allTransfers();
@@ -61,7 +61,7 @@ export class SessionTools {
     return [...this.earlier, ...this.transfers.list()];
   }
 
-  private listen(peer: PeerLink, relinked: boolean): FileTransfers {
+  private listen(peer: SessionConnection, relinked: boolean): FileTransfers {
     const transfers = new FileTransfers(peer.channels, this.files);
     this.offs = [
       peer.channels.onControl((message) => this.onControl(message)),
@@ -105,14 +105,14 @@ export class SessionTools {
     const cleanLabel = label?.trim().slice(0, PEER_LIMITS.labelMax) || undefined;
     const url = checked.url.href;
     if (!this.peer.channels.sendControl({ type: 'url.push', id, url, ...(cleanLabel ? { label: cleanLabel } : {}) })) return 'notConnected';
-    this.push({ id, at: Date.now(), kind: 'link', from: 'me', linkId: id, url, host: checked.url.host, label: cleanLabel, opened: false });
+    this.push({ id, at: Date.now(), kind: 'pushedLink', from: 'me', linkId: id, url, host: checked.url.host, label: cleanLabel, opened: false });
     return null;
   }
 
   /** Customer side: opens a pushed link in a new tab, only from the customer's own click. */
   openLink(linkId: string): void {
-    const entry = this.timeline.find((e) => e.kind === 'link' && e.linkId === linkId && e.from === 'peer');
-    if (!entry || entry.kind !== 'link') return;
+    const entry = this.timeline.find((e) => e.kind === 'pushedLink' && e.linkId === linkId && e.from === 'peer');
+    if (!entry || entry.kind !== 'pushedLink') return;
     window.open(entry.url, '_blank', 'noopener,noreferrer');
     entry.opened = true;
     this.peer.channels.sendControl({ type: 'url.opened', id: linkId });
@@ -170,11 +170,11 @@ export class SessionTools {
         const checked = checkPushUrl(message.url);
         if (!checked.ok) return this.addEvent('tools.link.rejected', { name: this.names.peer });
         this.unread += 1;
-        return this.push({ id: `p-${message.id}`, at: Date.now(), kind: 'link', from: 'peer', linkId: message.id, url: checked.url.href, host: checked.url.host, label: message.label, opened: false });
+        return this.push({ id: `p-${message.id}`, at: Date.now(), kind: 'pushedLink', from: 'peer', linkId: message.id, url: checked.url.href, host: checked.url.host, label: message.label, opened: false });
       }
       case 'url.opened': {
-        const entry = this.timeline.find((e) => e.kind === 'link' && e.linkId === message.id && e.from === 'me');
-        if (!entry || entry.kind !== 'link' || entry.opened) return;
+        const entry = this.timeline.find((e) => e.kind === 'pushedLink' && e.linkId === message.id && e.from === 'me');
+        if (!entry || entry.kind !== 'pushedLink' || entry.opened) return;
         entry.opened = true;
         return this.addEvent('tools.link.openedByPeer', { name: this.names.peer, host: entry.host });
       }

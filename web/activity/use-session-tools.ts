@@ -1,15 +1,15 @@
 import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import type { StringKey } from '../i18n/i18n.js';
-import type { PeerLink } from '../session/peer-link.js';
+import type { SessionConnection } from '../session/session-connection.js';
 import { SessionTools } from './session-tools.js';
 
 /**
- * One SessionTools per session: made with its first peer link, moved onto the next link when the
- * connection is rebuilt after a loss (relink.ts), disposed when the link goes with the session's
+ * One SessionTools per session: made with its first session connection, moved onto the next link when the
+ * connection is rebuilt after a loss (connection-replacement.ts), disposed when the link goes with the session's
  * end. While the page is visible everything is read at once; while it is hidden (the customer is
  * busy in the window they share) the title counts what is new.
  */
-export function useSessionTools(peer: PeerLink | null, names: { me: string; peer: string }, openingEvent: StringKey | null): SessionTools | null {
+export function useSessionTools(peer: SessionConnection | null, names: { me: string; peer: string }, openingEvent: StringKey | null): SessionTools | null {
   const [tools, setTools] = useState<SessionTools | null>(null);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const live = useRef<{ tools: SessionTools; end(): void } | null>(null);

@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { COMBOS, type Combo, type PeerMessageOf } from '../../protocol/index.js';
 import { useI18n, type StringKey } from '../i18n/i18n.js';
-import type { PeerLink } from '../session/peer-link.js';
+import type { SessionConnection } from '../session/session-connection.js';
 import { capturePointing, captureInput } from './input-capture.js';
 
 export type AnalystControlState = PeerMessageOf<'control.state'>['state'];
 
 /** Follows what the customer's page says about remote control. */
-export function useControlState(peer: PeerLink | null): AnalystControlState {
+export function useControlState(peer: SessionConnection | null): AnalystControlState {
   const [state, setState] = useState<AnalystControlState>('off');
   useEffect(() => {
     // A new link after a lost one starts without control: the customer is asked again.
@@ -21,7 +21,7 @@ export function useControlState(peer: PeerLink | null): AnalystControlState {
 }
 
 /** Requests and releases control; sends the key combos the analyst's own OS would swallow. */
-export function AnalystControlBar({ peer, state, name }: { peer: PeerLink; state: AnalystControlState; name: string }) {
+export function AnalystControlBar({ peer, state, name }: { peer: SessionConnection; state: AnalystControlState; name: string }) {
   const { t } = useI18n();
   const [combo, setCombo] = useState<Combo>('ctrlAltDelete');
   const controlling = state === 'active' || state === 'suspended';
@@ -49,7 +49,7 @@ export function AnalystControlBar({ peer, state, name }: { peer: PeerLink; state
 }
 
 /** The shared picture: with control it captures input, without it a click points. */
-export function RemoteScreen({ peer, state, children, name }: { peer: PeerLink; state: AnalystControlState; children: preact.ComponentChildren; name: string }) {
+export function RemoteScreen({ peer, state, children, name }: { peer: SessionConnection; state: AnalystControlState; children: preact.ComponentChildren; name: string }) {
   const { t } = useI18n();
   const frame = useRef<HTMLDivElement>(null);
   const active = state === 'active';

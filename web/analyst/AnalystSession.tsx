@@ -9,11 +9,11 @@ import { QUALITY_HISTORY, QualityPanel } from './QualityPanel.js';
 import { SessionSummary } from './SessionSummary.js';
 import { useI18n, type StringKey } from '../i18n/i18n.js';
 import { readVideoStats, type VideoStats } from '../session/stats.js';
-import type { PeerLink } from '../session/peer-link.js';
+import type { SessionConnection } from '../session/session-connection.js';
 import type { AnalystSessionInfo } from './use-analyst-console.js';
 
 /** Polls getStats once a second while a picture is expected. */
-function useVideoStats(peer: PeerLink | null, active: boolean) {
+function useVideoStats(peer: SessionConnection | null, active: boolean) {
   const [stats, setStats] = useState<{ current: VideoStats; previous: VideoStats | null; history: number[] } | null>(null);
   useEffect(() => {
     if (!peer || !active) return setStats(null);
@@ -45,7 +45,7 @@ function useVideoStats(peer: PeerLink | null, active: boolean) {
 export function AnalystSession({ session, stream, peer, onEnd, onClose, onRoute }: {
   session: AnalystSessionInfo;
   stream: MediaStream | null;
-  peer: PeerLink | null;
+  peer: SessionConnection | null;
   onEnd: () => void;
   onClose: () => void;
   onRoute: (route: 'direct' | 'relay') => void;

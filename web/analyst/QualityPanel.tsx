@@ -1,12 +1,12 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n.js';
-import type { PeerLink } from '../session/peer-link.js';
+import type { SessionConnection } from '../session/session-connection.js';
 import { rates, type VideoStats } from '../session/stats.js';
 
 const HISTORY = 60;
 
 /** Resolution, fps, bitrate, round trip, loss and route, every second, with a one-minute fps chart. */
-export function QualityPanel({ stats, previous, history, peer }: { stats: VideoStats; previous: VideoStats | null; history: number[]; peer: PeerLink }) {
+export function QualityPanel({ stats, previous, history, peer }: { stats: VideoStats; previous: VideoStats | null; history: number[]; peer: SessionConnection }) {
   const { t } = useI18n();
   const canvas = useRef<HTMLCanvasElement>(null);
   const { kbps, lossPercent } = rates(previous, stats);

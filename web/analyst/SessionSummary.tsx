@@ -10,7 +10,7 @@ import { formatBytes } from '../files/transfer-rate.js';
 export function SessionSummary({ name, startedAt, endedAt, tools }: { name: string; startedAt: number; endedAt: number; tools: SessionTools | null }) {
   const { t, lang } = useI18n();
   const files = (tools?.allTransfers() ?? []).filter((f) => f.state === 'done');
-  const links = (tools?.timeline ?? []).flatMap((e) => (e.kind === 'link' && e.from === 'me' ? [e] : []));
+  const links = (tools?.timeline ?? []).flatMap((e) => (e.kind === 'pushedLink' && e.from === 'me' ? [e] : []));
   const duration = formatDuration(endedAt - startedAt);
   const lines = [
     `${t('summary.title')}: ${name}`,

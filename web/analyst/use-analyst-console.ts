@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { isLinkClosed, LINK_CLOSED, type EndReason, type ErrorCode, type IceConfig, type QueueInfo, type SessionState, type TicketSummary } from '../../protocol/index.js';
-import { NO_ICE, PeerLink } from '../session/peer-link.js';
-import { analystSignalFate } from '../session/relink.js';
+import { NO_ICE, SessionConnection } from '../session/session-connection.js';
+import { analystSignalFate } from '../session/connection-replacement.js';
 import { SignalingClient, type SocketState } from '../session/signaling-client.js';
 
 export interface AnalystSessionInfo {
@@ -22,7 +22,7 @@ export interface AnalystConsole {
   clockOffset: number;
   session: AnalystSessionInfo | null;
   remoteStream: MediaStream | null;
-  peer: PeerLink | null;
+  peer: SessionConnection | null;
   notice: ErrorCode | null;
   take(ticketId: string): void;
   endSession(): void;
@@ -40,10 +40,10 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
   const [clockOffset, setClockOffset] = useState(0);
   const [session, setSession] = useState<AnalystSessionInfo | null>(null);
   const [remoteStream, setRemoteStream] = useState<MediaStream | null>(null);
-  const [peerState, setPeerState] = useState<PeerLink | null>(null);
+  const [peerState, setPeerState] = useState<SessionConnection | null>(null);
   const [notice, setNotice] = useState<ErrorCode | null>(null);
   const client = useRef<SignalingClient | null>(null);
-  const peer = useRef<PeerLink | null>(null);
+  const peer = useRef<SessionConnection | null>(null);
   const ice = useRef<IceConfig>(NO_ICE);
 
   const dropPeer = useCallback(() => {
@@ -56,10 +56,10 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
   useEffect(() => {
     let disposed = false;
 
-    /** The answering end of the customer's link `number`, in place of any earlier one (relink.ts). */
+    /** The answering end of the customer's link `number`, in place of any earlier one (connection-replacement.ts). */
     const startPeer = (number: number) => {
       peer.current?.destroy();
-      const link = new PeerLink('analyst', ice.current, {
+      const link = new SessionConnection('analyst', ice.current, {
         onSignal: (data) => client.current?.send({ type: 'signal', link: number, data }),
         onConnect: () => undefined,
         onRemoteStream: (stream) => {

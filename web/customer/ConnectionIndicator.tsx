@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n.js';
-import type { PeerLink } from '../session/peer-link.js';
+import type { SessionConnection } from '../session/session-connection.js';
 import { readRoundTripMs } from '../session/stats.js';
 
 type Level = 'good' | 'fair' | 'poor' | 'interrupted';
@@ -9,7 +9,7 @@ type Level = 'good' | 'fair' | 'poor' | 'interrupted';
  * A simple word for the customer: from the round trip of the connection in use, or "interrupted"
  * at once while its path does not answer (connectivity.ts), when the last round trip is stale.
  */
-export function ConnectionIndicator({ peer }: { peer: PeerLink | null }) {
+export function ConnectionIndicator({ peer }: { peer: SessionConnection | null }) {
   const { t } = useI18n();
   const [level, setLevel] = useState<Level | null>(null);
   useEffect(() => {

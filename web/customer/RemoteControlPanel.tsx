@@ -1,13 +1,13 @@
 import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import { Dialog } from '../ui/components.js';
 import { useI18n } from '../i18n/i18n.js';
-import type { PeerLink } from '../session/peer-link.js';
+import type { SessionConnection } from '../session/session-connection.js';
 import type { SignalingClient } from '../session/signaling-client.js';
 import { openControlIndicator, type ControlIndicator } from './control-indicator.js';
 import { RemoteControl } from './remote-control.js';
 
-/** One RemoteControl per peer link, re-rendering on every change. */
-export function useRemoteControl(peer: PeerLink | null, signaling: SignalingClient | null): RemoteControl | null {
+/** One RemoteControl per session connection, re-rendering on every change. */
+export function useRemoteControl(peer: SessionConnection | null, signaling: SignalingClient | null): RemoteControl | null {
   const [control, setControl] = useState<RemoteControl | null>(null);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {

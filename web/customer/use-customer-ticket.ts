@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { isLinkClosed, type EndReason, type ErrorCode, type IceConfig, type TicketCurrent, type TicketStatus } from '../../protocol/index.js';
 import { api } from '../api.js';
-import { NO_ICE, PeerLink } from '../session/peer-link.js';
-import { LINK_CONNECT_TIMEOUT_MS, relinkDelay } from '../session/relink.js';
+import { NO_ICE, SessionConnection } from '../session/session-connection.js';
+import { CONNECTION_TIMEOUT_MS, replacementDelay } from '../session/connection-replacement.js';
 import { captureScreen, stopStream } from './screen-capture.js';
 import { SignalingClient, type SocketState } from '../session/signaling-client.js';
 
@@ -19,8 +19,8 @@ export interface CustomerTicket {
   peerError: string | null;
   screen: MediaStream | null;
   shareProblem: ShareProblem;
-  /** The WebRTC link once the customer allowed the session (chat, files and links ride on it); replaced by a new one if it fails for good (relink.ts). */
-  peer: PeerLink | null;
+  /** The WebRTC link once the customer allowed the session (chat, files and links ride on it); replaced by a new one if it fails for good (connection-replacement.ts). */
+  peer: SessionConnection | null;
   /** The signaling connection (remote control pairs its helper through it). */
   signaling: SignalingClient | null;
   cancel(): void;
@@ -56,22 +56,22 @@ export function useCustomerTicket(token: string): CustomerTicket {
   const [peerError, setPeerError] = useState<string | null>(null);
   const [screen, setScreen] = useState<MediaStream | null>(null);
   const [shareProblem, setShareProblem] = useState<ShareProblem>(null);
-  const [peerState, setPeerState] = useState<PeerLink | null>(null);
+  const [peerState, setPeerState] = useState<SessionConnection | null>(null);
   const [signalingState, setSignalingState] = useState<SignalingClient | null>(null);
 
   const client = useRef<SignalingClient | null>(null);
-  const peer = useRef<PeerLink | null>(null);
+  const peer = useRef<SessionConnection | null>(null);
   const screenRef = useRef<MediaStream | null>(null);
   /** The stream first given to the peer: its sender is reused when the source changes. */
   const addedStream = useRef<MediaStream | null>(null);
   /** The link the screen was added to (a new link gets it once connected). */
-  const sharedOn = useRef<PeerLink | null>(null);
+  const sharedOn = useRef<SessionConnection | null>(null);
   const ice = useRef<IceConfig>(NO_ICE);
-  /** The next link's attempt, its timer (relink.ts), and the number of the next link. */
+  /** The next link's attempt, its timer (connection-replacement.ts), and the number of the next link. */
   const relink = useRef<{ attempt: number; timer: ReturnType<typeof setTimeout> | undefined; next: number }>({ attempt: 0, timer: undefined, next: 0 });
 
   /** Adds the shared screen to `link`, and remembers which stream went on which link. */
-  const shareOn = (link: PeerLink, stream: MediaStream) => {
+  const shareOn = (link: SessionConnection, stream: MediaStream) => {
     addedStream.current = stream;
     sharedOn.current = link;
     link.shareScreen(stream);
@@ -99,10 +99,10 @@ export function useCustomerTicket(token: string): CustomerTicket {
       teardownMedia();
     };
 
-    /** A new peer link, numbered one higher than the last (the first is 0). */
-    const startLink = () => {
+    /** A new session connection, numbered one higher than the last (the first is 0). */
+    const startConnection = () => {
       const number = relink.current.next++;
-      const link = new PeerLink('customer', ice.current, {
+      const link = new SessionConnection('customer', ice.current, {
         onSignal: (data) => client.current?.send({ type: 'signal', link: number, data }),
         onConnect: () => {
           if (peer.current !== link) return;
@@ -119,7 +119,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
         onClose: () => {
           if (peer.current !== link) return;
           setPeerConnected(false);
-          replaceLink(link, relinkDelay(relink.current.attempt));
+          replaceConnection(link, replacementDelay(relink.current.attempt));
         },
         onError: (detail) => setPeerError(detail),
       }, number);
@@ -130,20 +130,20 @@ export function useCustomerTicket(token: string): CustomerTicket {
       // An offer lost on the way (signaling was down, say): the link never connects; try the next.
       if (number > 0) {
         setTimeout(() => {
-          if (peer.current === link && !link.isConnected && !link.isClosed) replaceLink(link, relinkDelay(relink.current.attempt));
-        }, LINK_CONNECT_TIMEOUT_MS);
+          if (peer.current === link && !link.isConnected && !link.isClosed) replaceConnection(link, replacementDelay(relink.current.attempt));
+        }, CONNECTION_TIMEOUT_MS);
       }
     };
 
     /** Replaces `dead` with the next link after `delayMs`, once signaling is up to carry its offer. */
-    const replaceLink = (dead: PeerLink, delayMs: number) => {
+    const replaceConnection = (dead: SessionConnection, delayMs: number) => {
       clearTimeout(relink.current.timer);
       relink.current.timer = setTimeout(() => {
         if (disposed || peer.current !== dead) return; // the session ended, or another attempt won
-        if (!client.current?.isOpen) return replaceLink(dead, 1000);
+        if (!client.current?.isOpen) return replaceConnection(dead, 1000);
         relink.current.attempt += 1;
         dead.destroy();
-        startLink();
+        startConnection();
       }, delayMs);
     };
 
@@ -174,7 +174,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
       setStatus(frame);
       if (frame.state === 'ended') return finish(frame.endReason ?? null);
       setPhase(phaseOf(frame));
-      if ((frame.state === 'consented' || frame.state === 'live') && !peer.current) startLink();
+      if ((frame.state === 'consented' || frame.state === 'live') && !peer.current) startConnection();
     });
     signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => {
       // The first credentials, or fresh ones before the last expire: a running link takes them too.
@@ -184,7 +184,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
     signaling.on('signal', (frame) => {
       const link = peer.current;
       if (!link || (frame.link ?? 0) !== link.number) return; // a leftover of an earlier link
-      if (isLinkClosed(frame.data)) return replaceLink(link, 0); // the analyst's end failed: no need to wait for ours
+      if (isLinkClosed(frame.data)) return replaceConnection(link, 0); // the analyst's end failed: no need to wait for ours
       link.signal(frame.data);
     });
     signaling.on('error', (frame) => setError(frame.code));

@@ -1,5 +1,5 @@
 // Files are read, hashed and written to disk in blocks aligned on the same file offsets on both
-// sides; on the wire a block is one message on the file link, or two on the session connection
+// sides; on the wire a block is one message on the file connection, or two on the session connection
 // (file-framing.ts). No DOM: unit-tested in Node.
 //
 // Why blocks, and why each side reuses one block buffer: a BYOB stream reader into one reused

@@ -12,25 +12,25 @@
  * sends a message's fragments back to back: a control or input message can wait behind one whole
  * chunk, so it stays small there.
  */
-export const SHARED_CHUNK_BYTES = 64 * 1024;
+export const SESSION_CHUNK_BYTES = 64 * 1024;
 
 /**
- * Chunk size on the file link (file-link.ts), a connection that carries nothing else, so a long
+ * Chunk size on the file connection (file-connection.ts), a connection that carries nothing else, so a long
  * message delays no control or input message there: one block (file-blocks.ts), sent as a view of
  * the block's own buffer. Chromium and
  * Safari accept messages up to 256 KiB, Firefox more.
  */
-export const LINK_CHUNK_BYTES = 128 * 1024;
+export const FILE_CONNECTION_CHUNK_BYTES = 128 * 1024;
 
 /**
- * The chunk size for the file link, given the largest message the other side accepts
- * (`RTCSctpTransport.maxMessageSize`): LINK_CHUNK_BYTES when it allows, else the largest power of
+ * The chunk size for the file connection, given the largest message the other side accepts
+ * (`RTCSctpTransport.maxMessageSize`): FILE_CONNECTION_CHUNK_BYTES when it allows, else the largest power of
  * two it allows (a send above it would fail), never under 1 KiB. A browser that does not say gets
- * SHARED_CHUNK_BYTES, which every current browser accepts.
+ * SESSION_CHUNK_BYTES, which every current browser accepts.
  */
-export function linkChunkBytes(maxMessageSize: number | null | undefined): number {
-  if (typeof maxMessageSize !== 'number' || Number.isNaN(maxMessageSize) || maxMessageSize <= 0) return SHARED_CHUNK_BYTES;
-  if (maxMessageSize >= LINK_CHUNK_BYTES) return LINK_CHUNK_BYTES;
+export function fileConnectionChunkBytes(maxMessageSize: number | null | undefined): number {
+  if (typeof maxMessageSize !== 'number' || Number.isNaN(maxMessageSize) || maxMessageSize <= 0) return SESSION_CHUNK_BYTES;
+  if (maxMessageSize >= FILE_CONNECTION_CHUNK_BYTES) return FILE_CONNECTION_CHUNK_BYTES;
   return Math.max(1024, 2 ** Math.floor(Math.log2(maxMessageSize)));
 }
 

@@ -130,7 +130,7 @@ export class FileTransfers {
     // With the session connection down too, it went with the whole connection to the peer.
     const reason = this.channels.interrupted ? 'connectionLost' : 'linkLost';
     for (const transfer of this.list()) {
-      if (this.routeOf(transfer.id) !== 'link' || isFinal(transfer.state)) continue;
+      if (this.routeOf(transfer.id) !== 'file' || isFinal(transfer.state)) continue;
       this.channels.sendControl({ type: 'file.cancel', id: transfer.id });
       this.book.fail(transfer, reason);
     }

@@ -26,7 +26,7 @@ export const ACK_EVERY_BYTES = 256 * 1024;
  * Why a 2 MiB floor: under load the round trip of an ack is long whatever the window (mostly the
  * two browsers waiting for CPU, not a queue), so the delay target always read "too much queue"
  * and, with a smaller floor, the sender idled between acks. Files travel on a connection of their
- * own (file-link.ts), so what they keep in flight no longer delays control messages, and a larger
+ * own (file-connection.ts), so what they keep in flight no longer delays control messages, and a larger
  * floor buys throughput (figures: docs/benchmarks.md). The delay target still shrinks the window toward the floor when a real
  * queue builds (a slow receiving disk, a slow network).
  */

@@ -1,6 +1,6 @@
 // One DTLS certificate for every peer connection this page makes, so the verification code both
 // people read (VerificationCode.tsx, from the two certificates' fingerprints) stays the same when a
-// lost connection is replaced by a new one (relink.ts): a code that changes then means someone in
+// lost connection is replaced by a new one (connection-replacement.ts): a code that changes then means someone in
 // the middle. Browsers generate a fresh certificate per connection unless given one, and do not
 // expose it (getConfiguration().certificates stays empty), so the page makes its own, at load: the
 // session's first connection comes much later (after the ticket form, the queue, the consent).

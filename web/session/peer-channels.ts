@@ -2,7 +2,7 @@ import { Value } from '@sinclair/typebox/value';
 import { InputEvent, PEER_ROLES, PeerMessage, type Role } from '../../protocol/index.js';
 import { isConnected, isInterrupted } from './connectivity.js';
 import { Emitter } from '../emitter.js';
-import { beginFrame, parseBeginFrame, SHARED_CHUNK_BYTES } from '../files/file-framing.js';
+import { beginFrame, parseBeginFrame, SESSION_CHUNK_BYTES } from '../files/file-framing.js';
 
 // The session's data channels, separate so a large file never delays chat, links or (later)
 // remote input: SCTP schedules the streams round-robin, and the file sender keeps its own queue
@@ -18,12 +18,13 @@ export type ControlListener = (message: PeerMessage) => void;
 /** File bytes, with the handle of the transfer the last `begin` message on their channel named. */
 export type ChunkListener = (handle: number, chunk: ArrayBuffer, route: FileRouteName) => void;
 
-/** Which connection file bytes travel on: the file link, or the session connection itself. */
-export type FileRouteName = 'link' | 'shared';
+/** Which connection file bytes travel on: the file connection, or the session connection itself. */
+/** Where a file's bytes travel: the file connection's channel, or the session connection's own. */
+export type FileRouteName = 'file' | 'session';
 
 /**
  * A channel file bytes can travel on: the `file` channel of this connection (always there), or
- * the one of the dedicated file link (file-link.ts) once it is open. Each keeps its own `begin`
+ * the one of the dedicated file connection (file-connection.ts) once it is open. Each keeps its own `begin`
  * state, since each is ordered only within itself.
  */
 interface FileRoute {
@@ -60,7 +61,7 @@ export class PeerChannels {
     connectivity: [];
   }>();
   private closed = false;
-  /** Where file bytes may arrive: this connection's file channel, then the file link's. */
+  /** Where file bytes may arrive: this connection's file channel, then the file connection's. */
   private readonly routes: FileRoute[];
   /** The route the file being sent travels on, chosen by beginFile(). */
   private sending: FileRoute;
@@ -74,7 +75,7 @@ export class PeerChannels {
     this.input.onmessage = (event) => this.onInputMessage(event.data);
     this.control.onmessage = (event) => this.onControlMessage(event.data);
     this.routes = [];
-    this.sending = this.addRoute(this.file, pc, SHARED_CHUNK_BYTES);
+    this.sending = this.addRoute(this.file, pc, SESSION_CHUNK_BYTES);
     for (const channel of [this.control, this.file]) channel.addEventListener('close', () => this.markClosed());
   }
 
@@ -84,15 +85,15 @@ export class PeerChannels {
   }
 
   /**
-   * Whether the path of `route` is interrupted: the session connection's for 'shared', the file
-   * link's for 'link' (a link no longer attached counts as interrupted: its files are lost).
+   * Whether the path of `route` is interrupted: the session connection's for 'session', the file
+   * connection's for 'file' (a file connection no longer attached counts as interrupted: its files are lost).
    */
   routeInterrupted(route: FileRouteName): boolean {
-    if (route === 'shared') return this.interrupted;
+    if (route === 'session') return this.interrupted;
     return this.routes.length < 2 || this.routes[this.routes.length - 1].pathDown;
   }
 
-  /** Called whenever the session connection's or the file link's path state changes. */
+  /** Called whenever the session connection's or the file connection's path state changes. */
   onConnectivity(listener: () => void): () => void {
     return this.events.on('connectivity', listener);
   }
@@ -122,13 +123,13 @@ export class PeerChannels {
   }
 
   /**
-   * Takes the file link's channel (file-link.ts) as the route for files sent from now on. Bytes
+   * Takes the file connection's channel (file-connection.ts) as the route for files sent from now on. Bytes
    * may arrive on either route; a file never changes route midway. Returns the function that
    * detaches it again: with `lost`, files on it are reported lost (onFileRouteLost); without, at
    * session end, silently. Files on it are sent in messages of `chunkBytes`; `connection` is the
-   * link's peer connection, whose path state routeInterrupted('link') reports.
+   * link's peer connection, whose path state routeInterrupted('file') reports.
    */
-  attachFileLink(channel: RTCDataChannel, chunkBytes: number, connection: RTCPeerConnection): (lost: boolean) => void {
+  attachFileConnection(channel: RTCDataChannel, chunkBytes: number, connection: RTCPeerConnection): (lost: boolean) => void {
     if (this.closed || this.routes.some((route) => route.channel === channel)) return () => undefined;
     this.addRoute(channel, connection, chunkBytes);
     const remove = () => {
@@ -144,12 +145,12 @@ export class PeerChannels {
     return detach;
   }
 
-  /** 'link' while files go over the dedicated file link, 'shared' over this connection. */
+  /** 'file' while files go over the file connection, 'session' over this connection. */
   get fileRoute(): FileRouteName {
     return this.routeName(this.preferredRoute().channel);
   }
 
-  /** Called when the file link closes while this connection stays: files on it are lost. */
+  /** Called when the file connection closes while this connection stays: files on it are lost. */
   onFileRouteLost(listener: () => void): () => void {
     return this.events.on('routeLost', listener);
   }
@@ -238,10 +239,10 @@ export class PeerChannels {
   }
 
   private routeName(channel: RTCDataChannel): FileRouteName {
-    return channel === this.file ? 'shared' : 'link';
+    return channel === this.file ? 'session' : 'file';
   }
 
-  /** The newest open route: the file link once it is up, else this connection's file channel. */
+  /** The newest open route: the file connection once it is up, else this connection's file channel. */
   private preferredRoute(): FileRoute {
     for (let i = this.routes.length - 1; i > 0; i--) if (this.routes[i].channel.readyState === 'open') return this.routes[i];
     return this.routes[0];

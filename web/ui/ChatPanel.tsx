@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PEER_LIMITS } from '../../protocol/index.js';
-import { LinkCard } from './LinkCard.js';
+import { PushedLinkCard } from './PushedLinkCard.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { SessionTools } from '../activity/session-tools.js';
 
@@ -42,7 +42,7 @@ export function ChatPanel({ tools, peerName, readOnly }: { tools: SessionTools; 
               </li>
             );
           }
-          if (entry.kind === 'link') return <li key={entry.id}>{at} <LinkCard tools={tools} entry={entry} peerName={peerName} /></li>;
+          if (entry.kind === 'pushedLink') return <li key={entry.id}>{at} <PushedLinkCard tools={tools} entry={entry} peerName={peerName} /></li>;
           return (
             <li key={entry.id} class="event" data-testid="activity" data-key={entry.key}>
               {at} {t(entry.key, entry.params)}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n.js';
-import type { PeerLink } from '../session/peer-link.js';
+import type { SessionConnection } from '../session/session-connection.js';
 import type { SessionTools } from '../activity/session-tools.js';
 import { negotiatedFingerprints } from '../session/stats.js';
 import { verificationCode } from '../session/verification-code.js';
@@ -10,7 +10,7 @@ import { verificationCode } from '../session/verification-code.js';
  * On a connection that replaced a lost one, a code that differs from the session's first is marked
  * as changed (and logged by `tools`).
  */
-export function VerificationCode({ peer, tools }: { peer: PeerLink | null; tools: SessionTools | null }) {
+export function VerificationCode({ peer, tools }: { peer: SessionConnection | null; tools: SessionTools | null }) {
   const { t } = useI18n();
   const [code, setCode] = useState<{ value: string; changed: boolean } | null>(null);
   useEffect(() => {

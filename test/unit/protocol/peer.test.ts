@@ -2,7 +2,7 @@ import { Value } from '@sinclair/typebox/value';
 import t from 'tap';
 import { isDataOnlySdp, PEER_LIMITS, PEER_ROLES, PeerMessage } from '../../../protocol/index.js';
 
-// What the file link accepts from the other browser before any connection exists: the
+// What the file connection accepts from the other browser before any connection exists: the
 // description it negotiates, and the messages that carry it over the control channel.
 const DATA_ONLY = ['v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0', 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'c=IN IP4 0.0.0.0', 'a=mid:0', 'a=sctp-port:5000', ''].join('\r\n');
 

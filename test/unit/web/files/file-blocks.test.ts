@@ -140,7 +140,7 @@ t.test('FileDigest changes with any change of content, order, length or block si
 });
 
 t.test('the production block size is a whole number of chunks on either route', async (t) => {
-  const { LINK_CHUNK_BYTES, SHARED_CHUNK_BYTES } = await import('../../../../web/files/file-framing.js');
-  t.equal(BLOCK_BYTES % SHARED_CHUNK_BYTES, 0);
-  t.equal(BLOCK_BYTES % LINK_CHUNK_BYTES, 0);
+  const { FILE_CONNECTION_CHUNK_BYTES, SESSION_CHUNK_BYTES } = await import('../../../../web/files/file-framing.js');
+  t.equal(BLOCK_BYTES % SESSION_CHUNK_BYTES, 0);
+  t.equal(BLOCK_BYTES % FILE_CONNECTION_CHUNK_BYTES, 0);
 });

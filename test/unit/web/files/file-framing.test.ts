@@ -1,6 +1,6 @@
 import t from 'tap';
 import { checkPushUrl } from '../../../../protocol/index.js';
-import { beginFrame, chunkRanges, LINK_CHUNK_BYTES, linkChunkBytes, parseBeginFrame, SHARED_CHUNK_BYTES } from '../../../../web/files/file-framing.js';
+import { beginFrame, chunkRanges, FILE_CONNECTION_CHUNK_BYTES, fileConnectionChunkBytes, parseBeginFrame, SESSION_CHUNK_BYTES } from '../../../../web/files/file-framing.js';
 import { formatBytes, RateMeter } from '../../../../web/files/transfer-rate.js';
 
 t.test('beginFrame()/parseBeginFrame() round-trip the transfer handle', async (t) => {
@@ -18,7 +18,7 @@ t.test('parseBeginFrame() refuses anything else', async (t) => {
 });
 
 t.test('chunkRanges() covers every byte exactly once', async (t) => {
-  for (const chunk of [SHARED_CHUNK_BYTES, LINK_CHUNK_BYTES, 3000]) {
+  for (const chunk of [SESSION_CHUNK_BYTES, FILE_CONNECTION_CHUNK_BYTES, 3000]) {
     for (const size of [0, 1, chunk - 1, chunk, chunk + 1, 5 * chunk + 123]) {
       const ranges = [...chunkRanges(size, chunk)];
       t.equal(ranges.reduce((sum, [a, b]) => sum + (b - a), 0), size, `size ${size}, chunks of ${chunk}`);
@@ -28,15 +28,15 @@ t.test('chunkRanges() covers every byte exactly once', async (t) => {
   }
 });
 
-t.test('linkChunkBytes() never exceeds what the other side accepts', async (t) => {
-  t.equal(LINK_CHUNK_BYTES, 128 * 1024);
-  t.equal(linkChunkBytes(262_144), LINK_CHUNK_BYTES, "Chromium's and Safari's limit");
-  t.equal(linkChunkBytes(1_073_741_823), LINK_CHUNK_BYTES, "Firefox's limit: no more than our own size");
-  t.equal(linkChunkBytes(Number.POSITIVE_INFINITY), LINK_CHUNK_BYTES, 'no limit');
-  t.equal(linkChunkBytes(100_000), 64 * 1024, 'a smaller limit: the largest power of two under it');
-  t.equal(linkChunkBytes(65_536), 65_536);
-  t.equal(linkChunkBytes(65_535), 32_768);
-  for (const unknown of [undefined, null, 0, -1, Number.NaN]) t.equal(linkChunkBytes(unknown), SHARED_CHUNK_BYTES, `unknown (${unknown}): the size every browser accepts`);
+t.test('fileConnectionChunkBytes() never exceeds what the other side accepts', async (t) => {
+  t.equal(FILE_CONNECTION_CHUNK_BYTES, 128 * 1024);
+  t.equal(fileConnectionChunkBytes(262_144), FILE_CONNECTION_CHUNK_BYTES, "Chromium's and Safari's limit");
+  t.equal(fileConnectionChunkBytes(1_073_741_823), FILE_CONNECTION_CHUNK_BYTES, "Firefox's limit: no more than our own size");
+  t.equal(fileConnectionChunkBytes(Number.POSITIVE_INFINITY), FILE_CONNECTION_CHUNK_BYTES, 'no limit');
+  t.equal(fileConnectionChunkBytes(100_000), 64 * 1024, 'a smaller limit: the largest power of two under it');
+  t.equal(fileConnectionChunkBytes(65_536), 65_536);
+  t.equal(fileConnectionChunkBytes(65_535), 32_768);
+  for (const unknown of [undefined, null, 0, -1, Number.NaN]) t.equal(fileConnectionChunkBytes(unknown), SESSION_CHUNK_BYTES, `unknown (${unknown}): the size every browser accepts`);
 });
 
 t.test('RateMeter smooths speed and estimates the time left', async (t) => {

@@ -1,8 +1,8 @@
 import { isDataOnlySdp, type IceConfig, type PeerMessage, type Role } from '../../protocol/index.js';
-import { linkChunkBytes } from './file-framing.js';
+import { fileConnectionChunkBytes } from './file-framing.js';
 import { CHANNEL_IDS, type PeerChannels } from '../session/peer-channels.js';
 
-// The file link: a second peer connection between the same two browsers that carries nothing but
+// The file connection: a second peer connection between the same two browsers that carries nothing but
 // file bytes. Why a connection of its own and not only a channel of its own: all data channels of
 // one connection share one SCTP association, so while a file flows, a chat message, a pushed link
 // or a remote-control event waits behind the file data already in flight; with the file on its own
@@ -13,36 +13,36 @@ import { CHANNEL_IDS, type PeerChannels } from '../session/peer-channels.js';
 // ICE servers and policy as the session, the customer offering. Until it is open, and if it never
 // opens or fails, files take the session connection's own file channel: slower to share, never
 // blocked. A lost link (a network change, say) is set up anew by the customer once the session
-// connection works, RELINK_DELAY_MS later, at most RELINK_MAX times a session. Life of the link:
+// connection works, FILE_CONNECTION_RETRY_MS later, at most FILE_CONNECTION_RETRIES times a session. Life of the link:
 //
 //   idle ──channels open──▶ negotiating ──channel open──▶ open ──failed / closed──▶ lost
 //                               └──────────failed (ICE, bad answer)──────────────────▶ lost
 //   lost ──session path works, delay, tries left (customer)──▶ negotiating
 //   any ──close()──▶ closed
 
-export type FileLinkState = 'idle' | 'negotiating' | 'open' | 'lost' | 'closed';
+export type FileConnectionState = 'idle' | 'negotiating' | 'open' | 'lost' | 'closed';
 
 /** How long after losing the link the customer sets up a new one (a flapping path settles first). */
-export const RELINK_DELAY_MS = 3000;
+export const FILE_CONNECTION_RETRY_MS = 3000;
 /** How many new links a session tries; after that, files stay on the session connection. */
-export const RELINK_MAX = 3;
+export const FILE_CONNECTION_RETRIES = 3;
 
-export class FileLink {
-  state: FileLinkState = 'idle';
+export class FileConnection {
+  state: FileConnectionState = 'idle';
   private pc: RTCPeerConnection | null = null;
   private detach: (lost: boolean) => void = () => undefined;
   /** Candidates that arrived before the remote description. */
   private early: RTCIceCandidateInit[] = [];
   private readonly offs: Array<() => void>;
-  private relinks = 0;
-  private relinkTimer: ReturnType<typeof setTimeout> | undefined;
+  private retries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly channels: PeerChannels, private readonly role: Role, private ice: IceConfig) {
     this.offs = [
       channels.onControl((message) => void this.onControl(message)),
       channels.onClose(() => this.close()),
       // A link lost with the whole path is set up again once the session connection is back.
-      channels.onConnectivity(() => this.relinkLater()),
+      channels.onConnectivity(() => this.retryLater()),
     ];
     channels.whenOpen().then(
       () => void this.start(),
@@ -59,7 +59,7 @@ export class FileLink {
   close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    clearTimeout(this.relinkTimer);
+    clearTimeout(this.retryTimer);
     this.offs.forEach((off) => off());
     this.detach(false);
     this.pc?.close();
@@ -90,8 +90,8 @@ export class FileLink {
     channel.addEventListener('open', () => {
       if (this.pc !== pc) return;
       this.state = 'open';
-      // Messages as large as the other side accepts, up to LINK_CHUNK_BYTES (file-framing.ts).
-      this.detach = this.channels.attachFileLink(channel, linkChunkBytes(pc.sctp?.maxMessageSize), pc);
+      // Messages as large as the other side accepts, up to FILE_CONNECTION_CHUNK_BYTES (file-framing.ts).
+      this.detach = this.channels.attachFileConnection(channel, fileConnectionChunkBytes(pc.sctp?.maxMessageSize), pc);
     });
     // Closed by either side (the connection's state may say nothing when it is closed locally).
     channel.addEventListener('close', () => this.lose(pc));
@@ -165,20 +165,20 @@ export class FileLink {
     this.pc = null;
     this.detach(true); // the files on it are lost; later ones take the session connection
     pc.close();
-    this.relinkLater();
+    this.retryLater();
   }
 
   /**
-   * Customer side: a new link, RELINK_DELAY_MS after a loss, once the session connection works
+   * Customer side: a new link, FILE_CONNECTION_RETRY_MS after a loss, once the session connection works
    * (after a network change it first has to restart its own ICE), while tries are left.
    */
-  private relinkLater(): void {
-    if (this.role !== 'customer' || this.state !== 'lost' || this.relinkTimer || this.relinks >= RELINK_MAX || this.channels.interrupted) return;
-    this.relinkTimer = setTimeout(() => {
-      this.relinkTimer = undefined;
+  private retryLater(): void {
+    if (this.role !== 'customer' || this.state !== 'lost' || this.retryTimer || this.retries >= FILE_CONNECTION_RETRIES || this.channels.interrupted) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
       if (this.state !== 'lost' || this.channels.interrupted || !this.channels.isOpen) return;
-      this.relinks += 1;
+      this.retries += 1;
       void this.start();
-    }, RELINK_DELAY_MS);
+    }, FILE_CONNECTION_RETRY_MS);
   }
 }

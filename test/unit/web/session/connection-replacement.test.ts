@@ -1,5 +1,5 @@
 import t from 'tap';
-import { analystSignalFate, relinkDelay, RELINK_DELAYS_MS } from '../../../../web/session/relink.js';
+import { analystSignalFate, replacementDelay, REPLACEMENT_DELAYS_MS } from '../../../../web/session/connection-replacement.js';
 
 t.test("the analyst's page answers the customer's newest link and drops leftovers of older ones", async (t) => {
   t.equal(analystSignalFate(null, 0), 'replace', 'no link yet: the first offer makes one');
@@ -12,7 +12,7 @@ t.test("the analyst's page answers the customer's newest link and drops leftover
 });
 
 t.test('attempts wait longer and longer, then keep the last wait', async (t) => {
-  t.same([0, 1, 2, 3, 4, 5].map(relinkDelay), [...RELINK_DELAYS_MS]);
-  t.equal(relinkDelay(50), RELINK_DELAYS_MS.at(-1));
-  t.equal(relinkDelay(-1), RELINK_DELAYS_MS[0]);
+  t.same([0, 1, 2, 3, 4, 5].map(replacementDelay), [...REPLACEMENT_DELAYS_MS]);
+  t.equal(replacementDelay(50), REPLACEMENT_DELAYS_MS.at(-1));
+  t.equal(replacementDelay(-1), REPLACEMENT_DELAYS_MS[0]);
 });

@@ -3,9 +3,9 @@
 // RTCPeerConnection never reopens. The session then gets a new one, numbered one higher
 // (protocol/signal.ts). The rules both pages follow:
 //
-//   customer (it makes the offers): its link closed without it asking ──relinkDelay──▶ next link
+//   customer (it makes the offers): its link closed without it asking ──replacementDelay──▶ next link
 //                                   (the analyst's page said "linkClosed" ──at once──▶ next link)
-//                                   a new link not connected within LINK_CONNECT_TIMEOUT_MS ──▶ next link
+//                                   a new link not connected within CONNECTION_TIMEOUT_MS ──▶ next link
 //   analyst (it answers):           a signal for a higher number ──▶ drop its link, answer with a new one
 //                                   its link failed ──▶ tells the customer's page ("linkClosed")
 //
@@ -13,12 +13,12 @@
 // share is added to the new link; transfers that were running fail as 'connectionLost'.
 
 /** Waits before each new attempt, by attempt since the last connected link (the last one repeats). */
-export const RELINK_DELAYS_MS = [1000, 2000, 4000, 8000, 15_000, 30_000] as const;
+export const REPLACEMENT_DELAYS_MS = [1000, 2000, 4000, 8000, 15_000, 30_000] as const;
 
 /** A new link that has not connected by then is given up for the next one (offer lost, say). */
-export const LINK_CONNECT_TIMEOUT_MS = 15_000;
+export const CONNECTION_TIMEOUT_MS = 15_000;
 
-export const relinkDelay = (attempt: number): number => RELINK_DELAYS_MS[Math.min(Math.max(0, attempt), RELINK_DELAYS_MS.length - 1)];
+export const replacementDelay = (attempt: number): number => REPLACEMENT_DELAYS_MS[Math.min(Math.max(0, attempt), REPLACEMENT_DELAYS_MS.length - 1)];
 
 export type SignalFate = 'deliver' | 'replace' | 'ignore';
 

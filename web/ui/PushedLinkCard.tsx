@@ -5,7 +5,7 @@ import type { SessionTools, TimelineEntry } from '../activity/session-tools.js';
  * A pushed link. The destination host is shown big and alone, so the customer sees where it goes
  * before deciding; it opens only on their click, in a new tab without access back to this page.
  */
-export function LinkCard({ tools, entry, peerName }: { tools: SessionTools; entry: Extract<TimelineEntry, { kind: 'link' }>; peerName: string }) {
+export function PushedLinkCard({ tools, entry, peerName }: { tools: SessionTools; entry: Extract<TimelineEntry, { kind: 'pushedLink' }>; peerName: string }) {
   const { t } = useI18n();
   const incoming = entry.from === 'peer';
   return (

@@ -1,6 +1,6 @@
 import Peer, { type SignalData } from '@thaunknown/simple-peer';
 import type { IceConfig, Role } from '../../protocol/index.js';
-import { FileLink } from '../files/file-link.js';
+import { FileConnection } from '../files/file-connection.js';
 import { isConnected, selectedPairRelayed, type StatsReport } from './connectivity.js';
 import { PeerChannels } from './peer-channels.js';
 import { pageCertificate } from './peer-certificate.js';
@@ -18,7 +18,7 @@ export const ICE_REFRESH_RESTART_DELAY_MS = 5000;
 /** Until the server sends session.ice: host candidates only. */
 export const NO_ICE: IceConfig = { iceServers: [], iceTransportPolicy: 'all' };
 
-export interface PeerLinkEvents {
+export interface SessionConnectionEvents {
   onSignal(data: SignalData): void;
   onConnect(): void;
   onRemoteStream(stream: MediaStream): void;
@@ -31,16 +31,16 @@ export interface PeerLinkEvents {
  * screen); the analyst answers. The screen is added and removed with renegotiation, so the link
  * (and its data channels) outlives any one share. A path that drops is restored in place (ICE
  * restart, below); a link that fails for good, or whose other end reloads, is replaced by a new
- * one with the next number (relink.ts).
+ * one with the next number (connection-replacement.ts).
  */
-export class PeerLink {
+export class SessionConnection {
   private readonly peer: Peer;
   /** Kept here: simple-peer forgets it when the link fails. */
   private readonly pc: RTCPeerConnection;
   /** Chat, links and files: our own data channels beside simple-peer's default one. */
   readonly channels: PeerChannels;
-  /** A second connection for file bytes alone, set up over the channels (file-link.ts). */
-  readonly fileLink: FileLink;
+  /** A second connection for file bytes alone, set up over the channels (file-connection.ts). */
+  readonly fileConnection: FileConnection;
   /** Resolves when the first negotiation is complete (simple-peer's "connect"). */
   readonly connected: Promise<void>;
   private closed = false;
@@ -51,7 +51,7 @@ export class PeerLink {
    * `number`: which connection of the session this is (0 the first; see relink.ts), carried by
    * every signal it sends so the other side can tell a new connection from the last one's leftovers.
    */
-  constructor(readonly role: Role, ice: IceConfig, private readonly events: PeerLinkEvents, readonly number = 0) {
+  constructor(readonly role: Role, ice: IceConfig, private readonly events: SessionConnectionEvents, readonly number = 0) {
     // The customer initiates: it owns the screen, and its offer carries the data channels' m-line.
     const initiator = role === 'customer';
     // Every link of the page has the page's certificate, so the verification code stays the same
@@ -60,7 +60,7 @@ export class PeerLink {
     this.peer = new Peer({ initiator, trickle: true, config: { iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy, ...(certificate ? { certificates: [certificate] } : {}) } });
     this.pc = this.peer._pc;
     this.channels = new PeerChannels(this.pc, role === 'customer' ? 'analyst' : 'customer');
-    this.fileLink = new FileLink(this.channels, role, ice);
+    this.fileConnection = new FileConnection(this.channels, role, ice);
     this.peer.on('signal', (data) => events.onSignal(data));
     this.connected = new Promise((resolve) => this.peer.on('connect', () => resolve()));
     this.peer.on('connect', () => (this.up = true));
@@ -117,7 +117,7 @@ export class PeerLink {
    */
   updateIce(ice: IceConfig): void {
     if (this.closed) return;
-    this.fileLink.updateIce(ice);
+    this.fileConnection.updateIce(ice);
     try {
       this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy });
     } catch {
@@ -136,7 +136,7 @@ export class PeerLink {
     return this.up && !this.closed;
   }
 
-  /** Closed by either side, or failed: a closed link never comes back (relink.ts makes the next one). */
+  /** Closed by either side, or failed: a closed link never comes back (connection-replacement.ts makes the next one). */
   get isClosed(): boolean {
     return this.closed;
   }
@@ -198,7 +198,7 @@ export class PeerLink {
     this.closed = true;
     this.stopWatching();
     clearTimeout(this.iceRefreshTimer);
-    this.fileLink.close();
+    this.fileConnection.close();
     this.peer.destroy();
   }
 
@@ -227,7 +227,7 @@ export class PeerLink {
     const wasClosed = this.closed;
     this.closed = true;
     clearTimeout(this.iceRefreshTimer);
-    this.fileLink.close();
+    this.fileConnection.close();
     if (!wasClosed) this.events.onClose();
   }
 }
