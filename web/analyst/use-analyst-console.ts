@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { isLinkClosed, LINK_CLOSED, type EndReason, type ErrorCode, type IceConfig, type QueueInfo, type SessionState, type TicketSummary } from '../../protocol/index.js';
-import { NO_ICE, SessionConnection } from '../session/session-connection.js';
-import { analystSignalFate } from '../session/connection-replacement.js';
+import type { EndReason, ErrorCode, QueueInfo, SessionState, TicketSummary } from '../../protocol/index.js';
+import type { SessionConnection } from '../session/session-connection.js';
+import { AnalystConnections } from '../session/session-connections.js';
 import { SignalingClient, type SocketState } from '../session/signaling-client.js';
 
 export interface AnalystSessionInfo {
@@ -43,46 +43,14 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
   const [peerState, setPeerState] = useState<SessionConnection | null>(null);
   const [notice, setNotice] = useState<ErrorCode | null>(null);
   const client = useRef<SignalingClient | null>(null);
-  const peer = useRef<SessionConnection | null>(null);
-  const ice = useRef<IceConfig>(NO_ICE);
+  /** The session's connection (answering each new one the customer makes): session-connections.ts. */
+  const connections = useRef<AnalystConnections | null>(null);
 
-  const dropPeer = useCallback(() => {
-    peer.current?.destroy();
-    peer.current = null;
-    setPeerState(null);
-    setRemoteStream(null);
-  }, []);
+  const dropPeer = useCallback(() => connections.current?.drop(), []);
 
   useEffect(() => {
     let disposed = false;
 
-    /** The answering end of the customer's link `number`, in place of any earlier one (connection-replacement.ts). */
-    const startPeer = (number: number) => {
-      peer.current?.destroy();
-      const link = new SessionConnection('analyst', ice.current, {
-        onSignal: (data) => client.current?.send({ type: 'signal', link: number, data }),
-        onConnect: () => undefined,
-        onRemoteStream: (stream) => {
-          if (peer.current !== link) return;
-          setRemoteStream(stream);
-          // When the customer stops sharing, the tracks end: clear the picture.
-          stream.getTracks().forEach((track) => track.addEventListener('ended', () => peer.current === link && setRemoteStream(null)));
-        },
-        onClose: () => {
-          if (peer.current !== link) return;
-          setRemoteStream(null);
-          // Failed on this side: tell the customer's page, which makes the next link without
-          // waiting for its own end to fail. A clean close came from the customer's page: it knows.
-          if (link.channels.interrupted) client.current?.send({ type: 'signal', link: number, data: LINK_CLOSED });
-        },
-        onError: () => undefined,
-      }, number);
-      peer.current = link;
-      setPeerState(link);
-      return link;
-    };
-
-    const ensurePeer = () => peer.current ?? startPeer(0);
 
     // One client for the console's life. The peer connection is browser to browser: it keeps
     // streaming while signaling reconnects, and the server gives this console its session back
@@ -100,6 +68,10 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
     });
     client.current = signaling;
     signaling.onState((state) => !disposed && setSocket(state));
+    const sessionConnections = new AnalystConnections({ send: (frame) => signaling.send(frame), isSignalingOpen: () => signaling.isOpen });
+    connections.current = sessionConnections;
+    sessionConnections.on('connection', (connection) => setPeerState(connection));
+    sessionConnections.on('remoteStream', (stream) => setRemoteStream(stream));
     signaling.on('queue.snapshot', (frame) => {
       // A session this console had, and that did not come back with the reconnection, is over.
       setSession((current) => {
@@ -129,22 +101,12 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
           ? { ...current, state: frame.state, endReason: frame.endReason ?? null, endedAt: frame.state === 'ended' ? Date.now() : null }
           : current,
       );
-      if (frame.state === 'consented' || frame.state === 'live') ensurePeer();
+      if (frame.state === 'consented' || frame.state === 'live') sessionConnections.ensure();
       if (frame.state === 'consented') setRemoteStream(null);
       if (frame.state === 'ended') dropPeer();
     });
-    signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => {
-      // The first credentials, or fresh ones before the last expire: a running link takes them too.
-      ice.current = { iceServers, iceTransportPolicy };
-      peer.current?.updateIce(ice.current);
-    });
-    signaling.on('signal', (frame) => {
-      if (isLinkClosed(frame.data)) return; // only the analyst's page says that
-      const number = frame.link ?? 0;
-      const fate = analystSignalFate(peer.current, number);
-      if (fate === 'ignore') return;
-      (fate === 'replace' ? startPeer(number) : peer.current!).signal(frame.data);
-    });
+    signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => sessionConnections.setIce({ iceServers, iceTransportPolicy }));
+    signaling.on('signal', (frame) => sessionConnections.onSignal(frame));
     signaling.on('error', (frame) => setNotice(frame.code));
     signaling.connect();
     return () => {

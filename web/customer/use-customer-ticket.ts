@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { isLinkClosed, type EndReason, type ErrorCode, type IceConfig, type TicketCurrent, type TicketStatus } from '../../protocol/index.js';
+import type { EndReason, ErrorCode, TicketCurrent, TicketStatus } from '../../protocol/index.js';
 import { api } from '../api.js';
-import { NO_ICE, SessionConnection } from '../session/session-connection.js';
-import { CONNECTION_TIMEOUT_MS, replacementDelay } from '../session/connection-replacement.js';
+import type { SessionConnection } from '../session/session-connection.js';
+import { CustomerConnections } from '../session/session-connections.js';
 import { captureScreen, stopStream } from './screen-capture.js';
 import { SignalingClient, type SocketState } from '../session/signaling-client.js';
 
@@ -66,9 +66,8 @@ export function useCustomerTicket(token: string): CustomerTicket {
   const addedStream = useRef<MediaStream | null>(null);
   /** The link the screen was added to (a new link gets it once connected). */
   const sharedOn = useRef<SessionConnection | null>(null);
-  const ice = useRef<IceConfig>(NO_ICE);
-  /** The next link's attempt, its timer (connection-replacement.ts), and the number of the next link. */
-  const relink = useRef<{ attempt: number; timer: ReturnType<typeof setTimeout> | undefined; next: number }>({ attempt: 0, timer: undefined, next: 0 });
+  /** The session's connections (numbering, replacement after a loss): session-connections.ts. */
+  const connections = useRef<CustomerConnections | null>(null);
 
   /** Adds the shared screen to `link`, and remembers which stream went on which link. */
   const shareOn = (link: SessionConnection, stream: MediaStream) => {
@@ -78,7 +77,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
   };
 
   const teardownMedia = useCallback(() => {
-    clearTimeout(relink.current.timer);
+    connections.current?.stop();
     stopStream(screenRef.current);
     screenRef.current = null;
     addedStream.current = null;
@@ -99,54 +98,6 @@ export function useCustomerTicket(token: string): CustomerTicket {
       teardownMedia();
     };
 
-    /** A new session connection, numbered one higher than the last (the first is 0). */
-    const startConnection = () => {
-      const number = relink.current.next++;
-      const link = new SessionConnection('customer', ice.current, {
-        onSignal: (data) => client.current?.send({ type: 'signal', link: number, data }),
-        onConnect: () => {
-          if (peer.current !== link) return;
-          relink.current.attempt = 0;
-          setPeerError(null);
-          setPeerConnected(true);
-          // A new link after a lost one: the screen the customer still shares goes on it.
-          const stream = screenRef.current;
-          if (stream && sharedOn.current !== link) shareOn(link, stream);
-        },
-        onRemoteStream: () => undefined,
-        // Closed without this page asking: the path failed for good, or the analyst's page went.
-        // If the session goes on, the next link replaces it; if it ended, its end arrives first.
-        onClose: () => {
-          if (peer.current !== link) return;
-          setPeerConnected(false);
-          replaceConnection(link, replacementDelay(relink.current.attempt));
-        },
-        onError: (detail) => setPeerError(detail),
-      }, number);
-      peer.current = link;
-      setPeerState(link);
-      // The analyst may ask for a sharper or a smoother picture; only the encoder's trade-off changes.
-      link.channels.onControl((message) => message.type === 'quality.mode' && void link.setQualityMode(message.mode));
-      // An offer lost on the way (signaling was down, say): the link never connects; try the next.
-      if (number > 0) {
-        setTimeout(() => {
-          if (peer.current === link && !link.isConnected && !link.isClosed) replaceConnection(link, replacementDelay(relink.current.attempt));
-        }, CONNECTION_TIMEOUT_MS);
-      }
-    };
-
-    /** Replaces `dead` with the next link after `delayMs`, once signaling is up to carry its offer. */
-    const replaceConnection = (dead: SessionConnection, delayMs: number) => {
-      clearTimeout(relink.current.timer);
-      relink.current.timer = setTimeout(() => {
-        if (disposed || peer.current !== dead) return; // the session ended, or another attempt won
-        if (!client.current?.isOpen) return replaceConnection(dead, 1000);
-        relink.current.attempt += 1;
-        dead.destroy();
-        startConnection();
-      }, delayMs);
-    };
-
     // One client for the page's life: it reconnects by itself after a blip, once it has checked
     // that the customer link is still valid.
     const signaling = new SignalingClient(`?token=${encodeURIComponent(token)}`, {
@@ -162,6 +113,24 @@ export function useCustomerTicket(token: string): CustomerTicket {
     });
     client.current = signaling;
     setSignalingState(signaling);
+
+    const sessionConnections = new CustomerConnections({ send: (frame) => signaling.send(frame), isSignalingOpen: () => signaling.isOpen });
+    connections.current = sessionConnections;
+    sessionConnections.on('connection', (connection) => {
+      peer.current = connection;
+      setPeerState(connection);
+      // The analyst may ask for a sharper or a smoother picture; only the encoder's trade-off changes.
+      connection?.channels.onControl((message) => message.type === 'quality.mode' && void connection.setQualityMode(message.mode));
+    });
+    sessionConnections.on('connected', (connection) => {
+      setPeerError(null);
+      setPeerConnected(true);
+      // A new connection after a lost one: the screen the customer still shares goes on it.
+      const stream = screenRef.current;
+      if (stream && sharedOn.current !== connection) shareOn(connection, stream);
+    });
+    sessionConnections.on('closed', () => setPeerConnected(false));
+    sessionConnections.on('error', (detail) => setPeerError(detail));
     signaling.onState((state, close) => {
       if (disposed) return;
       setSocket(state);
@@ -174,19 +143,10 @@ export function useCustomerTicket(token: string): CustomerTicket {
       setStatus(frame);
       if (frame.state === 'ended') return finish(frame.endReason ?? null);
       setPhase(phaseOf(frame));
-      if ((frame.state === 'consented' || frame.state === 'live') && !peer.current) startConnection();
+      if (frame.state === 'consented' || frame.state === 'live') sessionConnections.ensure();
     });
-    signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => {
-      // The first credentials, or fresh ones before the last expire: a running link takes them too.
-      ice.current = { iceServers, iceTransportPolicy };
-      peer.current?.updateIce(ice.current);
-    });
-    signaling.on('signal', (frame) => {
-      const link = peer.current;
-      if (!link || (frame.link ?? 0) !== link.number) return; // a leftover of an earlier link
-      if (isLinkClosed(frame.data)) return replaceConnection(link, 0); // the analyst's end failed: no need to wait for ours
-      link.signal(frame.data);
-    });
+    signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => sessionConnections.setIce({ iceServers, iceTransportPolicy }));
+    signaling.on('signal', (frame) => sessionConnections.onSignal(frame));
     signaling.on('error', (frame) => setError(frame.code));
 
     api<TicketCurrent>('/api/tickets/current', { token }).then((result) => {

@@ -1,0 +1,140 @@
+import t from 'tap';
+import type { ClientFrame, IceConfig, Role } from '../../../../protocol/index.js';
+import { CONNECTION_TIMEOUT_MS, REPLACEMENT_DELAYS_MS } from '../../../../web/session/connection-replacement.js';
+import type { SessionConnectionEvents } from '../../../../web/session/session-connection.js';
+import { AnalystConnections, CustomerConnections, type ConnectionLike } from '../../../../web/session/session-connections.js';
+
+// The owners of a session's connections, with fake connections and a hand-driven timer: numbering,
+// replacement after a loss, the connect timeout, "linkClosed", leftovers.
+class FakeConnection implements ConnectionLike {
+  isConnected = false;
+  isClosed = false;
+  readonly channels = { interrupted: false };
+  readonly signals: unknown[] = [];
+  ice: IceConfig;
+  constructor(readonly role: Role, readonly number: number, ice: IceConfig, readonly events: SessionConnectionEvents) {
+    this.ice = ice;
+  }
+  signal(data: unknown): void {
+    this.signals.push(data);
+  }
+  updateIce(ice: IceConfig): void {
+    this.ice = ice;
+  }
+  destroy(): void {
+    this.isClosed = true;
+  }
+  // what the browser would do
+  connect(): void {
+    this.isConnected = true;
+    this.events.onConnect();
+  }
+  fail(): void {
+    this.isClosed = true;
+    this.channels.interrupted = true;
+    this.events.onClose();
+  }
+}
+
+function harness<K extends 'customer' | 'analyst'>(kind: K) {
+  const made: FakeConnection[] = [];
+  const sent: ClientFrame[] = [];
+  const timers: Array<{ run: () => void; ms: number; cancelled: boolean }> = [];
+  let signalingOpen = true;
+  const wiring = {
+    send: (frame: ClientFrame) => (sent.push(frame), true),
+    isSignalingOpen: () => signalingOpen,
+    schedule: (run: () => void, ms: number) => {
+      const timer = { run, ms, cancelled: false };
+      timers.push(timer);
+      return () => (timer.cancelled = true);
+    },
+  };
+  const make = (role: Role, number: number, ice: IceConfig, events: SessionConnectionEvents) => {
+    const connection = new FakeConnection(role, number, ice, events);
+    made.push(connection);
+    return connection;
+  };
+  const owner = (kind === 'customer' ? new CustomerConnections(wiring, make) : new AnalystConnections(wiring, make)) as K extends 'customer' ? CustomerConnections<FakeConnection> : AnalystConnections<FakeConnection>;
+  /** Runs the pending timers (the ones not cancelled), oldest first. */
+  const tick = () => {
+    const due = timers.splice(0);
+    for (const timer of due) if (!timer.cancelled) timer.run();
+    return due.filter((timer) => !timer.cancelled).map((timer) => timer.ms);
+  };
+  return { owner, made, sent, timers, tick, setSignaling: (open: boolean) => (signalingOpen = open) };
+}
+
+const signal = (link: number, data: object = { type: 'offer', sdp: 'x' }) => ({ type: 'signal' as const, from: 'analyst' as const, link, data: data as never });
+
+t.test('customer: a connection that fails for good is replaced by the next number, with a growing backoff', async (t) => {
+  const { owner, made, sent, tick } = harness('customer');
+  const seen: Array<number | null> = [];
+  owner.on('connection', (c) => seen.push(c?.number ?? null));
+  owner.ensure();
+  owner.ensure();
+  t.equal(made.length, 1, 'one connection, however often the state says consented');
+  made[0].events.onSignal({ type: 'offer', sdp: 'o' } as never);
+  t.same(sent.at(-1), { type: 'signal', link: 0, data: { type: 'offer', sdp: 'o' } }, 'its signals carry its number');
+  made[0].connect();
+  made[0].fail();
+  t.same(tick(), [REPLACEMENT_DELAYS_MS[0]], 'replaced after the first delay');
+  t.equal(made[1].number, 1);
+  t.ok(made[0].isClosed);
+  made[1].fail();
+  t.ok(tick().includes(REPLACEMENT_DELAYS_MS[1]), 'then a longer wait');
+  t.same(seen, [0, 1, 2]);
+});
+
+t.test('customer: "linkClosed" from the analyst replaces at once; leftovers of an earlier number are dropped', async (t) => {
+  const { owner, made, tick } = harness('customer');
+  owner.ensure();
+  made[0].connect();
+  owner.onSignal(signal(0, { type: 'linkClosed' }));
+  t.same(tick(), [0], 'no waiting for its own end to fail');
+  t.equal(made.length, 2);
+  owner.onSignal(signal(0, { type: 'answer', sdp: 'late' }));
+  t.same(made[1].signals, [], 'a leftover of connection 0 does not reach connection 1');
+  owner.onSignal(signal(1, { type: 'answer', sdp: 'a' }));
+  t.same(made[1].signals, [{ type: 'answer', sdp: 'a' }]);
+});
+
+t.test('customer: while signaling is down the replacement waits; a new one that never connects is replaced; stop() ends it all', async (t) => {
+  const { owner, made, tick, setSignaling } = harness('customer');
+  owner.ensure();
+  made[0].fail();
+  setSignaling(false);
+  tick();
+  t.equal(made.length, 1, 'no offer can travel: not yet');
+  setSignaling(true);
+  t.same(tick(), [1000]);
+  t.equal(made.length, 2);
+  t.same(tick().sort(), [CONNECTION_TIMEOUT_MS], 'connection 1 has a connect timeout');
+  t.same(tick(), [REPLACEMENT_DELAYS_MS[1]]);
+  t.equal(made.length, 3, 'it never connected: replaced');
+  owner.setIce({ iceServers: [{ urls: ['turn:x'] }], iceTransportPolicy: 'relay' });
+  t.equal(made[2].ice.iceTransportPolicy, 'relay', 'fresh credentials reach the running connection');
+  owner.stop();
+  t.ok(made[2].isClosed);
+  owner.ensure();
+  t.equal(made.length, 3, 'nothing after the end');
+});
+
+t.test('analyst: answers the customer\'s newest connection, ignores older ones, and says when its own end failed', async (t) => {
+  const { owner, made, sent } = harness('analyst');
+  const streams: Array<unknown> = [];
+  owner.on('remoteStream', (s) => streams.push(s));
+  owner.ensure();
+  owner.onSignal(signal(0));
+  t.equal(made.length, 1);
+  t.same(made[0].signals.length, 1);
+  owner.onSignal(signal(2));
+  t.equal(made.length, 2, 'a higher number: a new answering connection');
+  t.ok(made[0].isClosed, 'the old one goes');
+  owner.onSignal(signal(1));
+  t.equal(made[1].signals.length, 1, 'a lower number is a leftover');
+  made[1].fail();
+  t.same(sent.at(-1), { type: 'signal', link: 2, data: { type: 'linkClosed' } }, 'the customer hears at once');
+  owner.drop();
+  t.same(streams.at(-1), null, 'the picture is cleared');
+});
