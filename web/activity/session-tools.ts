@@ -61,7 +61,7 @@ export class SessionTools {
     return [...this.earlier, ...this.transfers.list()];
   }
 
-  private listen(peer: SessionConnection, relinked: boolean): FileTransfers {
+  private listen(peer: SessionConnection, replaced: boolean): FileTransfers {
     const transfers = new FileTransfers(peer.channels, this.files);
     this.offs = [
       peer.channels.onControl((message) => this.onControl(message)),
@@ -74,7 +74,7 @@ export class SessionTools {
       }),
     ];
     peer.channels.whenOpen().then(
-      () => this.peer === peer && !this.disposed && this.addEvent(relinked ? 'tools.event.relinked' : 'tools.event.connected', { name: this.names.peer }),
+      () => this.peer === peer && !this.disposed && this.addEvent(replaced ? 'tools.event.relinked' : 'tools.event.connected', { name: this.names.peer }),
       () => undefined,
     );
     return transfers;

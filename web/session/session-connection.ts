@@ -48,7 +48,7 @@ export class SessionConnection {
   private iceRefreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
-   * `number`: which connection of the session this is (0 the first; see relink.ts), carried by
+   * `number`: which connection of the session this is (0 the first; see connection-replacement.ts), carried by
    * every signal it sends so the other side can tell a new connection from the last one's leftovers.
    */
   constructor(readonly role: Role, ice: IceConfig, private readonly events: SessionConnectionEvents, readonly number = 0) {
