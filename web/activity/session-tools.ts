@@ -5,6 +5,8 @@ import type { SessionConnection } from '../session/session-connection.js';
 import { SessionFiles } from '../files/session-files.js';
 import { formatBytes } from '../files/transfer-rate.js';
 import { Emitter } from '../emitter.js';
+import { negotiatedFingerprints } from '../session/stats.js';
+import { verificationCode } from '../session/verification-code.js';
 
 // Chat, pushed links, files and the session's activity log, over the peer's data channels.
 // Plain module (no Preact): components render its state through useSessionTools(). One per
@@ -39,6 +41,11 @@ export class SessionTools {
   /** The verification code of the session's first connection, and the other codes already logged. */
   private firstCode: string | null = null;
   private readonly changedCodes = new Set<string>();
+  /**
+   * The verification code of the current connection, read from the DTLS transport it negotiated;
+   * `changed` when it differs from the session's first (someone may sit in the middle).
+   */
+  code: { value: string; changed: boolean } | null = null;
 
   constructor(private peer: SessionConnection, private readonly names: { me: string; peer: string }) {
     this.transfers = this.listen(peer, false);
@@ -63,6 +70,8 @@ export class SessionTools {
 
   private listen(peer: SessionConnection, replaced: boolean): FileTransfers {
     const transfers = new FileTransfers(peer.channels, this.files);
+    this.code = null;
+    void this.readCode(peer);
     this.offs = [
       peer.channels.onControl((message) => this.onControl(message)),
       transfers.onEvent((event) => this.onTransferEvent(event)),
@@ -132,6 +141,20 @@ export class SessionTools {
       this.addEvent('tools.event.codeChanged', { name: this.names.peer });
     }
     return true;
+  }
+
+  /** Reads the code once the connection's DTLS is up (every 500 ms until then), while it is the current one. */
+  private async readCode(peer: SessionConnection): Promise<void> {
+    while (this.peer === peer && !this.disposed && !peer.isClosed) {
+      const pair = await negotiatedFingerprints(peer.connection).catch(() => null);
+      if (pair) {
+        const value = await verificationCode(pair);
+        if (this.peer !== peer || this.disposed) return;
+        this.code = { value, changed: this.noteCode(value) };
+        return this.emit();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 
   addEvent(key: StringKey, params: Record<string, string | number> = {}): void {

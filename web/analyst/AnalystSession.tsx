@@ -88,7 +88,7 @@ export function AnalystSession({ session, stream, peer, onEnd, onClose, onRoute 
       <p role="status" data-testid="session-status" data-end-reason={session.endReason ?? ''}>
         {ended ? t(endedKey, { name }) : t(statusKey, { name })}
       </p>
-      {!ended && (session.state === 'consented' || session.state === 'live') && <VerificationCode peer={peer} tools={tools} />}
+      {!ended && (session.state === 'consented' || session.state === 'live') && <VerificationCode tools={tools} />}
       {!ended && session.state === 'live' && (
         <>
           {peer && <AnalystControlBar peer={peer} state={control} name={name} />}

@@ -41,7 +41,7 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
       ) : (
         <p>{t('session.notSharing')}</p>
       )}
-      {session.peerConnected && <VerificationCode peer={session.peer} tools={tools} />}
+      {session.peerConnected && <VerificationCode tools={tools} />}
       {control && <RemoteControlPanel control={control} analyst={analyst} screen={session.screen} />}
       {problemKey && <Notice kind="error">{t(problemKey)}</Notice>}
       {session.peerError && <Notice kind="error">{t('session.peerError', { detail: session.peerError })}</Notice>}
