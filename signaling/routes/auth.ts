@@ -4,6 +4,9 @@ import { ErrorBody, errorBody, LoginBody, SignedInAnalyst, SignedOut } from '../
 import type { Analyst } from '../auth/accounts.js';
 import { LOGIN_COOKIE } from '../auth/login-sessions.js';
 
+/** What the browser learns of the signed-in analyst (protocol's SignedInAnalyst). */
+const signedIn = ({ id, displayName, role, queues }: Analyst): SignedInAnalyst => ({ id, displayName, role, queues });
+
 /** The signed-in analyst for a request, from the login cookie. */
 export async function analystOf(app: FastifyInstance, req: FastifyRequest): Promise<Analyst | null> {
   const analystId = await app.relay.logins.resolve(req.cookies[LOGIN_COOKIE]);
@@ -38,7 +41,7 @@ export async function authRoutes(instance: FastifyInstance): Promise<void> {
       secure: req.protocol === 'https',
       maxAge: Math.floor(app.relay.config.loginTtlMs / 1000),
     });
-    return { id: analyst.id, displayName: analyst.displayName, role: analyst.role, queues: analyst.queues };
+    return signedIn(analyst);
   });
 
   app.post('/api/logout', { schema: { response: { 200: SignedOut } } }, async (req, reply) => {
@@ -50,6 +53,6 @@ export async function authRoutes(instance: FastifyInstance): Promise<void> {
   app.get('/api/me', { schema: { response: { 200: SignedInAnalyst, '4xx': ErrorBody } } }, async (req, reply) => {
     const analyst = await analystOf(app, req);
     if (!analyst) return reply.code(401).send(errorBody('auth.required'));
-    return { id: analyst.id, displayName: analyst.displayName, role: analyst.role, queues: analyst.queues };
+    return signedIn(analyst);
   });
 }

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import type { ClientFrame, ServerFrame } from '../../protocol/index.js';
+import { signIn } from './api-client.js';
 
 type Frame = ServerFrame;
 
@@ -90,15 +91,11 @@ export class TestClient {
 }
 
 /** Signs in over HTTP and returns the login cookie header. */
+/** Signs in (helpers/api-client.ts) and returns the login cookie; a refused sign-in fails the test. */
 export async function login(baseUrl: string, username: string, password = `${username}-password`): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
-  const cookie = res.headers.get('set-cookie') ?? '';
-  return cookie.split(';')[0];
+  const { status, cookie } = await signIn(baseUrl, username, password);
+  if (status !== 200) throw new Error(`login failed: ${status}`);
+  return cookie;
 }
 
 export async function createTicket(baseUrl: string, body: Record<string, unknown> = {}) {

@@ -5,6 +5,7 @@ import t from 'tap';
 import { createAnalyst, readyStatus, signIn } from '../helpers/api-client.js';
 import { startRedis } from '../helpers/redis.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { until } from '../helpers/until.js';
 import { createTicket, login, TestClient } from '../helpers/ws-client.js';
 
 // Redis without persistence, as an ops team might run it, and nodes that restart: Redis is a
@@ -27,18 +28,10 @@ function tmp(): string {
 
 const accountsOn = (id: 'a' | 'b') => (JSON.parse(readFileSync(join(dirs[id], 'accounts.json'), 'utf8')) as { accounts: { username: string }[] }).accounts.map((x) => x.username);
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 t.test('an analyst made on node A survives Redis restarting empty, then node B and node A restarting', async (t) => {
   const admin = await signIn(a.url, 'alice', 'alice-password');
   t.equal(await createAnalyst(a.url, admin.cookie, 'vera', 'vera-password-1'), 201);
-  await until('node B knows vera', async () => (await signIn(b.url, 'vera', 'vera-password-1')).status === 200);
+  await until('node B knows vera', async () => (await signIn(b.url, 'vera', 'vera-password-1')).status === 200, 10_000, 50);
   t.ok(accountsOn('a').includes('vera') && accountsOn('b').includes('vera'), 'both nodes keep a durable copy');
 
   await a.close();
@@ -62,27 +55,27 @@ t.test('a node that was down while an account changed cannot roll the change bac
   t.equal((await signIn(b.url, 'walt', 'walt-password-1')).status, 401, 'node B alone does not know walt yet');
   a = await node('a');
   t.equal((await signIn(a.url, 'walt', 'walt-password-1')).status, 200, 'node A brings its newer copy back');
-  await until('node B takes the newer copy', async () => (await signIn(b.url, 'walt', 'walt-password-1')).status === 200);
+  await until('node B takes the newer copy', async () => (await signIn(b.url, 'walt', 'walt-password-1')).status === 200, 10_000, 50);
   t.ok(accountsOn('b').includes('walt'), 'and writes it to its own file');
 });
 
 t.test('a running node puts its accounts back when Redis restarts empty under it', async (t) => {
   await redis.restart();
-  await until('node A refilled the store', async () => (await signIn(b.url, 'vera', 'vera-password-1')).status === 200);
+  await until('node A refilled the store', async () => (await signIn(b.url, 'vera', 'vera-password-1')).status === 200, 10_000, 50);
   const admin = await signIn(b.url, 'alice', 'alice-password');
   t.equal(await createAnalyst(b.url, admin.cookie, 'xena', 'xena-password-1'), 201, 'a change after the refill');
-  await until('node A sees it', async () => (await signIn(a.url, 'xena', 'xena-password-1')).status === 200);
+  await until('node A sees it', async () => (await signIn(a.url, 'xena', 'xena-password-1')).status === 200, 10_000, 50);
   t.equal((await signIn(a.url, 'walt', 'walt-password-1')).status, 200, 'nothing older was lost');
 });
 
 t.test('/readyz answers 503 while Redis is unreachable, 200 once it is back', async (t) => {
   t.equal((await readyStatus(a.url)).status, 200);
   await redis.halt();
-  await until('readiness fails', async () => (await readyStatus(a.url)).status === 503);
+  await until('readiness fails', async () => (await readyStatus(a.url)).status === 503, 10_000, 50);
   t.match((await readyStatus(a.url)).body, /store-unreachable/);
   t.equal((await fetch(`${a.url}/healthz`)).status, 200, 'liveness stays: the process is fine, only its store is gone');
   await redis.resume();
-  await until('readiness is back', async () => (await readyStatus(a.url)).status === 200, 15_000);
+  await until('readiness is back', async () => (await readyStatus(a.url)).status === 200, 15_000, 50);
   t.pass('ready again');
 });
 
@@ -95,7 +88,7 @@ t.test('a waiting ticket lost with an empty Redis leaves every node\'s queue, no
   await redis.restart();
   const removed = await analyst.until('queue.ticketRemoved', (f) => f.ticketId === ticket.ticketId, 15_000);
   t.ok(removed, 'node A drops the ticket Redis no longer has');
-  await until('node B dropped it too', () => !b.app.relay.store.get(ticket.ticketId));
+  await until('node B dropped it too', () => !b.app.relay.store.get(ticket.ticketId), 10_000, 50);
   t.notOk(a.app.relay.store.get(ticket.ticketId), 'neither replica keeps it');
 });
 

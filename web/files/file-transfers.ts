@@ -73,7 +73,7 @@ export class FileTransfers {
   }
 
   cancel(id: string): void {
-    const transfer = this.find(id);
+    const transfer = this.book.get(id);
     if (!transfer || isFinal(transfer.state)) return;
     this.channels.sendControl({ type: 'file.cancel', id });
     this.book.cancel(transfer, 'me');
@@ -90,10 +90,6 @@ export class FileTransfers {
     this.book.emit(true);
   }
 
-  private find(id: string): Transfer | undefined {
-    return this.list().find((transfer) => transfer.id === id);
-  }
-
   private onControl(message: PeerMessage): void {
     switch (message.type) {
       case 'file.offer':
@@ -103,7 +99,7 @@ export class FileTransfers {
       case 'file.decline':
         return this.outgoing.onDeclined(message.id);
       case 'file.cancel': {
-        const transfer = this.find(message.id);
+        const transfer = this.book.get(message.id);
         if (transfer) this.book.cancel(transfer, 'peer');
         return;
       }

@@ -152,7 +152,6 @@ export class IncomingFiles {
     if (isFinal(transfer.state)) return;
     const ok = stored.sha256 === entry.expectedSha;
     if (ok) transfer.blob = stored.file;
-    if (isFinal(transfer.state)) return;
     this.channels.sendControl({ type: 'file.verified', id: transfer.id, ok });
     transfer.secondsLeft = 0;
     // A mismatch ends the transfer: its stored bytes go (onEnded above).

@@ -37,11 +37,17 @@ const PROGRESS_EMIT_MS = 200;
  */
 export class TransferBook {
   private readonly transfers: Transfer[] = [];
+  private readonly byId = new Map<string, Transfer>();
   private readonly events = new Emitter<{ change: []; transfer: [event: TransferEvent]; ended: [transfer: Transfer] }>();
   private lastEmit = 0;
 
   add(transfer: Transfer): void {
     this.transfers.push(transfer);
+    this.byId.set(transfer.id, transfer);
+  }
+
+  get(id: string): Transfer | undefined {
+    return this.byId.get(id);
   }
 
   list(): Transfer[] {

@@ -3,6 +3,7 @@ import { SessionTools } from '../../../../web/activity/session-tools.js';
 import type { SessionConnection } from '../../../../web/session/session-connection.js';
 import { PeerChannels } from '../../../../web/session/peer-channels.js';
 import { FakePeerConnection } from '../../../fakes/webrtc.js';
+import { until } from '../../../helpers/until.js';
 
 // The session's tools (chat, pushed links, the log, the verification code) on a fake connection:
 // real PeerChannels over fake data channels, and a getStats that reports the DTLS certificates.
@@ -30,11 +31,6 @@ function connection(fingerprints: [string, string], remoteRole: 'customer' | 'an
   };
 }
 
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  if (!check()) throw new Error('timed out');
-};
-
 t.test('chat both ways, unread counts, pushed links checked on arrival', async (t) => {
   const first = connection(['AA', 'BB']);
   first.open();
@@ -57,7 +53,7 @@ t.test('the verification code is read from the connection; a different code on a
   t.teardown(() => tools.dispose('sessionEnded'));
   t.equal(tools.code, null, 'nothing before DTLS is up');
   first.open();
-  await until(() => tools.code !== null);
+  await until('the verification code', () => tools.code !== null, 2000);
   const original = tools.code!;
   t.match(original.value, /^\d{3} \d{3}$/);
   t.equal(original.changed, false);
@@ -65,21 +61,21 @@ t.test('the verification code is read from the connection; a different code on a
   const same = connection(['AA', 'BB']);
   same.open();
   tools.attach(same.session);
-  await until(() => tools.code !== null);
+  await until('the verification code', () => tools.code !== null, 2000);
   t.same(tools.code, original, 'the same certificates on a new connection: the same code, not marked');
 
   const other = connection(['AA', 'EVIL']);
   other.open();
   tools.attach(other.session);
-  await until(() => tools.code !== null);
+  await until('the verification code', () => tools.code !== null, 2000);
   t.equal(tools.code?.changed, true, 'a man in the middle shows as a changed code');
   const logged = () => tools.timeline.filter((e) => e.kind === 'event' && e.key === 'tools.event.codeChanged').length;
   t.equal(logged(), 1);
   const again = connection(['AA', 'EVIL']);
   again.open();
   tools.attach(again.session);
-  await until(() => tools.code !== null);
+  await until('the verification code', () => tools.code !== null, 2000);
   t.equal(logged(), 1, 'the same changed code is logged once');
-  await until(() => tools.timeline.some((e) => e.kind === 'event' && e.key === 'tools.event.relinked'));
+  await until('the new connection in the log', () => tools.timeline.some((e) => e.kind === 'event' && e.key === 'tools.event.relinked'), 2000);
   t.pass('a new connection is logged as such');
 });
