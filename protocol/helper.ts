@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 
 // Helper family: pairing the remote-control helper with the customer's page, and relaying their
 // SDP/ICE. Input events never come here: they flow page → helper over their own data channel.
@@ -44,4 +44,8 @@ export const HelperSignal = Type.Object(
 
 /** Digits of a pairing code, as the helper sends it in its WebSocket URL (`/ws/helper?code=`). */
 export const HELPER_CODE_PATTERN = /^[0-9]{6}$/;
+
+/** The helper's upgrade query. A code of the wrong shape is refused as not valid (401), after the rate limit counts it. */
+export const HelperSocketQuery = Type.Object({ code: Type.Optional(Type.String({ maxLength: 64 })) });
+export type HelperSocketQuery = Static<typeof HelperSocketQuery>;
 export const HELPER_WS_PATH = '/ws/helper';

@@ -32,6 +32,10 @@ export const TicketCreated = Type.Object(
 );
 export type TicketCreated = Static<typeof TicketCreated>;
 
+/** The page's upgrade query on /ws: a customer's ticket token; none for an analyst (signed in by cookie). One value, a string. */
+export const SocketQuery = Type.Object({ token: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) });
+export type SocketQuery = Static<typeof SocketQuery>;
+
 /** GET /api/tickets/current: the customer's page checks its link before connecting. */
 export const TicketCurrent = Type.Object(
   { ticketId: Id, queue: Id, name: Type.String(), state: SessionState },

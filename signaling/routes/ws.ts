@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { errorBody, HELPER_CODE_PATTERN, HELPER_WS_PATH, WS_PATH } from '../../protocol/index.js';
+import { errorBody, HELPER_CODE_PATTERN, HELPER_WS_PATH, HelperSocketQuery, SocketQuery, WS_PATH } from '../../protocol/index.js';
 import { FrameBucket } from '../rate-limit.js';
 import { Connection } from '../ws/connection.js';
 import { dispatchFrame } from '../ws/dispatch.js';
@@ -26,10 +26,11 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('onClose', async () => stopKeepAlive());
 
   // Authenticate on the upgrade, before any frame can be read: a customer by the token of their
-  // ticket, an analyst by their login cookie.
-  const authenticate = async (req: FastifyRequest, reply: FastifyReply) => {
+  // ticket, an analyst by their login cookie. preHandler: after the query passed its schema (a
+  // repeated ?token= is an array, refused with 400 before any lookup).
+  const authenticate = async (req: FastifyRequest<{ Querystring: SocketQuery }>, reply: FastifyReply) => {
     if (!originAllowed(req)) return reply.code(403).send(errorBody('frame.forbidden'));
-    const token = (req.query as { token?: string }).token;
+    const token = req.query.token;
     if (token) {
       const ticket = await store.fetchByToken(token);
       if (!ticket) return reply.code(401).send(errorBody('token.invalid'));
@@ -41,11 +42,15 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
     req.identity = { role: 'analyst', analyst };
   };
 
-  // The helper proves it belongs to a ticket with the single-use code the customer's page showed.
-  const authenticateHelper = async (req: FastifyRequest, reply: FastifyReply) => {
+  // Every pairing attempt counts against the address first, whatever its query looks like.
+  const limitHelperPairing = async (req: FastifyRequest, reply: FastifyReply) => {
     const wait = limits.helperPairing.hit(req.ip);
     if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
-    const code = String((req.query as { code?: string }).code ?? '');
+  };
+
+  // The helper proves it belongs to a ticket with the single-use code the customer's page showed.
+  const authenticateHelper = async (req: FastifyRequest<{ Querystring: HelperSocketQuery }>, reply: FastifyReply) => {
+    const code = req.query.code ?? '';
     const ticketId = HELPER_CODE_PATTERN.test(code) ? await pairing.redeem(code) : null;
     const ticket = ticketId ? store.get(ticketId) : undefined;
     if (!ticket) {
@@ -104,6 +109,10 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
     const ticket = store.get(identity.ticket.id) ?? identity.ticket;
     enqueue(() => (identity.role === 'customer' ? hub.attachCustomer(conn, ticket) : hub.attachHelper(conn, ticket)));
   };
-  app.get(WS_PATH, { websocket: true, preValidation: authenticate }, onSocket);
-  app.get(HELPER_WS_PATH, { websocket: true, preValidation: authenticateHelper }, onSocket);
+  app.get<{ Querystring: SocketQuery }>(WS_PATH, { websocket: true, schema: { querystring: SocketQuery }, preHandler: authenticate }, onSocket);
+  app.get<{ Querystring: HelperSocketQuery }>(
+    HELPER_WS_PATH,
+    { websocket: true, onRequest: limitHelperPairing, schema: { querystring: HelperSocketQuery }, preHandler: authenticateHelper },
+    onSocket,
+  );
 }

@@ -124,3 +124,28 @@ export async function takenSession(server: { url: string; wsUrl: string }, conse
   }
   return { cookie, analyst, customer, ticket };
 }
+
+/** Tries a WebSocket upgrade and returns how the server answered it (101 when it upgraded), with the refusal's body. */
+export function upgradeAnswer(url: string, headers: Record<string, string> = {}): Promise<{ status: number; code?: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    socket.once('open', () => {
+      socket.close();
+      resolve({ status: 101 });
+    });
+    socket.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk));
+      res.on('end', () => {
+        let code: string | undefined;
+        try {
+          code = (JSON.parse(body) as { error?: { code?: string } }).error?.code;
+        } catch {
+          code = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, code });
+      });
+    });
+    socket.once('error', (err) => !socket.readyState || reject(err));
+  });
+}

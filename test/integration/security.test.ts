@@ -1,7 +1,7 @@
 import t from 'tap';
 import { CLOSE_CODES } from '../../protocol/index.js';
 import { startServer, ANALYSTS } from '../helpers/server.js';
-import { createTicket, login, TestClient } from '../helpers/ws-client.js';
+import { createTicket, login, TestClient, upgradeAnswer } from '../helpers/ws-client.js';
 
 const json = (method: string, body: unknown, cookie?: string) => ({
   method,
@@ -121,4 +121,27 @@ t.test('a customer token opens exactly one ticket: no other ticket, session or p
   t.equal((await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${mine.token}` } })).status, 401);
   t.equal(server.app.relay.store.get(theirs.ticketId)?.state, 'waiting');
   await me.close();
+});
+
+t.test('the /ws upgrade checks its query before any lookup: a repeated token is refused with 400, a bad one with 401', async (t) => {
+  const server = await startServer();
+  t.teardown(() => server.close());
+  const ws = server.url.replace('http', 'ws');
+  const { token } = await createTicket(server.url);
+  t.same(await upgradeAnswer(`${ws}/ws?token=${token}&token=${token}`), { status: 400, code: 'request.invalidBody' }, 'two tokens: neither is tried');
+  t.same(await upgradeAnswer(`${ws}/ws?token=${'a'.repeat(200)}`), { status: 400, code: 'request.invalidBody' }, 'longer than any token we issue');
+  t.same(await upgradeAnswer(`${ws}/ws?token=not-a-token`), { status: 401, code: 'token.invalid' });
+  const customer = await TestClient.connect(`${ws}/ws`, { token });
+  t.equal((await customer.next('ticket.status')).state, 'waiting', 'the one valid token still connects');
+  customer.socket.close();
+});
+
+t.test('the helper upgrade counts every attempt against the address, whatever its query, then checks it', async (t) => {
+  const server = await startServer();
+  t.teardown(() => server.close());
+  const ws = server.url.replace('http', 'ws');
+  const answers: Array<{ status: number; code?: string }> = [];
+  for (const query of ['code=1&code=2', ...Array.from({ length: 9 }, (_, i) => `code=00000${i}`)]) answers.push(await upgradeAnswer(`${ws}/ws/helper?${query}`));
+  t.same(answers.map((a) => a.status), [400, ...Array(9).fill(401)], 'a malformed query is 400, wrong codes 401');
+  t.same(await upgradeAnswer(`${ws}/ws/helper?code=123456`), { status: 429, code: 'request.rateLimited' }, 'the malformed one counted: the eleventh try is rate limited');
 });

@@ -1,3 +1,5 @@
+import { jitteredBackoff } from './backoff.js';
+
 // A session's peer connection that fails for good (a computer asleep, a network gone for longer
 // than the browser waits, ~15 s in Chromium) cannot be restored in place: a closed
 // RTCPeerConnection never reopens. The session then gets a new one, numbered one higher
@@ -12,13 +14,16 @@
 // Chat history, finished files and the activity log carry over (session-tools.ts); the screen
 // share is added to the new link; transfers that were running fail as 'connectionLost'.
 
-/** Waits before each new attempt, by attempt since the last connected link (the last one repeats). */
-export const REPLACEMENT_DELAYS_MS = [1000, 2000, 4000, 8000, 15_000, 30_000] as const;
 
 /** A new link that has not connected by then is given up for the next one (offer lost, say). */
 export const CONNECTION_TIMEOUT_MS = 15_000;
 
-export const replacementDelay = (attempt: number): number => REPLACEMENT_DELAYS_MS[Math.min(Math.max(0, attempt), REPLACEMENT_DELAYS_MS.length - 1)];
+/**
+ * The wait before attempt `attempt` (0 the first since the last connected link): the same jittered
+ * backoff as the signaling socket's (backoff.ts), from 0.5-1 s up to 15-30 s, so two pages that lost
+ * the same network do not retry in step.
+ */
+export const replacementDelay = (attempt: number, random: () => number = Math.random): number => jitteredBackoff(attempt, random, 1000, 30_000);
 
 export type SignalFate = 'deliver' | 'replace' | 'ignore';
 

@@ -35,6 +35,8 @@ interface Wiring {
   send(frame: ClientFrame): boolean;
   isSignalingOpen(): boolean;
   schedule?: (run: () => void, ms: number) => () => void;
+  /** The jitter's dice (fixed in unit tests). */
+  random?: () => number;
 }
 
 const timers = (run: () => void, ms: number) => {
@@ -113,7 +115,7 @@ export class CustomerConnections<C extends ConnectionLike = SessionConnection> {
       onClose: () => {
         if (this.current !== connection) return;
         this.events.emit('closed', connection);
-        this.replace(connection, replacementDelay(this.attempt));
+        this.replace(connection, replacementDelay(this.attempt, this.wiring.random));
       },
       onError: (detail) => this.events.emit('error', detail),
     });
@@ -122,7 +124,7 @@ export class CustomerConnections<C extends ConnectionLike = SessionConnection> {
     // An offer lost on the way (signaling was down, say): the connection never connects; try the next.
     if (number > 0) {
       this.schedule(() => {
-        if (this.current === connection && !connection.isConnected && !connection.isClosed) this.replace(connection, replacementDelay(this.attempt));
+        if (this.current === connection && !connection.isConnected && !connection.isClosed) this.replace(connection, replacementDelay(this.attempt, this.wiring.random));
       }, CONNECTION_TIMEOUT_MS);
     }
   }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { analystSignalFate, replacementDelay, REPLACEMENT_DELAYS_MS } from '../../../../web/session/connection-replacement.js';
+import { analystSignalFate, replacementDelay } from '../../../../web/session/connection-replacement.js';
 
 t.test("the analyst's page answers the customer's newest link and drops leftovers of older ones", async (t) => {
   t.equal(analystSignalFate(null, 0), 'replace', 'no link yet: the first offer makes one');
@@ -11,8 +11,12 @@ t.test("the analyst's page answers the customer's newest link and drops leftover
   t.equal(analystSignalFate({ number: 2, isClosed: true }, 2), 'ignore', 'an ICE restart of a link this side already closed');
 });
 
-t.test('attempts wait longer and longer, then keep the last wait', async (t) => {
-  t.same([0, 1, 2, 3, 4, 5].map(replacementDelay), [...REPLACEMENT_DELAYS_MS]);
-  t.equal(replacementDelay(50), REPLACEMENT_DELAYS_MS.at(-1));
-  t.equal(replacementDelay(-1), REPLACEMENT_DELAYS_MS[0]);
+t.test('attempts wait longer and longer, up to 30 s, each with jitter (the same backoff as signaling)', async (t) => {
+  const top = () => 1;
+  const bottom = () => 0;
+  t.same([0, 1, 2, 3, 4, 5, 6].map((attempt) => replacementDelay(attempt, top)), [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
+  t.same([0, 1, 5].map((attempt) => replacementDelay(attempt, bottom)), [500, 1000, 15_000], 'at least half of each step');
+  t.equal(replacementDelay(-1, top), 1000, 'a negative attempt counts as the first');
+  const spread = new Set(Array.from({ length: 50 }, () => replacementDelay(2)));
+  t.ok(spread.size > 10, `two pages do not retry in step (${spread.size} different waits of 50)`);
 });

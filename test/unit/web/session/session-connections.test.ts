@@ -1,6 +1,10 @@
 import t from 'tap';
 import type { ClientFrame, IceConfig, Role } from '../../../../protocol/index.js';
-import { CONNECTION_TIMEOUT_MS, REPLACEMENT_DELAYS_MS } from '../../../../web/session/connection-replacement.js';
+import { CONNECTION_TIMEOUT_MS, replacementDelay } from '../../../../web/session/connection-replacement.js';
+
+/** The jitter at its top: each wait is its step in full. */
+const noJitter = () => 1;
+const REPLACEMENT_DELAYS_MS = [0, 1, 2].map((attempt) => replacementDelay(attempt, noJitter));
 import type { SessionConnectionEvents } from '../../../../web/session/session-connection.js';
 import { AnalystConnections, CustomerConnections, type ConnectionLike } from '../../../../web/session/session-connections.js';
 
@@ -44,6 +48,7 @@ function harness<K extends 'customer' | 'analyst'>(kind: K) {
   const wiring = {
     send: (frame: ClientFrame) => (sent.push(frame), true),
     isSignalingOpen: () => signalingOpen,
+    random: noJitter,
     schedule: (run: () => void, ms: number) => {
       const timer = { run, ms, cancelled: false };
       timers.push(timer);
