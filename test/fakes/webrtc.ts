@@ -146,3 +146,113 @@ export class FakeChannelsEnd {
     }
   }
 }
+
+/** A media track: stop() stops it; end() is the browser ending it (its own "Stop sharing" bar). */
+export class FakeTrack extends EventTarget {
+  readyState: MediaStreamTrackState = 'live';
+  contentHint = '';
+  constructor(readonly label = 'screen', private readonly settings: Record<string, unknown> = { displaySurface: 'monitor' }) {
+    super();
+  }
+  getSettings(): Record<string, unknown> {
+    return this.settings;
+  }
+  stop(): void {
+    this.readyState = 'ended';
+  }
+  end(): void {
+    this.stop();
+    this.dispatchEvent(new Event('ended'));
+  }
+}
+
+/** A stream of one video track, as getDisplayMedia returns it. */
+export class FakeStream {
+  readonly tracks: FakeTrack[];
+  constructor(...tracks: FakeTrack[]) {
+    this.tracks = tracks.length ? tracks : [new FakeTrack()];
+  }
+  getVideoTracks(): FakeTrack[] {
+    return this.tracks;
+  }
+  getTracks(): FakeTrack[] {
+    return this.tracks;
+  }
+}
+
+/** A data-only SDP, as the file connection's offers and answers are. */
+export const DATA_ONLY_SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n';
+
+/**
+ * A peer connection that negotiates: offers and answers (data-only SDP), a host candidate after
+ * each local description, the candidates it was given, and a connection state the test sets.
+ * `rejectRemote` makes the next remote description fail (a bad answer).
+ */
+export class FakeNegotiatingConnection extends FakePeerConnection {
+  localDescription: RTCSessionDescriptionInit | null = null;
+  remoteDescription: RTCSessionDescriptionInit | null = null;
+  signalingState: RTCSignalingState = 'stable';
+  connectionState: RTCPeerConnectionState = 'new';
+  readonly sctp = { maxMessageSize: 262_144 };
+  readonly candidates: RTCIceCandidateInit[] = [];
+  onicecandidate: ((event: { candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null } | null }) => void) | null = null;
+  onconnectionstatechange: (() => void) | null = null;
+  rejectRemote = false;
+  closed = false;
+
+  constructor(readonly config: RTCConfiguration) {
+    super();
+  }
+
+  async createOffer(): Promise<RTCSessionDescriptionInit> {
+    return { type: 'offer', sdp: DATA_ONLY_SDP };
+  }
+
+  async createAnswer(): Promise<RTCSessionDescriptionInit> {
+    if (this.signalingState !== 'have-remote-offer') throw new Error('InvalidStateError: no remote offer');
+    return { type: 'answer', sdp: DATA_ONLY_SDP };
+  }
+
+  async setLocalDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    this.localDescription = description;
+    this.signalingState = description.type === 'offer' ? 'have-local-offer' : 'stable';
+    queueMicrotask(() => this.onicecandidate?.({ candidate: { candidate: 'candidate:1 1 udp 2122260223 198.18.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 } }));
+  }
+
+  async setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    if (this.rejectRemote) throw new Error('InvalidAccessError: bad description');
+    this.remoteDescription = description;
+    this.signalingState = description.type === 'offer' ? 'have-remote-offer' : 'stable';
+  }
+
+  async addIceCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+    this.candidates.push(candidate);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connectionState = 'closed';
+    this.signalingState = 'closed';
+    for (const channel of this.channels.values()) channel.close();
+  }
+
+  setConnectionState(state: RTCPeerConnectionState): void {
+    this.connectionState = state;
+    this.onconnectionstatechange?.();
+  }
+}
+
+/** Joins two fake connections' negotiated channels of the same label: what one end sends, the other receives. */
+export function joinChannels(a: FakePeerConnection, b: FakePeerConnection, labels: string[]): void {
+  for (const label of labels) {
+    const [left, right] = [a.channel(label), b.channel(label)];
+    for (const [from, to] of [[left, right], [right, left]] as const) {
+      const send = from.send.bind(from);
+      from.send = (data: unknown) => {
+        send(data);
+        queueMicrotask(() => to.readyState === 'open' && to.receive(data));
+      };
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { useRef } from 'preact/hooks';
+import { logSharing, type SharingSource } from '../activity/sharing-activity.js';
 import { StreamVideo } from '../ui/components.js';
 import { SessionToolsPanel } from '../ui/SessionToolsPanel.js';
 import { VerificationCode } from '../ui/VerificationCode.js';
@@ -42,8 +42,9 @@ function useVideoStats(peer: SessionConnection | null, active: boolean) {
   return stats;
 }
 
-export function AnalystSession({ session, stream, peer, onEnd, onClose, onRoute }: {
+export function AnalystSession({ session, stream, peer, sharing, onEnd, onClose, onRoute }: {
   session: AnalystSessionInfo;
+  sharing: SharingSource;
   stream: MediaStream | null;
   peer: SessionConnection | null;
   onEnd: () => void;
@@ -57,13 +58,8 @@ export function AnalystSession({ session, stream, peer, onEnd, onClose, onRoute 
   const ended = session.state === 'ended';
   const tools = useSessionTools(peer, { me: '', peer: name }, 'tools.event.consented.analyst');
   const control = useControlState(peer);
-  const wasLive = useRef(false);
-  useEffect(() => {
-    const live = session.state === 'live';
-    if (!tools || wasLive.current === live || session.state === 'ended') return;
-    wasLive.current = live;
-    tools.addEvent(live ? 'tools.event.sharing.started.analyst' : 'tools.event.sharing.stopped.analyst', { name });
-  }, [tools, session.state]);
+  // The activity log follows the share from the session's state (use-analyst-console.ts).
+  useEffect(() => (tools ? logSharing(sharing, tools, 'analyst', name) : undefined), [tools, sharing, name]);
   const route = stats?.route ? (stats.route === 'relay' ? 'relay' : 'direct') : null;
   useEffect(() => {
     if (route) onRoute(route);

@@ -28,7 +28,7 @@ export function Console({ me, onSignOut, onSignedOut }: { me: { id: string; disp
           </Notice>
         )}
         {console.session && (
-          <AnalystSession session={console.session} stream={console.remoteStream} peer={console.peer}
+          <AnalystSession session={console.session} stream={console.remoteStream} peer={console.peer} sharing={console.sharing}
             onEnd={console.endSession} onClose={console.closeSession} onRoute={console.reportRoute} />
         )}
         {!inSession && me.role === 'admin' && (

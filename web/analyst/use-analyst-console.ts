@@ -3,6 +3,8 @@ import type { EndReason, ErrorCode, QueueInfo, SessionState, TicketSummary } fro
 import type { SessionConnection } from '../session/session-connection.js';
 import { AnalystConnections } from '../session/session-connections.js';
 import { SignalingClient, type SocketState } from '../session/signaling-client.js';
+import type { SharingSource } from '../activity/sharing-activity.js';
+import { SessionSharing } from './session-sharing.js';
 
 export interface AnalystSessionInfo {
   id: string;
@@ -24,6 +26,8 @@ export interface AnalystConsole {
   remoteStream: MediaStream | null;
   peer: SessionConnection | null;
   notice: ErrorCode | null;
+  /** When the customer starts and stops sharing, as the server says (the activity log listens). */
+  sharing: SharingSource;
   take(ticketId: string): void;
   endSession(): void;
   /** Tells ops (metrics) whether this session's media is direct or relayed. */
@@ -47,6 +51,7 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
   const connections = useRef<AnalystConnections | null>(null);
 
   const dropPeer = useCallback(() => connections.current?.drop(), []);
+  const sharing = useRef(new SessionSharing()).current;
 
   useEffect(() => {
     let disposed = false;
@@ -96,6 +101,7 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
           : { id: frame.sessionId, ticket: frame.ticket, state: frame.ticket.state, endReason: null, startedAt: Date.now(), endedAt: null });
     });
     signaling.on('session.state', (frame) => {
+      sharing.onState(frame.sessionId, frame.state);
       setSession((current) =>
         current && current.id === frame.sessionId
           ? { ...current, state: frame.state, endReason: frame.endReason ?? null, endedAt: frame.state === 'ended' ? Date.now() : null }
@@ -126,6 +132,7 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
     remoteStream,
     peer: peerState,
     notice,
+    sharing,
     take: (ticketId) => {
       setNotice(null);
       client.current?.send({ type: 'ticket.take', ticketId });

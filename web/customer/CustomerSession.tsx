@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { Notice, StreamVideo } from '../ui/components.js';
 import { useI18n } from '../i18n/i18n.js';
 import { SessionToolsPanel } from '../ui/SessionToolsPanel.js';
@@ -8,6 +8,7 @@ import { useSessionTools } from '../activity/use-session-tools.js';
 import { PointerHighlight, RemoteControlPanel, useRemoteControl } from './RemoteControlPanel.js';
 import type { CustomerTicket } from './use-customer-ticket.js';
 import { logControlSteps } from '../activity/control-activity.js';
+import { logSharing } from '../activity/sharing-activity.js';
 
 /** The live session, customer side: share or stop, always see what is shared, end at any moment. */
 export function CustomerSession({ session, analyst }: { session: CustomerTicket; analyst: string }) {
@@ -17,13 +18,9 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
   const control = useRemoteControl(session.peer, session.signaling);
   // Remote control's steps go to the activity log from the model, whichever panel is shown.
   useEffect(() => (control && tools ? logControlSteps(control, tools, analyst) : undefined), [control, tools, analyst]);
-  // The activity log shows every change of what is shared, as it happens.
-  const wasSharing = useRef(false);
-  useEffect(() => {
-    if (!tools || wasSharing.current === sharing) return;
-    wasSharing.current = sharing;
-    tools.addEvent(sharing ? 'tools.event.sharing.started.customer' : 'tools.event.sharing.stopped.customer');
-  }, [tools, sharing]);
+  // So does every start and stop of the share.
+  const share = session.share;
+  useEffect(() => (share && tools ? logSharing(share, tools, 'customer', analyst) : undefined), [share, tools, analyst]);
   const problemKey = session.shareProblem === 'denied' ? 'session.shareDenied'
     : session.shareProblem === 'unsupported' ? 'session.shareUnsupported'
     : session.shareProblem === 'failed' ? 'session.shareFailed' : null;

@@ -3,11 +3,11 @@ import type { EndReason, ErrorCode, TicketCurrent, TicketStatus } from '../../pr
 import { api } from '../api.js';
 import type { SessionConnection } from '../session/session-connection.js';
 import { CustomerConnections } from '../session/session-connections.js';
-import { captureScreen, stopStream } from './screen-capture.js';
+import { ScreenShare, type ShareProblem } from './screen-share.js';
 import { SignalingClient, type SocketState } from '../session/signaling-client.js';
 
 export type CustomerPhase = 'checking' | 'invalid' | 'waiting' | 'offered' | 'session' | 'ended';
-export type ShareProblem = 'denied' | 'unsupported' | 'failed' | null;
+export type { ShareProblem } from './screen-share.js';
 
 export interface CustomerTicket {
   phase: CustomerPhase;
@@ -19,6 +19,8 @@ export interface CustomerTicket {
   peerError: string | null;
   screen: MediaStream | null;
   shareProblem: ShareProblem;
+  /** The share itself (the activity log listens to it); null until the page is set up. */
+  share: ScreenShare<SessionConnection> | null;
   /** The WebRTC link once the customer allowed the session (chat, files and links ride on it); replaced by a new one if it fails for good (connection-replacement.ts). */
   peer: SessionConnection | null;
   /** The signaling connection (remote control pairs its helper through it). */
@@ -59,30 +61,18 @@ export function useCustomerTicket(token: string): CustomerTicket {
   const [peerState, setPeerState] = useState<SessionConnection | null>(null);
   const [signalingState, setSignalingState] = useState<SignalingClient | null>(null);
 
+  const [shareState, setShareState] = useState<ScreenShare<SessionConnection> | null>(null);
+
   const client = useRef<SignalingClient | null>(null);
   const peer = useRef<SessionConnection | null>(null);
-  const screenRef = useRef<MediaStream | null>(null);
-  /** The stream first given to the peer: its sender is reused when the source changes. */
-  const addedStream = useRef<MediaStream | null>(null);
-  /** The link the screen was added to (a new link gets it once connected). */
-  const sharedOn = useRef<SessionConnection | null>(null);
+  /** The screen share (screen-share.ts): what is shared and on which connection. */
+  const share = useRef<ScreenShare<SessionConnection> | null>(null);
   /** The session's connections (numbering, replacement after a loss): session-connections.ts. */
   const connections = useRef<CustomerConnections | null>(null);
 
-  /** Adds the shared screen to `link`, and remembers which stream went on which link. */
-  const shareOn = (link: SessionConnection, stream: MediaStream) => {
-    addedStream.current = stream;
-    sharedOn.current = link;
-    link.shareScreen(stream);
-  };
-
   const teardownMedia = useCallback(() => {
+    share.current?.end();
     connections.current?.stop();
-    stopStream(screenRef.current);
-    screenRef.current = null;
-    addedStream.current = null;
-    sharedOn.current = null;
-    setScreen(null);
     peer.current?.destroy();
     peer.current = null;
     setPeerState(null);
@@ -116,6 +106,14 @@ export function useCustomerTicket(token: string): CustomerTicket {
 
     const sessionConnections = new CustomerConnections({ send: (frame) => signaling.send(frame), isSignalingOpen: () => signaling.isOpen });
     connections.current = sessionConnections;
+    const screenShare = new ScreenShare<SessionConnection>({
+      connection: () => sessionConnections.connection,
+      tellServer: (sharing) => void signaling.send({ type: 'share.state', sharing }),
+    });
+    share.current = screenShare;
+    setShareState(screenShare);
+    screenShare.on('change', (stream) => setScreen(stream));
+    screenShare.on('problem', (problem) => setShareProblem(problem));
     sessionConnections.on('connection', (connection) => {
       peer.current = connection;
       setPeerState(connection);
@@ -126,8 +124,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
       setPeerError(null);
       setPeerConnected(true);
       // A new connection after a lost one: the screen the customer still shares goes on it.
-      const stream = screenRef.current;
-      if (stream && sharedOn.current !== connection) shareOn(connection, stream);
+      screenShare.onConnected(connection);
     });
     sessionConnections.on('closed', () => setPeerConnected(false));
     sessionConnections.on('error', (detail) => setPeerError(detail));
@@ -167,55 +164,6 @@ export function useCustomerTicket(token: string): CustomerTicket {
     };
   }, [token, teardownMedia]);
 
-  const stopSharing = useCallback(() => {
-    const stream = screenRef.current;
-    if (!stream) return;
-    if (addedStream.current && sharedOn.current === peer.current) peer.current?.stopScreen(addedStream.current);
-    addedStream.current = null;
-    sharedOn.current = null;
-    stopStream(stream);
-    screenRef.current = null;
-    setScreen(null);
-    client.current?.send({ type: 'share.state', sharing: false });
-  }, []);
-
-  const startSharing = useCallback(async () => {
-    if (screenRef.current || !peer.current) return;
-    setShareProblem(null);
-    const result = await captureScreen();
-    if (!result.ok) return setShareProblem(result.reason);
-    // The session ended while the picker was open, or a second click already shares.
-    if (!peer.current || screenRef.current) return stopStream(result.stream);
-    screenRef.current = result.stream;
-    setScreen(result.stream);
-    // The browser's own "Stop sharing" bar ends the track: treat it like our button.
-    result.stream.getVideoTracks()[0]?.addEventListener('ended', () => stopSharing());
-    client.current?.send({ type: 'share.state', sharing: true });
-    // Adding the screen renegotiates; doing it while the first negotiation is still under way can
-    // leave the stream un-negotiated (a simple-peer race): a link still connecting (the first, or
-    // a new one after a loss) gets it from its onConnect above.
-    const link = peer.current;
-    if (link.isConnected) shareOn(link, result.stream);
-  }, [stopSharing]);
-
-  const switchSharing = useCallback(async () => {
-    const current = screenRef.current;
-    if (!current || !peer.current || !addedStream.current) return;
-    setShareProblem(null);
-    const result = await captureScreen();
-    if (!result.ok) return setShareProblem(result.reason === 'denied' ? null : result.reason); // cancelled: keep sharing as before
-    const [oldTrack] = current.getVideoTracks();
-    const [newTrack] = result.stream.getVideoTracks();
-    if (!peer.current || !oldTrack || !newTrack) return stopStream(result.stream);
-    // While a new link connects, the screen is not on it yet: it gets the new source when it does.
-    if (sharedOn.current === peer.current) peer.current.switchScreen(addedStream.current, oldTrack, newTrack);
-    // The replaced track's "ended" must not stop the new share: swap before stopping it.
-    screenRef.current = result.stream;
-    setScreen(result.stream);
-    newTrack.addEventListener('ended', () => stopSharing());
-    stopStream(current);
-  }, [stopSharing]);
-
   return {
     phase,
     status,
@@ -226,13 +174,14 @@ export function useCustomerTicket(token: string): CustomerTicket {
     peerError,
     screen,
     shareProblem,
+    share: shareState,
     peer: peerState,
     signaling: signalingState,
     cancel: () => client.current?.send({ type: 'ticket.cancel' }),
     answerConsent: (allow) => client.current?.send({ type: 'consent.reply', allow }),
-    startSharing,
-    switchSharing,
-    stopSharing,
+    startSharing: async () => share.current?.start(),
+    switchSharing: async () => share.current?.switch(),
+    stopSharing: () => share.current?.stop(),
     endSession: () => client.current?.send({ type: 'session.end' }),
   };
 }

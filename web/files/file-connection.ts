@@ -12,15 +12,33 @@ import { CHANNEL_IDS, type PeerChannels } from '../session/peer-channels.js';
 // It is negotiated peer to peer over the control channel (never through the server), with the same
 // ICE servers and policy as the session, the customer offering. Until it is open, and if it never
 // opens or fails, files take the session connection's own file channel: slower to share, never
-// blocked. A lost link (a network change, say) is set up anew by the customer once the session
-// connection works, FILE_CONNECTION_RETRY_MS later, at most FILE_CONNECTION_RETRIES times a session. Life of the link:
-//
-//   idle ──channels open──▶ negotiating ──channel open──▶ open ──failed / closed──▶ lost
-//                               └──────────failed (ICE, bad answer)──────────────────▶ lost
-//   lost ──session path works, delay, tries left (customer)──▶ negotiating
-//   any ──close()──▶ closed
+// blocked. A lost connection (a network change, say) is set up anew by the customer once the
+// session connection works, FILE_CONNECTION_RETRY_MS later, at most FILE_CONNECTION_RETRIES times a
+// session.
 
 export type FileConnectionState = 'idle' | 'negotiating' | 'open' | 'lost' | 'closed';
+type FileConnectionMove = 'negotiate' | 'opened' | 'lose' | 'close';
+
+/**
+ * The file connection's life, as a table. `negotiate` from open or negotiating: the customer's
+ * new offer replaces the connection the analyst still has (its end may not have seen the loss).
+ */
+const MOVES: Record<FileConnectionState, Partial<Record<FileConnectionMove, FileConnectionState>>> = {
+  idle: { negotiate: 'negotiating', close: 'closed' },
+  negotiating: { negotiate: 'negotiating', opened: 'open', lose: 'lost', close: 'closed' },
+  open: { negotiate: 'negotiating', lose: 'lost', close: 'closed' },
+  lost: { negotiate: 'negotiating', close: 'closed' },
+  closed: {},
+};
+
+/** The state after `move`, or null when `move` is not allowed in `state`. */
+export function fileConnectionTransition(state: FileConnectionState, move: FileConnectionMove): FileConnectionState | null {
+  return MOVES[state][move] ?? null;
+}
+
+/** Makes the RTCPeerConnection (a fake in unit tests). */
+export type MakePeerConnection = (config: RTCConfiguration) => RTCPeerConnection;
+const realPeerConnection: MakePeerConnection = (config) => new RTCPeerConnection(config);
 
 /** How long after losing the link the customer sets up a new one (a flapping path settles first). */
 export const FILE_CONNECTION_RETRY_MS = 3000;
@@ -28,7 +46,7 @@ export const FILE_CONNECTION_RETRY_MS = 3000;
 export const FILE_CONNECTION_RETRIES = 3;
 
 export class FileConnection {
-  state: FileConnectionState = 'idle';
+  private current: FileConnectionState = 'idle';
   private pc: RTCPeerConnection | null = null;
   private detach: (lost: boolean) => void = () => undefined;
   /** Candidates that arrived before the remote description. */
@@ -37,7 +55,12 @@ export class FileConnection {
   private retries = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly channels: PeerChannels, private readonly role: Role, private ice: IceConfig) {
+  constructor(
+    private readonly channels: PeerChannels,
+    private readonly role: Role,
+    private ice: IceConfig,
+    private readonly options: { makePeerConnection?: MakePeerConnection; retryMs?: number } = {},
+  ) {
     this.offs = [
       channels.onControl((message) => void this.onControl(message)),
       channels.onClose(() => this.close()),
@@ -50,15 +73,18 @@ export class FileConnection {
     );
   }
 
-  /** Ends the link (session over); files already use it no more after this. */
+  get state(): FileConnectionState {
+    return this.current;
+  }
+
   /** Fresh TURN credentials: the next file connection uses them (one in use keeps its allocation). */
   updateIce(ice: IceConfig): void {
     this.ice = ice;
   }
 
+  /** Ends the connection (session over); files use it no more after this. Idempotent. */
   close(): void {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
+    if (!this.move('close')) return;
     clearTimeout(this.retryTimer);
     this.offs.forEach((off) => off());
     this.detach(false);
@@ -68,7 +94,7 @@ export class FileConnection {
 
   /** The customer makes the offer as soon as the session's channels are open. */
   private async start(): Promise<void> {
-    if (this.role !== 'customer' || (this.state !== 'idle' && this.state !== 'lost')) return;
+    if (this.role !== 'customer' || (this.current !== 'idle' && this.current !== 'lost')) return;
     const pc = this.create();
     try {
       await pc.setLocalDescription(await pc.createOffer());
@@ -79,17 +105,24 @@ export class FileConnection {
     }
   }
 
+  /** One move of the table; false (and nothing changes) when the table refuses it. */
+  private move(move: FileConnectionMove): boolean {
+    const next = fileConnectionTransition(this.current, move);
+    if (!next) return false;
+    this.current = next;
+    return true;
+  }
+
   private create(): RTCPeerConnection {
     this.pc?.close();
     this.detach(true);
-    const pc = new RTCPeerConnection({ iceServers: this.ice.iceServers, iceTransportPolicy: this.ice.iceTransportPolicy });
+    const pc = (this.options.makePeerConnection ?? realPeerConnection)({ iceServers: this.ice.iceServers, iceTransportPolicy: this.ice.iceTransportPolicy });
     this.pc = pc;
-    this.state = 'negotiating';
+    this.move('negotiate');
     // Pre-negotiated like the session's channels: the same id on both sides, open with the connection.
     const channel = pc.createDataChannel('file', { negotiated: true, id: CHANNEL_IDS.file, ordered: true });
     channel.addEventListener('open', () => {
-      if (this.pc !== pc) return;
-      this.state = 'open';
+      if (this.pc !== pc || !this.move('opened')) return;
       // Messages as large as the other side accepts, up to FILE_CONNECTION_CHUNK_BYTES (file-framing.ts).
       this.detach = this.channels.attachFileConnection(channel, fileConnectionChunkBytes(pc.sctp?.maxMessageSize), pc);
     });
@@ -111,7 +144,7 @@ export class FileConnection {
   }
 
   private async onControl(message: PeerMessage): Promise<void> {
-    if (this.state === 'closed') return;
+    if (this.current === 'closed') return;
     switch (message.type) {
       case 'file.link.offer': {
         // Only the analyst answers (the channels already drop offers from an analyst).
@@ -160,8 +193,7 @@ export class FileConnection {
 
   /** The link failed: files go back to the session connection's own channel. */
   private lose(pc: RTCPeerConnection): void {
-    if (this.pc !== pc || this.state === 'closed') return;
-    this.state = 'lost';
+    if (this.pc !== pc || !this.move('lose')) return;
     this.pc = null;
     this.detach(true); // the files on it are lost; later ones take the session connection
     pc.close();
@@ -173,12 +205,12 @@ export class FileConnection {
    * (after a network change it first has to restart its own ICE), while tries are left.
    */
   private retryLater(): void {
-    if (this.role !== 'customer' || this.state !== 'lost' || this.retryTimer || this.retries >= FILE_CONNECTION_RETRIES || this.channels.interrupted) return;
+    if (this.role !== 'customer' || this.current !== 'lost' || this.retryTimer || this.retries >= FILE_CONNECTION_RETRIES || this.channels.interrupted) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      if (this.state !== 'lost' || this.channels.interrupted || !this.channels.isOpen) return;
+      if (this.current !== 'lost' || this.channels.interrupted || !this.channels.isOpen) return;
       this.retries += 1;
       void this.start();
-    }, FILE_CONNECTION_RETRY_MS);
+    }, this.options.retryMs ?? FILE_CONNECTION_RETRY_MS);
   }
 }

@@ -1,0 +1,143 @@
+import { Emitter } from '../emitter.js';
+import { captureScreen, stopStream, type CaptureResult } from './screen-capture.js';
+
+export type ShareProblem = 'denied' | 'unsupported' | 'failed' | null;
+
+/** What a share needs of the session connection (a fake in unit tests). */
+export interface ShareTarget {
+  readonly isConnected: boolean;
+  shareScreen(stream: MediaStream): void;
+  stopScreen(stream: MediaStream): void;
+  switchScreen(added: MediaStream, oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack): void;
+}
+
+export type ScreenShareEvents = {
+  /** The stream shared now, or null: on every start, switch and stop. */
+  change: [stream: MediaStream | null];
+  /** Sharing began or ended (not on a switch of source): the activity log's entries. */
+  sharing: [sharing: boolean];
+  problem: [problem: ShareProblem];
+};
+
+interface Wiring<T> {
+  /** The session's connection now (replaced after a loss: session-connections.ts). */
+  connection(): T | null;
+  /** Tells the server (the analyst's page shows "live" from it). */
+  tellServer(sharing: boolean): void;
+  capture?: () => Promise<CaptureResult>;
+}
+
+/**
+ * The customer's screen share for the session's life: what is shared, which connection carries
+ * it, and what happens when the source changes, the browser's own "Stop sharing" bar is used, or
+ * a new connection replaces a lost one. The page's hook only subscribes.
+ */
+export class ScreenShare<T extends ShareTarget = ShareTarget> {
+  private shared: MediaStream | null = null;
+  /** The stream first given to the connection: its sender is reused when the source changes. */
+  private added: MediaStream | null = null;
+  /** The connection the screen was added to (a new one gets it once connected). */
+  private sharedOn: T | null = null;
+  private ended = false;
+  private readonly events = new Emitter<ScreenShareEvents>();
+  private readonly capture: () => Promise<CaptureResult>;
+
+  constructor(private readonly wiring: Wiring<T>) {
+    this.capture = wiring.capture ?? captureScreen;
+  }
+
+  on<K extends keyof ScreenShareEvents>(event: K, listener: (...args: ScreenShareEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  get stream(): MediaStream | null {
+    return this.shared;
+  }
+
+  get isSharing(): boolean {
+    return this.shared !== null;
+  }
+
+  /** Asks the browser for a screen (inside the click: browsers require the gesture) and shares it. */
+  async start(): Promise<void> {
+    if (this.shared || this.ended || !this.wiring.connection()) return;
+    this.events.emit('problem', null);
+    const result = await this.capture();
+    if (!result.ok) return this.events.emit('problem', result.reason);
+    // The session ended while the picker was open, or a second click already shares.
+    if (this.ended || this.shared || !this.wiring.connection()) return stopStream(result.stream);
+    this.shared = result.stream;
+    this.watchEnd(result.stream);
+    this.events.emit('change', result.stream);
+    this.events.emit('sharing', true);
+    this.wiring.tellServer(true);
+    // Adding the screen renegotiates; doing it while the first negotiation is still under way can
+    // leave the stream un-negotiated (a simple-peer race): a connection still connecting gets it
+    // from onConnected().
+    const connection = this.wiring.connection();
+    if (connection?.isConnected) this.shareOn(connection, result.stream);
+  }
+
+  /** Another screen, window or tab in place of the current one, without a break. */
+  async switch(): Promise<void> {
+    const current = this.shared;
+    if (!current || !this.added || this.ended) return;
+    this.events.emit('problem', null);
+    const result = await this.capture();
+    if (!result.ok) return this.events.emit('problem', result.reason === 'denied' ? null : result.reason); // cancelled: keep sharing as before
+    const [oldTrack] = current.getVideoTracks();
+    const [newTrack] = result.stream.getVideoTracks();
+    const connection = this.wiring.connection();
+    if (this.ended || this.shared !== current || !connection || !oldTrack || !newTrack) return stopStream(result.stream);
+    // While a new connection connects, the screen is not on it yet: it gets the new source when it does.
+    if (this.sharedOn === connection) connection.switchScreen(this.added, oldTrack, newTrack);
+    // The replaced track's "ended" must not stop the new share: swap before stopping it.
+    this.shared = result.stream;
+    this.watchEnd(result.stream);
+    stopStream(current);
+    this.events.emit('change', result.stream);
+  }
+
+  /** The customer stops sharing (our button or the browser's bar). */
+  stop(): void {
+    if (!this.shared) return;
+    this.release();
+    this.wiring.tellServer(false);
+  }
+
+  /** A connection connected: if it does not carry the screen yet (a replacement), it gets it now. */
+  onConnected(connection: T): void {
+    if (this.shared && this.sharedOn !== connection) this.shareOn(connection, this.shared);
+  }
+
+  /** The session is over: the screen is released, nothing more is shared. Idempotent. */
+  end(): void {
+    this.ended = true;
+    this.release(false);
+  }
+
+  /** `tell`: the log hears it (not at the session's end, whose own entry says it all). */
+  private release(tell = true): void {
+    const stream = this.shared;
+    if (!stream) return;
+    const connection = this.wiring.connection();
+    if (this.added && this.sharedOn === connection) connection?.stopScreen(this.added);
+    this.added = null;
+    this.sharedOn = null;
+    this.shared = null;
+    stopStream(stream);
+    this.events.emit('change', null);
+    if (tell) this.events.emit('sharing', false);
+  }
+
+  private shareOn(connection: T, stream: MediaStream): void {
+    this.added = stream;
+    this.sharedOn = connection;
+    connection.shareScreen(stream);
+  }
+
+  /** The browser's own "Stop sharing" bar ends the track: like our button. */
+  private watchEnd(stream: MediaStream): void {
+    stream.getVideoTracks()[0]?.addEventListener('ended', () => this.shared === stream && this.stop());
+  }
+}
