@@ -31,6 +31,8 @@ export const EndReason = Type.Union([
   Type.Literal('analystLeft'),
   Type.Literal('expired'),
   Type.Literal('serverShutdown'),
+  /** One of them said the verification codes differ: someone may be in the middle. */
+  Type.Literal('codeMismatch'),
 ]);
 export type EndReason = Static<typeof EndReason>;
 

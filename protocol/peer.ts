@@ -125,6 +125,27 @@ export const QualityMode = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The verification code's commitment (web/session/verification.ts; ZRTP's hash commitment, RFC 6189
+ * §4.4.1.1): the customer commits to a fresh nonce, the analyst answers with its own, then the
+ * customer reveals. The code comes from both DTLS fingerprints as negotiated and both nonces, so a
+ * man in the middle must choose its values before it can know the code: one chance in 10^6.
+ */
+const Hex256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
+const Round = Type.Integer({ minimum: 1, maximum: 1_000_000 });
+export const VerifyCommit = Type.Object({ type: Type.Literal('verify.commit'), round: Round, hash: Hex256 }, { additionalProperties: false });
+export const VerifyNonce = Type.Object({ type: Type.Literal('verify.nonce'), round: Round, nonce: Hex256 }, { additionalProperties: false });
+export const VerifyReveal = Type.Object({ type: Type.Literal('verify.reveal'), round: Round, nonce: Hex256 }, { additionalProperties: false });
+/** Either side: my person said the codes match (logged on both sides). */
+export const VerifyConfirmed = Type.Object({ type: Type.Literal('verify.confirmed'), round: Round }, { additionalProperties: false });
+export const VerifyAlarmReason = Type.Union([
+  Type.Literal('secondTransport'), Type.Literal('outsideBundle'), Type.Literal('fingerprintChanged'),
+  Type.Literal('renegotiationRefused'), Type.Literal('commitMismatch'), Type.Literal('roundMissing'),
+]);
+export type VerifyAlarmReason = Static<typeof VerifyAlarmReason>;
+/** Either side: this page saw something only a man in the middle explains; the other shows it too. */
+export const VerifyAlarm = Type.Object({ type: Type.Literal('verify.alarm'), reason: VerifyAlarmReason }, { additionalProperties: false });
+
 /** Round-trip probes (quality indicator and benchmarks). */
 export const Ping = Type.Object({ type: Type.Literal('ping'), id: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
 export const Pong = Type.Object({ type: Type.Literal('pong'), id: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
@@ -133,6 +154,7 @@ export const PeerMessage = Type.Union([
   ChatMessage, UrlPush, UrlOpened, FileOffer, FileAccept, FileDecline, FileCancel, FileAck, FileSent, FileVerified,
   FileLinkOffer, FileLinkAnswer, FileLinkCandidate,
   ControlRequest, ControlRelease, ControlState, Pointer, QualityMode, Ping, Pong,
+  VerifyCommit, VerifyNonce, VerifyReveal, VerifyConfirmed, VerifyAlarm,
 ]);
 export type PeerMessage = Static<typeof PeerMessage>;
 export type PeerMessageOf<T extends PeerMessage['type']> = Extract<PeerMessage, { type: T }>;
@@ -159,6 +181,11 @@ export const PEER_ROLES: Record<PeerMessage['type'], ReadonlyArray<'customer' | 
   'quality.mode': ['analyst'],
   ping: ['customer', 'analyst'],
   pong: ['customer', 'analyst'],
+  'verify.commit': ['customer'],
+  'verify.nonce': ['analyst'],
+  'verify.reveal': ['customer'],
+  'verify.confirmed': ['customer', 'analyst'],
+  'verify.alarm': ['customer', 'analyst'],
 };
 
 export type PushUrlProblem = 'invalid' | 'scheme' | 'credentials' | 'tooLong';

@@ -41,7 +41,11 @@ export const SessionRoute = Type.Object(
 );
 
 /** Either member → server: end the session now. */
-export const SessionEnd = Type.Object({ type: Type.Literal('session.end') }, { additionalProperties: false });
+/** Either member hangs up; `codeMismatch` when they said the verification codes differ. */
+export const SessionEnd = Type.Object(
+  { type: Type.Literal('session.end'), reason: Type.Optional(Type.Literal('codeMismatch')) },
+  { additionalProperties: false },
+);
 
 export const IceServer = Type.Object(
   {

@@ -5,8 +5,7 @@ import type { SessionConnection } from '../session/session-connection.js';
 import { SessionFiles } from '../files/session-files.js';
 import { formatBytes } from '../files/transfer-rate.js';
 import { Emitter } from '../emitter.js';
-import { negotiatedFingerprints } from '../session/stats.js';
-import { verificationCode } from '../session/verification-code.js';
+import { Verification } from '../session/verification.js';
 
 // Chat, pushed links, files and the session's activity log, over the peer's data channels.
 // Plain module (no Preact): components render its state through useSessionTools(). One per
@@ -38,17 +37,28 @@ export class SessionTools {
   private pathInterrupted = false;
   private offs: Array<() => void> = [];
   private disposed = false;
-  /** The verification code of the session's first connection, and the other codes already logged. */
-  private firstCode: string | null = null;
+  /** Changed codes already logged. */
   private readonly changedCodes = new Set<string>();
-  /**
-   * The verification code of the current connection, read from the DTLS transport it negotiated;
-   * `changed` when it differs from the session's first (someone may sit in the middle).
-   */
-  code: { value: string; changed: boolean } | null = null;
+  /** The phone verification code with its commitment, across the session's connections (verification.ts). */
+  readonly verification: Verification;
 
   constructor(private peer: SessionConnection, private readonly names: { me: string; peer: string }) {
+    this.verification = new Verification(peer.role);
+    this.verification.on('change', () => this.emit());
+    this.verification.on('code', (code, changed) => {
+      if (!changed || this.changedCodes.has(code)) return;
+      this.changedCodes.add(code);
+      this.addEvent('tools.event.codeChanged', { name: this.names.peer });
+    });
+    this.verification.on('alarm', (reason) => this.addEvent(`tools.event.alarm.${reason}` as StringKey, { name: this.names.peer }));
+    this.verification.on('confirmed', (by) => this.addEvent(by === 'me' ? 'tools.event.codeConfirmed.me' : 'tools.event.codeConfirmed.peer', { name: this.names.peer }));
     this.transfers = this.listen(peer, false);
+  }
+
+  /** The current connection's verification code; `changed` when it differs from the session's first. */
+  get code(): { value: string; changed: boolean } | null {
+    const { code, changed } = this.verification;
+    return code ? { value: code, changed } : null;
   }
 
   /** Moves the tools onto the session's next link; transfers still running on the last one fail. */
@@ -70,8 +80,7 @@ export class SessionTools {
 
   private listen(peer: SessionConnection, replaced: boolean): FileTransfers {
     const transfers = new FileTransfers(peer.channels, this.files);
-    this.code = null;
-    void this.readCode(peer);
+    this.verification.attach(peer);
     this.offs = [
       peer.channels.onControl((message) => this.onControl(message)),
       transfers.onEvent((event) => this.onTransferEvent(event)),
@@ -128,35 +137,6 @@ export class SessionTools {
     this.addEvent('tools.link.openedByMe', { host: entry.host });
   }
 
-  /**
-   * A connection's verification code (VerificationCode.tsx). A new connection after a loss keeps
-   * each page's certificate, so the code should not change; if it does (someone in the middle of
-   * the new connection), both logs say so once per code. Returns whether it differs from the first.
-   */
-  noteCode(code: string): boolean {
-    this.firstCode ??= code;
-    if (code === this.firstCode) return false;
-    if (!this.changedCodes.has(code)) {
-      this.changedCodes.add(code);
-      this.addEvent('tools.event.codeChanged', { name: this.names.peer });
-    }
-    return true;
-  }
-
-  /** Reads the code once the connection's DTLS is up (every 500 ms until then), while it is the current one. */
-  private async readCode(peer: SessionConnection): Promise<void> {
-    while (this.peer === peer && !this.disposed && !peer.isClosed) {
-      const pair = await negotiatedFingerprints(peer.connection).catch(() => null);
-      if (pair) {
-        const value = await verificationCode(pair);
-        if (this.peer !== peer || this.disposed) return;
-        this.code = { value, changed: this.noteCode(value) };
-        return this.emit();
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-
   addEvent(key: StringKey, params: Record<string, string | number> = {}): void {
     this.push({ id: localId(), at: Date.now(), kind: 'event', key, params });
   }
@@ -179,6 +159,7 @@ export class SessionTools {
 
   dispose(reason: 'peerLeft' | 'connectionLost' | 'sessionEnded'): void {
     this.disposed = true;
+    this.verification.detach();
     this.transfers.dispose(reason);
     this.offs.forEach((off) => off());
     this.emit();

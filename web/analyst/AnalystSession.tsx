@@ -47,7 +47,7 @@ export function AnalystSession({ session, stream, peer, sharing, onEnd, onClose,
   sharing: SharingSource;
   stream: MediaStream | null;
   peer: SessionConnection | null;
-  onEnd: () => void;
+  onEnd: (reason?: 'codeMismatch') => void;
   onClose: () => void;
   onRoute: (route: 'direct' | 'relay') => void;
 }) {
@@ -75,7 +75,7 @@ export function AnalystSession({ session, stream, peer, sharing, onEnd, onClose,
         {ended ? (
           <button type="button" class="primary" onClick={onClose} data-testid="back-to-queue">{t('analystSession.back')}</button>
         ) : (
-          <button type="button" class="danger" onClick={onEnd} data-testid="analyst-end">{t('analystSession.end')}</button>
+          <button type="button" class="danger" onClick={() => onEnd()} data-testid="analyst-end">{t('analystSession.end')}</button>
         )}
       </div>
       <p class="muted">
@@ -84,7 +84,7 @@ export function AnalystSession({ session, stream, peer, sharing, onEnd, onClose,
       <p role="status" data-testid="session-status" data-end-reason={session.endReason ?? ''}>
         {ended ? t(endedKey, { name }) : t(statusKey, { name })}
       </p>
-      {!ended && (session.state === 'consented' || session.state === 'live') && <VerificationCode tools={tools} />}
+      {!ended && (session.state === 'consented' || session.state === 'live') && <VerificationCode tools={tools} role="analyst" peerName={name} onMismatch={() => onEnd('codeMismatch')} />}
       {!ended && session.state === 'live' && (
         <>
           {peer && <AnalystControlBar peer={peer} state={control} name={name} />}

@@ -29,7 +29,8 @@ export interface AnalystConsole {
   /** When the customer starts and stops sharing, as the server says (the activity log listens). */
   sharing: SharingSource;
   take(ticketId: string): void;
-  endSession(): void;
+  /** Hangs up; `codeMismatch` when the analyst said the verification codes differ. */
+  endSession(reason?: 'codeMismatch'): void;
   /** Tells ops (metrics) whether this session's media is direct or relayed. */
   reportRoute(route: 'direct' | 'relay'): void;
   closeSession(): void;
@@ -137,7 +138,7 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
       setNotice(null);
       client.current?.send({ type: 'ticket.take', ticketId });
     },
-    endSession: () => client.current?.send({ type: 'session.end' }),
+    endSession: (reason) => client.current?.send({ type: 'session.end', ...(reason ? { reason } : {}) }),
     reportRoute: (route) => client.current?.send({ type: 'session.route', route }),
     closeSession: () => setSession(null),
     dismissNotice: () => setNotice(null),

@@ -18,6 +18,11 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
   const control = useRemoteControl(session.peer, session.signaling);
   // Remote control's steps go to the activity log from the model, whichever panel is shown.
   useEffect(() => (control && tools ? logControlSteps(control, tools, analyst) : undefined), [control, tools, analyst]);
+  // An alarm (verification.ts: someone may be in the middle) stops what could reach them at once.
+  useEffect(() => tools?.verification.on('alarm', () => {
+    session.stopSharing();
+    control?.stop();
+  }), [tools, control]);
   // So does every start and stop of the share.
   const share = session.share;
   useEffect(() => (share && tools ? logSharing(share, tools, 'customer', analyst) : undefined), [share, tools, analyst]);
@@ -38,7 +43,7 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
       ) : (
         <p>{t('session.notSharing')}</p>
       )}
-      {session.peerConnected && <VerificationCode tools={tools} />}
+      {session.peerConnected && <VerificationCode tools={tools} role="customer" peerName={analyst} onMismatch={() => session.endSession('codeMismatch')} />}
       {control && <RemoteControlPanel control={control} analyst={analyst} screen={session.screen} />}
       {problemKey && <Notice kind="error">{t(problemKey)}</Notice>}
       {session.peerError && <Notice kind="error">{t('session.peerError', { detail: session.peerError })}</Notice>}
@@ -57,7 +62,7 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
             {t('session.share')}
           </button>
         )}
-        <button type="button" class="danger" onClick={session.endSession} data-testid="end-session">
+        <button type="button" class="danger" onClick={() => session.endSession()} data-testid="end-session">
           {t('session.end')}
         </button>
       </div>

@@ -31,7 +31,8 @@ export interface CustomerTicket {
   /** Shares another screen, window or tab in place of the current one, without a break. */
   switchSharing(): Promise<void>;
   stopSharing(): void;
-  endSession(): void;
+  /** Hangs up; `codeMismatch` when the customer said the verification codes differ. */
+  endSession(reason?: 'codeMismatch'): void;
 }
 
 function phaseOf(status: TicketStatus): CustomerPhase {
@@ -182,6 +183,6 @@ export function useCustomerTicket(token: string): CustomerTicket {
     startSharing: async () => share.current?.start(),
     switchSharing: async () => share.current?.switch(),
     stopSharing: () => share.current?.stop(),
-    endSession: () => client.current?.send({ type: 'session.end' }),
+    endSession: (reason) => client.current?.send({ type: 'session.end', ...(reason ? { reason } : {}) }),
   };
 }

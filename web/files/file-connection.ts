@@ -116,7 +116,7 @@ export class FileConnection {
   private create(): RTCPeerConnection {
     this.pc?.close();
     this.detach(true);
-    const pc = (this.options.makePeerConnection ?? realPeerConnection)({ iceServers: this.ice.iceServers, iceTransportPolicy: this.ice.iceTransportPolicy });
+    const pc = (this.options.makePeerConnection ?? realPeerConnection)({ iceServers: this.ice.iceServers, iceTransportPolicy: this.ice.iceTransportPolicy, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.pc = pc;
     this.move('negotiate');
     // Pre-negotiated like the session's channels: the same id on both sides, open with the connection.

@@ -4,6 +4,9 @@ import { FileConnection } from '../files/file-connection.js';
 import { isConnected, selectedPairRelayed, type StatsReport } from './connectivity.js';
 import { PeerChannels } from './peer-channels.js';
 import { pageCertificate } from './peer-certificate.js';
+import { readNegotiatedKeys, type KeysCheck } from './negotiated-keys.js';
+import { Emitter } from '../emitter.js';
+import type { VerifiedConnection } from './verification.js';
 
 /** Bitrate caps for screen sharing (bits/s): generous for text, lower for motion at more frames. */
 export const SCREEN_MAX_BITRATE = { sharper: 2_500_000, smoother: 1_500_000 } as const;
@@ -33,7 +36,7 @@ export interface SessionConnectionEvents {
  * restart, below); a link that fails for good, or whose other end reloads, is replaced by a new
  * one with the next number (connection-replacement.ts).
  */
-export class SessionConnection {
+export class SessionConnection implements VerifiedConnection {
   private readonly peer: Peer;
   /** Kept here: simple-peer forgets it when the link fails. */
   private readonly pc: RTCPeerConnection;
@@ -46,6 +49,7 @@ export class SessionConnection {
   private closed = false;
   private up = false;
   private iceRefreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly negotiation = new Emitter<{ negotiated: []; refused: [] }>();
 
   /**
    * `number`: which connection of the session this is (0 the first; see connection-replacement.ts), carried by
@@ -57,8 +61,23 @@ export class SessionConnection {
     // Every link of the page has the page's certificate, so the verification code stays the same
     // on a link that replaces a lost one (peer-certificate.ts).
     const certificate = pageCertificate();
-    this.peer = new Peer({ initiator, trickle: true, config: { iceServers: ice.iceServers, iceTransportPolicy: ice.iceTransportPolicy, ...(certificate ? { certificates: [certificate] } : {}) } });
+    // One transport for everything (max-bundle, RTCP muxed): the verification code covers the one
+    // DTLS transport there is, and a section outside the bundle is an alarm (verification.ts).
+    this.peer = new Peer({
+      initiator,
+      trickle: true,
+      config: {
+        iceServers: ice.iceServers,
+        iceTransportPolicy: ice.iceTransportPolicy,
+        bundlePolicy: 'max-bundle',
+        rtcpMuxPolicy: 'require',
+        ...(certificate ? { certificates: [certificate] } : {}),
+      },
+    });
     this.pc = this.peer._pc;
+    this.pc.addEventListener('signalingstatechange', () => {
+      if (this.pc.signalingState === 'stable' && this.pc.currentRemoteDescription) this.negotiation.emit('negotiated');
+    });
     this.channels = new PeerChannels(this.pc, role === 'customer' ? 'analyst' : 'customer');
     this.fileConnection = new FileConnection(this.channels, role, ice);
     this.peer.on('signal', (data) => events.onSignal(data));
@@ -69,6 +88,9 @@ export class SessionConnection {
     // simple-peer reports a failed connection (ICE failure, say) by 'error' alone, never 'close',
     // and drops its reference to the RTCPeerConnection: both count as the link closing.
     this.peer.on('error', (err) => {
+      // A description the browser refused after the connection was up: the other side (or someone
+      // posing as it) asked for something this browser would not do. Never silent.
+      if (this.up && /^ERR_(SET_REMOTE_DESCRIPTION|CREATE_ANSWER|SET_LOCAL_DESCRIPTION)$/.test(err.code ?? '')) this.negotiation.emit('refused');
       events.onError(err.code ?? err.message);
       this.handleClose();
     });
@@ -129,6 +151,19 @@ export class SessionConnection {
       if (this.closed || !isConnected(this.connection)) return; // a path being restored gathers with the new ones anyway
       void this.pc.getStats().then((report) => selectedPairRelayed(report as unknown as StatsReport) && this.restartIce(), () => undefined);
     }, ICE_REFRESH_RESTART_DELAY_MS);
+  }
+
+  /** The DTLS keys this connection negotiated (negotiated-keys.ts); null before both descriptions. */
+  readKeys(): Promise<KeysCheck | null> {
+    return this.closed ? Promise.resolve(null) : readNegotiatedKeys(this.pc);
+  }
+
+  onNegotiated(listener: () => void): () => void {
+    return this.negotiation.on('negotiated', listener);
+  }
+
+  onNegotiationRefused(listener: () => void): () => void {
+    return this.negotiation.on('refused', listener);
   }
 
   /** Connected (the first negotiation done) and not closed since. */

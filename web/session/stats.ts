@@ -66,17 +66,4 @@ export async function readRoundTripMs(pc: RTCPeerConnection): Promise<number | n
   return selected ? roundTripMs(selected.pair) : null;
 }
 
-/** The local and remote certificate fingerprints of the selected DTLS transport (verification code). */
-export async function negotiatedFingerprints(pc: RTCPeerConnection): Promise<[string, string] | null> {
-  const report = (await pc.getStats()) as unknown as StatsReport;
-  let pair: [string, string] | null = null;
-  report.forEach((entry) => {
-    if (entry.type !== 'transport' || !entry.localCertificateId || !entry.remoteCertificateId) return;
-    const local = report.get(entry.localCertificateId);
-    const remote = report.get(entry.remoteCertificateId);
-    if (local?.fingerprint && remote?.fingerprint) pair = [local.fingerprint, remote.fingerprint];
-  });
-  return pair;
-}
-
 const roundTripMs = (pair: StatsEntry): number | null => (typeof pair.currentRoundTripTime === 'number' ? pair.currentRoundTripTime * 1000 : null);

@@ -53,7 +53,7 @@ t.test('the customer offers once the session channels open; the analyst answers;
   s.openSession();
   await until('the analyst answered', () => s.made.customer[0]?.remoteDescription !== null && s.made.customer.length === 1);
   const [customerPc, analystPc] = [s.made.customer[0], s.made.analyst[0]];
-  t.same(customerPc.config, { iceServers: ICE.iceServers, iceTransportPolicy: 'all' }, "the session's ICE servers and policy");
+  t.same(customerPc.config, { iceServers: ICE.iceServers, iceTransportPolicy: 'all', bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' }, "the session's ICE servers and policy, one transport");
   t.equal(analystPc.remoteDescription?.type, 'offer');
   await until('candidates crossed', () => customerPc.candidates.length > 0 && analystPc.candidates.length > 0);
   t.equal(analystPc.candidates[0].sdpMid, '0', "the customer's candidate reached the analyst, kept until its offer was applied");
