@@ -99,8 +99,11 @@ export class Verification {
   private lastRound = 0;
   private connection: VerifiedConnection | null = null;
   private offs: Array<() => void> = [];
-  /** Alarms raised while no channel could carry them to the other page. */
-  private undelivered: VerifyAlarmReason[] = [];
+  /**
+   * Alarms this page raised: each new connection carries them to the other page again (a message
+   * sent as a connection dies is lost with it; the other page drops repeats).
+   */
+  private readonly raisedHere: VerifyAlarmReason[] = [];
   private readonly events = new Emitter<VerificationEvents>();
   private readonly digits: number;
   private readonly random: () => Uint8Array;
@@ -158,7 +161,7 @@ export class Verification {
       return; // closed before it opened: the next connection takes over
     }
     if (this.connection !== connection) return;
-    for (const reason of this.undelivered.splice(0)) connection.channels.sendControl({ type: 'verify.alarm', reason });
+    for (const reason of this.raisedHere) connection.channels.sendControl({ type: 'verify.alarm', reason });
     const keys = await this.keysOf(connection);
     if (this.connection !== connection || !keys) return;
     if (!keys.ok) return this.raise(keys.reason);
@@ -269,7 +272,10 @@ export class Verification {
     if (this.raised.has(reason)) return;
     this.raised.add(reason);
     this.alarm ??= { reason, fromPeer };
-    if (!fromPeer && !this.connection?.channels.sendControl({ type: 'verify.alarm', reason })) this.undelivered.push(reason);
+    if (!fromPeer) {
+      this.raisedHere.push(reason);
+      this.connection?.channels.sendControl({ type: 'verify.alarm', reason });
+    }
     this.events.emit('alarm', reason, fromPeer);
     this.events.emit('change');
   }
