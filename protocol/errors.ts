@@ -34,6 +34,7 @@ export const ERRORS = {
   'session.invalidTransition': 'That action is not possible at this stage of the session.',
   'session.busy': 'You are already in a session. End it before taking another ticket.',
   'helper.invalidCode': 'This pairing code is not valid or has expired. Ask for a new code in the support page and try again.',
+  'helper.fromBrowser': 'The helper connects from the customer\'s computer, never from a web page. Run the helper program instead.',
   'helper.notConnected': 'No helper is connected for this session. Start the helper with the code shown in the page.',
   'frame.invalidJson': 'The message is not valid JSON.',
   'frame.invalid': 'The message does not match the protocol (unknown type, missing or extra field, or wrong type).',

@@ -42,6 +42,44 @@ export const HelperSignal = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The pairing secret: 128 random bits the customer's page makes and hands to the helper in the
+ * pairing file (never on screen: the analyst sees the whole screen during control). The code finds
+ * the ticket; the secret proves that the helper and the page are the customer's own, both ways, over
+ * their DTLS keys, so neither a guessed code nor a relay that swaps the SDP gets a data channel.
+ */
+export const HELPER_SECRET_PATTERN = /^[0-9a-f]{32}$/;
+export const HELPER_PROOF_PATTERN = /^[0-9a-f]{64}$/;
+
+/**
+ * What each side's proof (HMAC-SHA256 keyed with the secret, hex) covers: the page proves it made
+ * the offer with its key; the helper proves its answer, binding its own key to the page's.
+ */
+export function helperProofInput(side: 'page' | 'helper', code: string, pageFingerprint: string, helperFingerprint = ''): string {
+  return side === 'page'
+    ? `relaydesk-helper-v1|page|${code}|${pageFingerprint}`
+    : `relaydesk-helper-v1|helper|${code}|${helperFingerprint}|${pageFingerprint}`;
+}
+
+/** The first `a=fingerprint` of a description, as "sha-256 AB:CD:…" ('' when there is none). */
+export function sdpFingerprint(sdp: string): string {
+  const match = /a=fingerprint:(\S+) (\S+)/.exec(sdp);
+  return match ? `${match[1].toLowerCase()} ${match[2].toUpperCase()}` : '';
+}
+
+/** The pairing file the customer's page saves and the helper reads (`--pairing <file>`). */
+export const PairingFile = Type.Object(
+  {
+    kind: Type.Literal('relaydesk-pairing'),
+    server: Type.String({ maxLength: 2048 }),
+    code: Type.String({ pattern: '^[0-9]{6}$' }),
+    secret: Type.String({ pattern: '^[0-9a-f]{32}$' }),
+  },
+  { additionalProperties: false },
+);
+export type PairingFile = Static<typeof PairingFile>;
+export const PAIRING_FILE_NAME = 'relaydesk-pairing.json';
+
 /** Digits of a pairing code, as the helper sends it in its WebSocket URL (`/ws/helper?code=`). */
 export const HELPER_CODE_PATTERN = /^[0-9]{6}$/;
 
