@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../test/helpers/browser.js';
 import { waitForDecodedFrames } from '../test/helpers/flows.js';
-import { runHelper } from '../test/helpers/helper-process.js';
+import { runHelper, savePairingFile } from '../test/helpers/helper-process.js';
 import { startServer } from '../test/helpers/server.js';
 import { connectedSession } from '../test/helpers/session.js';
 import { startXvfb, stopChild } from '../test/helpers/xvfb.js';
@@ -41,8 +41,7 @@ export async function controlLatencyBench(opts: { events: number; fileMb: number
     await waitForDecodedFrames(analyst, 3);
     await analyst.getByTestId('request-control').click();
     await customer.getByTestId('control-allow').click();
-    const code = (await customer.getByTestId('pairing-code').textContent())!.replace(/\D/g, '');
-    const helper = runHelper(xvfb.display, server.url, code, ['--stats-file', statsFile, '--quiet']);
+    const helper = runHelper(xvfb.display, { file: await savePairingFile(customer) }, ['--stats-file', statsFile, '--quiet']);
     await analyst.locator('[data-testid="analyst-control"][data-state="active"]').waitFor({ timeout: 15_000 });
 
     const idleCount = await moves(analyst, opts.events);

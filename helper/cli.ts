@@ -2,17 +2,21 @@
 // customer's support page allows it. It connects out to the support server with the pairing code
 // shown in the page; it listens on nothing.
 //
-//   npm run helper -- --server https://support.example.com --code 123456
-import { writeFileSync } from 'node:fs';
+//   npm run helper -- --pairing ~/Downloads/relaydesk-pairing.json
+//
+// The pairing file (saved from the support page) holds the server, the code and a secret that only
+// the page and this helper know; the helper deletes it once read (it works once). Scripts may pass
+// --server, --code and --secret instead: that puts the secret on screen, so not for customers.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Value } from '@sinclair/typebox/value';
 import WebSocket from 'ws';
-import { HELPER_CODE_PATTERN, HELPER_WS_PATH, PageToHelper, type HelperState, type ServerFrame } from '../protocol/index.js';
+import { HELPER_CODE_PATTERN, HELPER_SECRET_PATTERN, HELPER_WS_PATH, PageToHelper, PairingFile, type HelperState, type ServerFrame } from '../protocol/index.js';
 import { LibnutInjector, type Injector } from './injector.js';
 import { PageLink } from './page-link.js';
 import { CustomerPriority } from './priority.js';
 
-const USAGE = 'Usage: npm run helper -- --server <https://support.example.com> --code <6 digits from the support page>';
+const USAGE = 'Usage: npm run helper -- --pairing <the relaydesk-pairing.json file saved from the support page>';
 const POLL_MS = 25;
 
 function fail(message: string, code = 1): never {
@@ -21,16 +25,46 @@ function fail(message: string, code = 1): never {
 }
 
 const { values } = parseArgs({
-  options: { server: { type: 'string' }, code: { type: 'string' }, 'stats-file': { type: 'string' }, quiet: { type: 'boolean', default: false } },
+  options: {
+    pairing: { type: 'string' },
+    server: { type: 'string' },
+    code: { type: 'string' },
+    secret: { type: 'string' },
+    'stats-file': { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+  },
 });
-if (!values.server || !values.code) fail(USAGE, 2);
-const code = values.code.replace(/\D/g, '');
+
+/** The pairing, from the file (deleted once read) or from the three options. */
+function readPairing(): { server: string; code: string; secret: string } {
+  if (values.pairing) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(values.pairing, 'utf8'));
+    } catch (err) {
+      fail(`Cannot read the pairing file ${values.pairing} (${(err as Error).message}). Save it again from the support page.`, 2);
+    }
+    if (!Value.Check(PairingFile, parsed)) fail(`${values.pairing} is not a Relay Desk pairing file. Save it again from the support page.`, 2);
+    rmSync(values.pairing, { force: true }); // it works once; its secret should not linger on disk
+    return parsed;
+  }
+  if (!values.server || !values.code || !values.secret) fail(USAGE, 2);
+  return { server: values.server, code: values.code.replace(/\D/g, ''), secret: values.secret.trim().toLowerCase() };
+}
+const pairing = readPairing();
+const code = pairing.code;
 if (!HELPER_CODE_PATTERN.test(code)) fail('The pairing code is the 6 digits shown in the support page, e.g. 123456.', 2);
+if (!HELPER_SECRET_PATTERN.test(pairing.secret)) fail('The pairing secret is not valid. Save the pairing file again from the support page.', 2);
 let serverUrl: URL;
 try {
-  serverUrl = new URL(values.server);
+  serverUrl = new URL(pairing.server);
 } catch {
-  fail(`"${values.server}" is not a web address. ${USAGE}`, 2);
+  fail(`"${pairing.server}" is not a web address. ${USAGE}`, 2);
+}
+// Plain http only to this machine (tests, a local demo): anywhere else, the code and the relay would travel in clear.
+const loopbackHost = ['localhost', '127.0.0.1', '[::1]'].includes(serverUrl.hostname) || /^127\./.test(serverUrl.hostname);
+if (serverUrl.protocol !== 'https:' && !(serverUrl.protocol === 'http:' && loopbackHost)) {
+  fail(`The support server must be reached over https (got ${serverUrl.protocol}//${serverUrl.host}). Save the pairing file again from the support page.`, 2);
 }
 const say = (line: string) => values.quiet || console.log(line);
 
@@ -63,7 +97,8 @@ const page = new PageLink({
   },
   message: (text) => onPageMessage(text),
   close: () => stop('The support page closed the connection. Remote control is off.'),
-});
+  refused: () => stop('A connection that did not come from your support page was refused. Remote control is off: save a new pairing file from the support page.'),
+}, { code, secret: pairing.secret });
 
 function onPageMessage(text: string): void {
   let message: unknown;
@@ -77,6 +112,9 @@ function onPageMessage(text: string): void {
     if (message.active !== active) {
       active = message.active;
       if (!active) injector.releaseAll();
+      // Where the pointer is now is where the customer left it: any move from here is theirs, even
+      // before the analyst's first move (an analyst who only types cannot dodge the customer's priority).
+      else priority.injectedAt(injector.pointer());
       say(active
         ? '● Remote control is ACTIVE: your analyst can use your mouse and keyboard. Move your mouse to take over; press Ctrl+C here to stop.'
         : '○ Remote control is off.');

@@ -3,8 +3,11 @@ import { Type, type Static } from '@sinclair/typebox';
 // Helper family: pairing the remote-control helper with the customer's page, and relaying their
 // SDP/ICE. Input events never come here: they flow page → helper over their own data channel.
 
-/** Customer → server: give me a pairing code for a helper (only in a consented session). */
-export const HelperPair = Type.Object({ type: Type.Literal('helper.pair') }, { additionalProperties: false });
+/**
+ * Customer → server: give me a pairing code for a helper (only in a consented session). `drop`:
+ * the helper now connected is not mine (it could not prove the secret): disconnect it.
+ */
+export const HelperPair = Type.Object({ type: Type.Literal('helper.pair'), drop: Type.Optional(Type.Literal(true)) }, { additionalProperties: false });
 
 /** Server → customer: the code to type into the helper; single use, short-lived. */
 export const HelperCode = Type.Object(

@@ -167,6 +167,11 @@ export class Hub {
     }
   }
 
+  /** The customer's page refused this helper (it could not prove the pairing secret). */
+  dropHelper(connectionId: string): void {
+    this.closeRemote(connectionId, CLOSE_CODES.replaced, 'refused by the customer\'s page');
+  }
+
   async attachHelper(conn: Connection, ticket: TicketRecord): Promise<void> {
     if (ticket.helperConnection && ticket.helperConnection !== conn.id) {
       this.closeRemote(ticket.helperConnection, CLOSE_CODES.replaced, 'replaced by a newer helper');

@@ -42,10 +42,16 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
     req.identity = { role: 'analyst', analyst };
   };
 
-  // Every pairing attempt counts against the address first, whatever its query looks like.
+  // Every pairing attempt counts against the address first, whatever its query looks like. The
+  // helper is a program: a browser (any website can make its visitors' browsers open WebSockets
+  // here) always sends an Origin, and is refused.
   const limitHelperPairing = async (req: FastifyRequest, reply: FastifyReply) => {
     const wait = limits.helperPairing.hit(req.ip);
     if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
+    if (req.headers.origin !== undefined) {
+      req.log.info({ event: 'helper.fromBrowser' }, 'helper pairing from a browser refused');
+      return reply.code(403).send(errorBody('helper.fromBrowser'));
+    }
   };
 
   // The helper proves it belongs to a ticket with the single-use code the customer's page showed.

@@ -1,7 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
-import { runHelper } from '../helpers/helper-process.js';
+import { runHelper, savePairingFile } from '../helpers/helper-process.js';
+import { rogueHelper } from '../helpers/rogue-helper.js';
 import { startServer } from '../helpers/server.js';
 import { connectedSession } from '../helpers/session.js';
 import { waitForDecodedFrames } from '../helpers/flows.js';
@@ -34,7 +36,7 @@ async function spot(analyst: Page, x: number, y: number) {
 const expected = (x: number, y: number) => ({ x: Math.round(x * 1279), y: Math.round(y * 799) });
 
 t.test('a helper with a wrong pairing code is refused', async (t) => {
-  const helper = runHelper(xvfb.display, server.url, '000000');
+  const helper = runHelper(xvfb.display, { server: server.url, code: '000000', secret: '0'.repeat(32) });
   t.equal(await helper.exited, 2);
   t.match(helper.output(), /not valid or has expired/);
 });
@@ -53,7 +55,12 @@ t.test('remote control end to end: separate consent, pairing, injection, custome
   await customer.getByTestId('control-allow').click();
   const code = (await customer.getByTestId('pairing-code').textContent({ timeout: 5000 }))!.replace(/\D/g, '');
   t.match(code, /^\d{6}$/, 'the page shows a 6-digit pairing code');
-  const helper = runHelper(xvfb.display, server.url, code);
+  const file = await savePairingFile(customer);
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { code: string; secret: string; server: string };
+  t.equal(saved.code, code, 'the pairing file holds the code');
+  t.match(saved.secret, /^[0-9a-f]{32}$/, 'and a 128-bit secret');
+  t.notOk((await customer.locator('body').textContent())!.includes(saved.secret), 'the secret is nowhere on the page');
+  const helper = runHelper(xvfb.display, { file });
   t.teardown(() => stopChild(helper.child));
   await customer.locator('[data-testid="control-indicator"][data-state="active"]').waitFor({ timeout: 15_000 });
   await analyst.locator('[data-testid="analyst-control"][data-state="active"]').waitFor();
@@ -95,6 +102,73 @@ t.test('remote control end to end: separate consent, pairing, injection, custome
   await analyst.locator('[data-testid="analyst-control"][data-state="off"]').waitFor();
   t.equal(await customer.getByTestId('control-indicator').count(), 0, 'the indicator is gone');
   t.match(await customer.getByTestId('timeline').textContent(), /Remote control stopped/);
+});
+
+t.test('a helper that knows the code but not the secret is refused, told to the customer, and cannot receive input; the real one then pairs', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Guarded Gina');
+  t.teardown(async () => {
+    await customer.context().close();
+    await analyst.context().close();
+  });
+  await customer.getByTestId('start-share').click();
+  await waitForDecodedFrames(analyst, 3);
+  await analyst.getByTestId('request-control').click();
+  await customer.getByTestId('control-allow').click();
+  const code = (await customer.getByTestId('pairing-code').textContent({ timeout: 5000 }))!.replace(/\D/g, '');
+  // The code is on screen: the attacker read it in the video and pairs first.
+  const rogue = await rogueHelper(server.wsUrl, code);
+  t.teardown(() => rogue.close());
+  const refused = customer.getByTestId('helper-refused');
+  await refused.waitFor({ timeout: 20_000 });
+  t.equal(await refused.getAttribute('data-reason'), 'proof');
+  t.match(await refused.textContent(), /could not prove/);
+  t.equal(await rogue.closed, 4409, "the server drops the attacker's helper at the page's word");
+  await customer.locator('[data-testid="activity"][data-key="tools.event.control.helperRefused"]').waitFor();
+  const fresh = (await customer.getByTestId('pairing-code').textContent())!.replace(/\D/g, '');
+  t.not(fresh, code, 'a new code');
+  t.equal(await customer.getByTestId('control-indicator').count(), 0, 'control is not active');
+  await analyst.keyboard.type('x');
+  t.same(rogue.received, [], 'no input reached the attacker');
+
+  const helper = runHelper(xvfb.display, { file: await savePairingFile(customer) });
+  t.teardown(() => stopChild(helper.child));
+  await customer.locator('[data-testid="control-indicator"][data-state="active"]').waitFor({ timeout: 15_000 });
+  t.pass('the helper started with the new pairing file pairs');
+});
+
+t.test("control starts with the customer's priority (before any move of the analyst) and stops when the share stops", async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Sharing Sam');
+  t.teardown(async () => {
+    await customer.context().close();
+    await analyst.context().close();
+  });
+  await customer.getByTestId('start-share').click();
+  await waitForDecodedFrames(analyst, 3);
+  await analyst.getByTestId('request-control').click();
+  await customer.getByTestId('control-allow').click();
+  const file = await savePairingFile(customer);
+  const helper = runHelper(xvfb.display, { file });
+  t.teardown(() => stopChild(helper.child));
+  await customer.locator('[data-testid="control-indicator"][data-state="active"]').waitFor({ timeout: 15_000 });
+  await t.resolves(waitFor(() => /Remote control is ACTIVE/.test(helper.output())));
+  t.notOk(existsSync(file), 'the helper deleted the pairing file once read');
+  // The analyst has not moved yet; the customer moves: paused all the same (an analyst who only
+  // types could otherwise never be paused).
+  moveLocalPointer(xvfb.display, 900, 600);
+  await customer.locator('[data-testid="control-indicator"][data-state="suspended"]').waitFor({ timeout: 3000 });
+  t.pass('suspended by the first local move');
+  await customer.locator('[data-testid="control-indicator"][data-state="active"]').waitFor({ timeout: 5000 });
+
+  await customer.getByTestId('stop-share').click();
+  await customer.locator('[data-testid="activity"][data-key="tools.event.control.stoppedNoScreen"]').waitFor({ timeout: 5000 });
+  t.equal(await customer.getByTestId('control-indicator').count(), 0, 'control stopped with the share');
+  await t.resolves(waitFor(() => /Remote control is off/.test(helper.output())), 'the helper is told');
+  t.equal(await analyst.locator('[data-testid="analyst-control"][data-state="active"]').count(), 0, "the analyst's page no longer shows control");
+  const frozen = pointerAt(xvfb.display);
+  await analyst.keyboard.type('zz');
+  await analyst.waitForTimeout(300);
+  t.same(pointerAt(xvfb.display), frozen);
+  t.notOk(/keysym 0x7a, z\)/.test(recorder.output()), 'nothing injected after the share stopped');
 });
 
 t.test('without the helper the analyst can point: a highlight shows on the customer\'s preview', async (t) => {

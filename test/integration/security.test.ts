@@ -145,3 +145,13 @@ t.test('the helper upgrade counts every attempt against the address, whatever it
   t.same(answers.map((a) => a.status), [400, ...Array(9).fill(401)], 'a malformed query is 400, wrong codes 401');
   t.same(await upgradeAnswer(`${ws}/ws/helper?code=123456`), { status: 429, code: 'request.rateLimited' }, 'the malformed one counted: the eleventh try is rate limited');
 });
+
+t.test('a helper upgrade from a browser (any Origin) is refused with 403, and counts against the address', async (t) => {
+  const server = await startServer();
+  t.teardown(() => server.close());
+  const ws = server.url.replace('http', 'ws');
+  for (const origin of ['https://evil.example', server.url, 'null']) {
+    t.same(await upgradeAnswer(`${ws}/ws/helper?code=123456`, { origin }), { status: 403, code: 'helper.fromBrowser' }, `Origin: ${origin}`);
+  }
+  t.same((await upgradeAnswer(`${ws}/ws/helper?code=123456`)).status, 401, 'without an Origin, the code is checked');
+});

@@ -8,6 +8,8 @@ const ENTRY: Record<ControlStep, StringKey> = {
   refused: 'tools.event.control.refused',
   active: 'tools.event.control.active',
   stopped: 'tools.event.control.stopped',
+  stoppedNoScreen: 'tools.event.control.stoppedNoScreen',
+  helperRefused: 'tools.event.control.helperRefused',
 };
 
 /**

@@ -14,11 +14,16 @@ export function captureInput(frame: HTMLElement, video: HTMLVideoElement, send: 
   const point = (event: MouseEvent) =>
     normalisedPoint({ x: event.clientX, y: event.clientY }, video.getBoundingClientRect(), { width: video.videoWidth, height: video.videoHeight });
   let lastMove = 0;
+  let lastScreen = { x: NaN, y: NaN };
   const onMove = (event: PointerEvent) => {
+    // The page moved under a still pointer (a log line, a notice): the browser sends a move, but
+    // the analyst did not move; the customer's pointer must not jump.
+    if (event.screenX === lastScreen.x && event.screenY === lastScreen.y) return;
     const at = point(event);
     // At most one move per ~8 ms: plenty for a cursor, and it keeps the channel quiet.
     if (!at || event.timeStamp - lastMove < 8) return;
     lastMove = event.timeStamp;
+    lastScreen = { x: event.screenX, y: event.screenY };
     send({ k: 'move', ...at, ts: stamp() });
   };
   const onButton = (down: boolean) => (event: PointerEvent) => {
@@ -26,7 +31,8 @@ export function captureInput(frame: HTMLElement, video: HTMLVideoElement, send: 
     const button = BUTTONS[event.button];
     if (!at || !button) return;
     event.preventDefault();
-    if (down) frame.focus();
+    // Without scrolling: a page that scrolls under the pointer would move the customer's pointer too.
+    if (down) frame.focus({ preventScroll: true });
     send({ k: 'move', ...at, ts: stamp() });
     send({ k: 'button', button, down, ts: stamp() });
   };

@@ -15,7 +15,7 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
   const { t } = useI18n();
   const sharing = session.screen !== null;
   const tools = useSessionTools(session.peer, { me: session.status?.name ?? '', peer: analyst }, 'tools.event.consented.customer');
-  const control = useRemoteControl(session.peer, session.signaling);
+  const control = useRemoteControl(session.peer, session.signaling, session.share);
   // Remote control's steps go to the activity log from the model, whichever panel is shown.
   useEffect(() => (control && tools ? logControlSteps(control, tools, analyst) : undefined), [control, tools, analyst]);
   // An alarm (verification.ts: someone may be in the middle) stops what could reach them at once.

@@ -4,34 +4,40 @@ import { useI18n } from '../i18n/i18n.js';
 import type { SessionConnection } from '../session/session-connection.js';
 import type { SignalingClient } from '../session/signaling-client.js';
 import { openControlIndicator, type ControlIndicator } from './control-indicator.js';
-import { RemoteControl } from './remote-control.js';
+import { PAIRING_FILE_NAME, type PairingFile } from '../../protocol/index.js';
+import { RemoteControl, type ControlledScreen } from './remote-control.js';
 
 /** One RemoteControl per session connection, re-rendering on every change. */
-export function useRemoteControl(peer: SessionConnection | null, signaling: SignalingClient | null): RemoteControl | null {
+export function useRemoteControl(peer: SessionConnection | null, signaling: SignalingClient | null, screen: ControlledScreen | null): RemoteControl | null {
   const [control, setControl] = useState<RemoteControl | null>(null);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
     if (!peer || !signaling) return setControl(null);
-    const created = new RemoteControl(peer.channels, signaling);
+    const created = new RemoteControl(peer.channels, signaling, screen);
     const off = created.onChange(() => rerender(0));
     setControl(created);
     return () => {
       off();
       created.dispose();
     };
-  }, [peer, signaling]);
+  }, [peer, signaling, screen]);
   return control;
 }
 
-/** Whether what is shared is a whole screen: coordinates map onto the desktop only then. */
-function sharesWholeScreen(screen: MediaStream | null): boolean {
-  const surface = (screen?.getVideoTracks()[0]?.getSettings() as { displaySurface?: string } | undefined)?.displaySurface;
-  return surface === undefined || surface === 'monitor';
+/** Saves the pairing file (the helper reads it): the secret reaches the helper without ever being on screen. */
+function savePairingFile(code: string, secret: string): void {
+  const file: PairingFile = { kind: 'relaydesk-pairing', server: location.origin, code, secret };
+  const url = URL.createObjectURL(new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = PAIRING_FILE_NAME;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function RemoteControlPanel({ control, analyst, screen }: { control: RemoteControl; analyst: string; screen: MediaStream | null }) {
+export function RemoteControlPanel({ control, analyst }: { control: RemoteControl; analyst: string; screen?: MediaStream | null }) {
   const { t } = useI18n();
-  const { state, code } = control.view;
+  const { state, code, secret, refusedHelper } = control.view;
   const indicator = useRef<ControlIndicator | null>(null);
   const previous = useRef(state);
 
@@ -60,23 +66,28 @@ export function RemoteControlPanel({ control, analyst, screen }: { control: Remo
     return (
       <Dialog title={t('control.askTitle', { analyst })} labelId="control-title">
         <p>{t('control.askBody')}</p>
-        {!sharesWholeScreen(screen) && <p class="field-error">{t('control.needScreen')}</p>}
+        {!control.mayAllow && <p class="field-error">{t('control.needScreen')}</p>}
         <div class="actions">
-          <button type="button" class="primary" onClick={() => void allow()} disabled={!sharesWholeScreen(screen)} data-testid="control-allow">{t('control.allow')}</button>
+          <button type="button" class="primary" onClick={() => void allow()} disabled={!control.mayAllow} data-testid="control-allow">{t('control.allow')}</button>
           <button type="button" class="secondary" onClick={() => control.refuse()} data-testid="control-refuse">{t('control.refuse')}</button>
         </div>
       </Dialog>
     );
   }
   if (state === 'waitingHelper') {
-    const command = `npm run helper -- --server ${location.origin} --code ${code ?? '……'}`;
+    const command = `npm run helper -- --pairing ~/Downloads/${PAIRING_FILE_NAME}`;
     return (
       <section class="panel control" data-testid="control-waiting" aria-labelledby="control-heading">
         <h3 id="control-heading">{t('control.title')}</h3>
+        {refusedHelper && <p class="field-error" role="alert" data-testid="helper-refused" data-reason={refusedHelper}>{t(`control.refusedHelper.${refusedHelper}`)}</p>}
         <p>{t('control.needHelper', { analyst })}</p>
-        <p class="pairing-code" data-testid="pairing-code" aria-live="polite">{code ? `${code.slice(0, 3)} ${code.slice(3)}` : '…'}</p>
+        <div class="actions compact">
+          <button type="button" class="primary" disabled={!code || !secret} onClick={() => code && secret && savePairingFile(code, secret)} data-testid="save-pairing">{t('control.saveFile')}</button>
+        </div>
+        <p class="muted small">{t('control.fileHint')}</p>
         <label for="helper-command">{t('control.command')}</label>
         <input id="helper-command" readOnly value={command} onFocus={(e) => (e.target as HTMLInputElement).select()} />
+        <p class="muted small">{t('control.codeLabel')} <span class="pairing-code" data-testid="pairing-code" aria-live="polite">{code ? `${code.slice(0, 3)} ${code.slice(3)}` : '…'}</span></p>
         <p class="muted small">{t('control.codeExpires')} {t('control.waiting')}</p>
         <div class="actions compact">
           <button type="button" class="secondary" onClick={() => control.newCode()}>{t('control.newCode')}</button>

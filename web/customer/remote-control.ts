@@ -1,21 +1,36 @@
 import type { InputEvent } from '../../protocol/index.js';
 import type { PeerChannels } from '../session/peer-channels.js';
 import type { SignalingClient } from '../session/signaling-client.js';
-import { HelperLink } from './helper-link.js';
+import { HelperLink, type HelperRefusal } from './helper-link.js';
 import { Emitter } from '../emitter.js';
+
+/** What control needs of the screen share (customer/screen-share.ts): control needs a whole screen. */
+export interface ControlledScreen {
+  readonly isWholeScreen: boolean;
+  on(event: 'change', listener: () => void): () => void;
+}
+
+const randomSecret = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 // Remote control, customer side. The customer's page is the gate: input from the analyst reaches
 // the helper only in state `active`, and "Stop control" closes the gate before anything else.
 //
 //   off ──request──▶ asked ──allow──▶ waitingHelper ──helper channel open──▶ active ⇄ suspended
 //    ▲                 └──refuse──▶ off                                        │
-//    └────────────── stop (customer) / release (analyst) / session end ◀───────┘
+//    └── stop (customer) / release (analyst) / session end / no whole screen ◀─┘
+//
+// Control is granted on a whole screen shared: when sharing stops, or switches to a window or a
+// tab, control stops (the analyst would inject blind).
 
 export type ControlState = 'off' | 'asked' | 'waitingHelper' | 'active' | 'suspended';
 
 export interface RemoteControlView {
   state: ControlState;
   code: string | null;
+  /** The pairing secret for the helper: saved in the pairing file, never shown. */
+  secret: string | null;
+  /** A helper was refused (it could not prove the secret, or was not on this computer). */
+  refusedHelper: HelperRefusal | null;
   codeExpiresAt: number | null;
   helperConnected: boolean;
   /** Last spot the analyst pointed at (guidance without the helper), with when. */
@@ -23,16 +38,24 @@ export interface RemoteControlView {
 }
 
 /** The steps the activity log records. */
-export type ControlStep = 'asked' | 'granted' | 'refused' | 'active' | 'stopped';
+export type ControlStep = 'asked' | 'granted' | 'refused' | 'active' | 'stopped' | 'stoppedNoScreen' | 'helperRefused';
 
 export class RemoteControl {
-  view: RemoteControlView = { state: 'off', code: null, codeExpiresAt: null, helperConnected: false, pointer: null };
+  view: RemoteControlView = { state: 'off', code: null, secret: null, refusedHelper: null, codeExpiresAt: null, helperConnected: false, pointer: null };
   private helper: HelperLink | null = null;
   private readonly events = new Emitter<{ change: []; step: [step: ControlStep] }>();
   private readonly offs: Array<() => void>;
 
-  constructor(private readonly channels: PeerChannels, private readonly signaling: SignalingClient) {
+  constructor(
+    private readonly channels: PeerChannels,
+    private readonly signaling: SignalingClient,
+    private readonly screen: ControlledScreen | null = null,
+    private readonly makeSecret: () => string = randomSecret,
+  ) {
     this.offs = [
+      screen?.on('change', () => {
+        if (this.view.state !== 'off' && this.view.state !== 'asked' && !screen.isWholeScreen) this.stop('stoppedNoScreen');
+      }) ?? (() => undefined),
       channels.onControl((message) => {
         if (message.type === 'control.request' && this.view.state === 'off') {
           this.set({ state: 'asked' });
@@ -62,13 +85,19 @@ export class RemoteControl {
     return this.events.on('step', listener);
   }
 
-  /** The customer's "Allow control" click. */
+  /** Control is granted only on a whole screen shared (coordinates map onto the desktop only then). */
+  get mayAllow(): boolean {
+    return this.screen === null || this.screen.isWholeScreen;
+  }
+
+  /** The customer's "Allow control" click: a pairing code and a fresh secret for the helper. */
   allow(): void {
-    if (this.view.state !== 'asked') return;
+    if (this.view.state !== 'asked' || !this.mayAllow) return;
     this.events.emit('step', 'granted');
-    this.set({ state: 'waitingHelper' });
-    if (this.view.helperConnected) this.connectHelper();
-    else this.signaling.send({ type: 'helper.pair' });
+    // The helper of an earlier grant is still here, and proved itself then: control at once.
+    if (this.helper?.isOpen) return this.activate();
+    this.set({ state: 'waitingHelper', secret: this.makeSecret(), refusedHelper: null });
+    this.signaling.send({ type: 'helper.pair' });
   }
 
   refuse(): void {
@@ -78,17 +107,19 @@ export class RemoteControl {
     this.set({ state: 'off' }, false);
   }
 
-  /** A new pairing code (the previous one expired unused). */
+  /** A new pairing code and secret (the previous code expired unused, or a pairing file was lost). */
   newCode(): void {
-    if (this.view.state === 'waitingHelper') this.signaling.send({ type: 'helper.pair' });
+    if (this.view.state !== 'waitingHelper') return;
+    this.set({ secret: this.makeSecret() });
+    this.signaling.send({ type: 'helper.pair' });
   }
 
-  /** The customer's "Stop control": the gate closes first, then everyone is told. */
-  stop(): void {
+  /** The customer's "Stop control" (or the share no longer shows a whole screen): the gate closes first, then everyone is told. */
+  stop(step: 'stopped' | 'stoppedNoScreen' = 'stopped'): void {
     const before = this.view.state;
     if (before === 'off') return;
-    this.set({ state: 'off', code: null, codeExpiresAt: null });
-    if (before !== 'asked') this.events.emit('step', 'stopped');
+    this.set({ state: 'off', code: null, secret: null, codeExpiresAt: null });
+    if (before !== 'asked') this.events.emit('step', step);
     this.helper?.send({ k: 'control', active: false });
   }
 
@@ -108,13 +139,16 @@ export class RemoteControl {
   }
 
   private connectHelper(): void {
-    if (this.helper) return;
+    if (this.helper || !this.view.code || !this.view.secret) return;
     this.helper = new HelperLink((data) => this.signaling.send({ type: 'helper.signal', data }), {
+      // Not the customer's helper: disconnect it at the server, and pair anew (a new code and secret).
+      refused: (reason) => {
+        this.events.emit('step', 'helperRefused');
+        this.set({ refusedHelper: reason, secret: this.makeSecret() });
+        this.signaling.send({ type: 'helper.pair', drop: true });
+      },
       open: () => {
-        if (this.view.state !== 'waitingHelper') return;
-        this.set({ state: 'active', code: null, codeExpiresAt: null });
-        this.events.emit('step', 'active');
-        this.helper?.send({ k: 'control', active: true });
+        if (this.view.state === 'waitingHelper') this.activate();
       },
       state: (state) => {
         if (state === 'suspended' && this.view.state === 'active') this.set({ state: 'suspended' });
@@ -125,7 +159,13 @@ export class RemoteControl {
         this.helper = null;
         if (this.view.state === 'active' || this.view.state === 'suspended') this.set({ state: 'waitingHelper' });
       },
-    });
+    }, { code: this.view.code, secret: this.view.secret });
+  }
+
+  private activate(): void {
+    this.set({ state: 'active', code: null, secret: null, codeExpiresAt: null });
+    this.events.emit('step', 'active');
+    this.helper?.send({ k: 'control', active: true });
   }
 
   private dropHelper(): void {

@@ -58,6 +58,14 @@ export class ScreenShare<T extends ShareTarget = ShareTarget> {
     return this.shared !== null;
   }
 
+  /** A whole screen is shared (not a window or a tab): remote control needs it. Browsers that do not say count as a screen. */
+  get isWholeScreen(): boolean {
+    const track = this.shared?.getVideoTracks()[0];
+    if (!track || track.readyState === 'ended') return false;
+    const surface = (track.getSettings() as { displaySurface?: string }).displaySurface;
+    return surface === undefined || surface === 'monitor';
+  }
+
   /** Asks the browser for a screen (inside the click: browsers require the gesture) and shares it. */
   async start(): Promise<void> {
     if (this.shared || this.ended || !this.wiring.connection()) return;

@@ -5,9 +5,10 @@ import type { Handler } from './context.js';
 // page. Only the customer of a consented session may pair, and each side reaches only the other.
 
 /** Customer asks for a pairing code. */
-export const helperPair: Handler<'helper.pair'> = async ({ conn, store, pairing }, frame) => {
+export const helperPair: Handler<'helper.pair'> = async ({ conn, store, pairing, hub }, frame) => {
   const ticket = conn.ticketId ? store.get(conn.ticketId) : undefined;
   if (!ticket || ticket.customerConnection !== conn.id || !mayRelaySignals(ticket.state)) return conn.sendError('session.notActive', frame.type);
+  if (frame.drop && ticket.helperConnection) hub.dropHelper(ticket.helperConnection);
   conn.send({ type: 'helper.code', ...(await pairing.issue(ticket.id)) });
 };
 
