@@ -188,11 +188,50 @@ export const PEER_ROLES: Record<PeerMessage['type'], ReadonlyArray<'customer' | 
   'verify.alarm': ['customer', 'analyst'],
 };
 
-export type PushUrlProblem = 'invalid' | 'scheme' | 'credentials' | 'tooLong';
+export type PushUrlProblem = 'invalid' | 'scheme' | 'credentials' | 'tooLong' | 'privateHost';
+
+/**
+ * A host on the customer's own network or machine: loopback, private and link-local ranges (v4
+ * and v6, and v4 inside v6), `.local`/`.localhost`/`.internal`/`.lan`/`.home.arpa` names and single
+ * labels (`http://router/`). A pushed link there would be a request forgery against the
+ * customer's router or printer, made from inside their network.
+ */
+export function isPrivateHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  if (host.includes(':')) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host) ?? /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+    if (mapped) {
+      const v4 = mapped.length === 2 ? mapped[1] : [parseInt(mapped[1], 16) >> 8, parseInt(mapped[1], 16) & 255, parseInt(mapped[2], 16) >> 8, parseInt(mapped[2], 16) & 255].join('.');
+      return isPrivateHost(v4);
+    }
+    return host === '::1' || host === '::' || /^f[cd][0-9a-f]{2}:/.test(host) || /^fe[89ab][0-9a-f]:/.test(host);
+  }
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (!host.includes('.')) return true; // a single label: resolved on the local network
+  return /\.(local|localhost|internal|lan|home\.arpa)$/.test(host) || host === 'localhost';
+}
+
+/** What a received file's name really says: control, format and direction characters removed, the extension apart. */
+export function safeFileName(raw: string): { name: string; extension: string } {
+  const cleaned = raw
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '') // control, format (bidi overrides, zero width), line separators
+    .replace(/[\\/]/g, '_')
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s.]+|[\s.]+$/g, '');
+  const name = cleaned || 'file';
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 && name.length - dot <= 16 ? name.slice(dot + 1).toLowerCase() : '';
+  return { name, extension };
+}
 
 /**
  * Only plain web links may be pushed: http(s), no user:password@ part (it can make
- * "https://bank.example@evil.example" look like the bank). Checked by the analyst's page before
+ * "https://bank.example@evil.example" look like the bank), and nothing on the customer's own
+ * network (isPrivateHost). Plain http is allowed, with a warning shown to the customer. Checked by the analyst's page before
  * sending and again by the customer's page before showing.
  */
 export function checkPushUrl(raw: string): { ok: true; url: URL } | { ok: false; problem: PushUrlProblem } {
@@ -205,5 +244,6 @@ export function checkPushUrl(raw: string): { ok: true; url: URL } | { ok: false;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, problem: 'scheme' };
   if (url.username || url.password) return { ok: false, problem: 'credentials' };
+  if (isPrivateHost(url.hostname)) return { ok: false, problem: 'privateHost' };
   return { ok: true, url };
 }

@@ -69,3 +69,60 @@ t.test('a hostile analyst cannot make the customer share, receive a file or open
   await customer.getByTestId('sharing-indicator').waitFor();
   t.equal(await customer.evaluate(() => (window as unknown as { __captures: number }).__captures), 1, 'one capture, from the click');
 });
+
+t.test('what the customer sees is what it is: a right-to-left override in a file name, a declared type, links to the home network, plain http', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Reading Rosa');
+  t.teardown(async () => {
+    await customer.context().close();
+    await analyst.context().close();
+  });
+  await analyst.evaluate(() => {
+    const control = (window as unknown as { __channels: RTCDataChannel[] }).__channels.find((c) => c.label === 'control')!;
+    control.send(JSON.stringify({ type: 'file.offer', id: 'rtl', handle: 5, name: 'report\u202Efdp.exe', size: 1000, mime: 'application/pdf' }));
+    control.send(JSON.stringify({ type: 'url.push', id: 'router', url: 'http://192.168.1.1/apply.cgi?dns=evil' }));
+    control.send(JSON.stringify({ type: 'url.push', id: 'local', url: 'http://printer.local/' }));
+    control.send(JSON.stringify({ type: 'url.push', id: 'plain', url: 'http://driver.example/setup' }));
+  });
+  const row = customer.locator('[data-testid="transfer"][data-direction="in"]');
+  await row.waitFor();
+  t.equal(await row.getAttribute('data-name'), 'reportfdp.exe', 'the override is gone: the name reads as it is');
+  t.match(await row.getByTestId('file-extension').textContent(), /Type: \.exe/, 'the real extension, apart');
+  t.match(await row.textContent(), /declared by the sender as application\/pdf/, 'the declared type is a claim');
+  t.notOk((await row.textContent())!.includes('\u202E'), 'no direction control left anywhere in the row');
+  await customer.locator('[data-testid="link-card"][data-host="driver.example"]').waitFor();
+  t.equal(await customer.locator('[data-testid="link-card"]').count(), 1, 'the links to the home network are not shown');
+  t.match(await customer.getByTestId('link-insecure').textContent(), /Not secure/, 'plain http gets a warning');
+  const refused = customer.locator('[data-testid="activity"][data-key="tools.link.rejected"]');
+  t.equal(await refused.count(), 2, 'both refusals are logged');
+});
+
+t.test('a flood of chat, links and file offers from the other page is bounded: the tab stays responsive', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Flooded Fred');
+  t.teardown(async () => {
+    await customer.context().close();
+    await analyst.context().close();
+  });
+  await analyst.evaluate(() => {
+    const control = (window as unknown as { __channels: RTCDataChannel[] }).__channels.find((c) => c.label === 'control')!;
+    for (let i = 0; i < 5000; i++) control.send(JSON.stringify({ type: 'chat', id: `c${i}`, text: `spam ${i} ${'x'.repeat(200)}`, sentAt: i }));
+    for (let i = 0; i < 500; i++) control.send(JSON.stringify({ type: 'url.push', id: `u${i}`, url: `https://spam.example/${i}` }));
+    for (let i = 0; i < 500; i++) control.send(JSON.stringify({ type: 'file.offer', id: `f${i}`, handle: 1000 + i, name: `spam${i}.bin`, size: 10, mime: 'x/y' }));
+  });
+  await customer.locator('[data-testid="activity"][data-key="tools.flood"]').waitFor({ timeout: 20_000 });
+  await customer.waitForTimeout(1500);
+  const started = Date.now();
+  const counts = await customer.evaluate(() => ({
+    chats: document.querySelectorAll('[data-testid="timeline"] > li').length,
+    links: document.querySelectorAll('[data-testid="link-card"]').length,
+    offers: document.querySelectorAll('[data-testid="transfer"]').length,
+  }));
+  const responded = Date.now() - started;
+  t.ok(counts.chats <= 80, `chat bounded by its rate (${counts.chats} entries shown of 5,000 sent)`);
+  t.ok(counts.links <= 10, `links bounded (${counts.links} of 500)`);
+  t.ok(counts.offers <= 15, `file offers bounded (${counts.offers} of 500)`);
+  t.ok(responded < 1000, `the tab answers at once (${responded} ms)`);
+  await customer.getByTestId('chat-input').fill('still here');
+  await customer.getByTestId('chat-input').press('Enter');
+  await analyst.locator('[data-testid="timeline"]', { hasText: 'still here' }).waitFor({ timeout: 5000 });
+  t.pass('and the customer can still chat');
+});

@@ -6,6 +6,10 @@ import { SessionFiles } from '../files/session-files.js';
 import { formatBytes } from '../files/transfer-rate.js';
 import { Emitter } from '../emitter.js';
 import { Verification } from '../session/verification.js';
+import { FloodGuard, type FloodKind } from './flood-guard.js';
+
+/** The timeline keeps this many entries (the oldest go): a long session cannot grow the page without end. */
+export const TIMELINE_MAX = 1000;
 
 // Chat, pushed links, files and the session's activity log, over the peer's data channels.
 // Plain module (no Preact): components render its state through useSessionTools(). One per
@@ -31,6 +35,7 @@ export class SessionTools {
   /** Messages from the other side not yet seen. */
   unread = 0;
   private readonly events = new Emitter<{ change: [] }>();
+  private readonly flood = new FloodGuard();
   private readonly pings = new Map<number, { sentAt: number; resolve: (ms: number) => void }>();
   private pingId = 0;
   /** Whether the log last said the connection to the peer was interrupted. */
@@ -79,7 +84,7 @@ export class SessionTools {
   }
 
   private listen(peer: SessionConnection, replaced: boolean): FileTransfers {
-    const transfers = new FileTransfers(peer.channels, this.files);
+    const transfers = new FileTransfers(peer.channels, this.files, () => this.admit('fileOffer'));
     this.verification.attach(peer);
     this.offs = [
       peer.channels.onControl((message) => this.onControl(message)),
@@ -165,7 +170,15 @@ export class SessionTools {
     this.emit();
   }
 
+  /** Whether one more message of `kind` from the other page is taken in; the log says when some are not. */
+  private admit(kind: FloodKind): boolean {
+    if (this.flood.allow(kind)) return true;
+    if (this.flood.shouldNotice()) this.addEvent('tools.flood', { name: this.names.peer });
+    return false;
+  }
+
   private onControl(message: PeerMessage): void {
+    if ((message.type === 'chat' && !this.admit('chat')) || (message.type === 'url.push' && !this.admit('pushedLink'))) return;
     switch (message.type) {
       case 'chat':
         this.unread += 1;
@@ -214,8 +227,10 @@ export class SessionTools {
     this.addEvent(key as StringKey, params);
   }
 
+  /** Appends in place (a copy per message would cost the whole timeline each time), keeping the newest TIMELINE_MAX. */
   private push(entry: TimelineEntry): void {
-    this.timeline = [...this.timeline, entry];
+    this.timeline.push(entry);
+    if (this.timeline.length > TIMELINE_MAX) this.timeline.splice(0, this.timeline.length - TIMELINE_MAX);
     this.emit();
   }
 

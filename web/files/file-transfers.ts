@@ -30,7 +30,8 @@ export class FileTransfers {
   private disposed = false;
   private readonly unsubscribe: Array<() => void>;
 
-  constructor(private readonly channels: PeerChannels, files: SessionFiles) {
+  /** `admit`: whether one more file offer from the other page is taken in (flood-guard.ts). */
+  constructor(private readonly channels: PeerChannels, files: SessionFiles, private readonly admit: () => boolean = () => true) {
     this.outgoing = new OutgoingFiles(channels, this.book, this.quiet);
     this.incoming = new IncomingFiles(channels, this.book, this.quiet, files);
     this.unsubscribe = [
@@ -93,6 +94,8 @@ export class FileTransfers {
   private onControl(message: PeerMessage): void {
     switch (message.type) {
       case 'file.offer':
+        // Over the rate: declined at once, so the sender's page does not wait on it.
+        if (!this.admit()) return void this.channels.sendControl({ type: 'file.decline', id: message.id });
         return this.incoming.onOffer(message);
       case 'file.accept':
         return this.outgoing.onAccepted(message.id);

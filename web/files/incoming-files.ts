@@ -1,4 +1,4 @@
-import { PEER_LIMITS, type PeerMessageOf } from '../../protocol/index.js';
+import { PEER_LIMITS, safeFileName, type PeerMessageOf } from '../../protocol/index.js';
 import type { FileRouteName, PeerChannels } from '../session/peer-channels.js';
 import { createSink, type FileSink } from './file-sink.js';
 import { ACK_EVERY_BYTES } from './flow-window.js';
@@ -53,10 +53,13 @@ export class IncomingFiles {
     if (this.entries.has(message.id) || this.byHandle.has(message.handle)) return;
     const open = [...this.entries.values()].filter((e) => e.transfer.state === 'offered').length;
     if (open >= PEER_LIMITS.openOffersMax) return void this.channels.sendControl({ type: 'file.decline', id: message.id });
+    // Shown and saved as it really reads: no bidi override can turn "report\u202Efdp.exe" into "reportexe.pdf".
+    const { name, extension } = safeFileName(message.name);
     const transfer: Transfer = {
       id: message.id,
       direction: 'in',
-      name: message.name,
+      name,
+      extension,
       size: message.size,
       mime: message.mime,
       state: 'offered',

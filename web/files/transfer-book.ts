@@ -8,7 +8,10 @@ export interface Transfer {
   id: string;
   direction: 'out' | 'in';
   name: string;
+  /** Received files: the extension of the name as it really reads (what the system will open it with). */
+  extension?: string;
   size: number;
+  /** The type the sender declared: a claim, not a fact. */
   mime: string;
   state: TransferState;
   bytes: number;

@@ -14,7 +14,7 @@ export function ChatPanel({ tools, peerName, readOnly }: { tools: SessionTools; 
   const list = useRef<HTMLOListElement>(null);
   useEffect(() => {
     list.current?.lastElementChild?.scrollIntoView({ block: 'nearest' });
-  }, [tools.timeline.length]);
+  }, [tools.timeline.at(-1)?.id]);
 
   const onSubmit = (event: Event) => {
     event.preventDefault();

@@ -26,8 +26,11 @@ function TransferRow({ transfer, tools, peerName }: { transfer: Transfer; tools:
     <li class="transfer" data-testid="transfer" data-direction={transfer.direction} data-state={transfer.state} data-name={transfer.name} data-interrupted={transfer.interrupted ? 'true' : undefined} data-quiet={transfer.quietSeconds}>
       <div class="transfer-head">
         <span aria-hidden="true">{transfer.direction === 'out' ? '↑' : '↓'}</span>
-        <strong class="transfer-name">{transfer.name}</strong>
-        <span class="muted">{formatBytes(transfer.size)} · {transfer.mime}</span>
+        <strong class="transfer-name" dir="ltr">{transfer.name}</strong>
+        {transfer.direction === 'in' && (
+          <span class="file-extension" data-testid="file-extension">{transfer.extension ? t('tools.files.extension', { extension: transfer.extension }) : t('tools.files.noExtension')}</span>
+        )}
+        <span class="muted">{formatBytes(transfer.size)} · {transfer.direction === 'in' ? t('tools.files.declared', { mime: transfer.mime || '—' }) : transfer.mime}</span>
       </div>
       {(running || transfer.state === 'verifying') && (
         <>

@@ -16,6 +16,7 @@ export function PushedLinkCard({ tools, entry, peerName }: { tools: SessionTools
         {t('tools.link.goesTo')} <strong class="link-host" data-testid="link-host">{entry.host}</strong>
       </div>
       <div class="link-url">{entry.url}</div>
+      {incoming && entry.url.startsWith('http:') && <div class="field-error" data-testid="link-insecure">{t('tools.link.insecure')}</div>}
       {incoming ? (
         <button type="button" class="primary" onClick={() => tools.openLink(entry.linkId)} data-testid="open-link">
           {entry.opened ? `${t('tools.link.opened')} ✓` : t('tools.link.open')}
