@@ -11,7 +11,13 @@ export const HelperPair = Type.Object({ type: Type.Literal('helper.pair'), drop:
 
 /** Server → customer: the code to type into the helper; single use, short-lived. */
 export const HelperCode = Type.Object(
-  { type: Type.Literal('helper.code'), code: Type.String({ pattern: '^[0-9]{6}$' }), expiresAt: Type.Number() },
+  {
+    type: Type.Literal('helper.code'),
+    code: Type.String({ pattern: '^[0-9]{6}$' }),
+    expiresAt: Type.Number(),
+    /** The previous code was burned: wrong codes were tried (someone may be guessing). */
+    burned: Type.Optional(Type.Literal(true)),
+  },
   { additionalProperties: false },
 );
 

@@ -167,6 +167,13 @@ export class Hub {
     }
   }
 
+  /** A ticket's live pairing code was burned (too many wrong codes tried): its customer gets a new one, and is told why. */
+  async replaceBurnedCode(ticketId: string): Promise<void> {
+    const ticket = this.store.get(ticketId);
+    if (!ticket?.customerConnection) return;
+    this.sendTo(ticket.customerConnection, { type: 'helper.code', ...(await this.pairing.issue(ticketId)), burned: true });
+  }
+
   /** The customer's page refused this helper (it could not prove the pairing secret). */
   dropHelper(connectionId: string): void {
     this.closeRemote(connectionId, CLOSE_CODES.replaced, 'refused by the customer\'s page');

@@ -61,6 +61,8 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
     const ticket = ticketId ? store.get(ticketId) : undefined;
     if (!ticket) {
       req.log.info({ event: 'helper.badCode' }, 'helper pairing refused');
+      // Enough wrong codes from anywhere: the live codes are burned; their customers get new ones at once.
+      for (const burnedTicket of ticketId ? [] : await pairing.recordFailure()) await hub.replaceBurnedCode(burnedTicket);
       return reply.code(401).send(errorBody('helper.invalidCode'));
     }
     req.identity = { role: 'helper', ticket };

@@ -52,3 +52,19 @@ async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+t.test('pairing codes on two nodes: wrong codes tried on either burn a live code once, even when tried at the same moment', async (t) => {
+  const { ManualClock } = await import('../../signaling/clock.js');
+  const { RedisHelperPairing, PAIRING_BURN_AFTER } = await import('../../signaling/helper-pairing.js');
+  const clock = new ManualClock();
+  const links = await Promise.all([RedisLink.connect(redis.url, 'pairing:'), RedisLink.connect(redis.url, 'pairing:')]);
+  t.teardown(() => Promise.all(links.map((l) => l.close())));
+  const [a, b] = links.map((link) => new RedisHelperPairing(link, clock, 60_000));
+  const live = await a.issue('ticket-1');
+  t.equal(await b.redeem('999999'), null);
+  const burned = (await Promise.all(Array.from({ length: PAIRING_BURN_AFTER + 3 }, (_, i) => (i % 2 ? a : b).recordFailure()))).flat();
+  t.same(burned, ['ticket-1'], 'burned once, by whichever node saw the last of the five');
+  t.equal(await a.redeem(live.code), null, 'it no longer pairs on either node');
+  const next = await b.issue('ticket-1');
+  t.equal(await a.redeem(next.code), 'ticket-1', 'the new code pairs, on the other node');
+});

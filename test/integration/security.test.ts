@@ -1,7 +1,7 @@
 import t from 'tap';
 import { CLOSE_CODES } from '../../protocol/index.js';
 import { startServer, ANALYSTS } from '../helpers/server.js';
-import { createTicket, login, TestClient, upgradeAnswer } from '../helpers/ws-client.js';
+import { createTicket, login, takenSession, TestClient, upgradeAnswer } from '../helpers/ws-client.js';
 
 const json = (method: string, body: unknown, cookie?: string) => ({
   method,
@@ -154,4 +154,24 @@ t.test('a helper upgrade from a browser (any Origin) is refused with 403, and co
     t.same(await upgradeAnswer(`${ws}/ws/helper?code=123456`, { origin }), { status: 403, code: 'helper.fromBrowser' }, `Origin: ${origin}`);
   }
   t.same((await upgradeAnswer(`${ws}/ws/helper?code=123456`)).status, 401, 'without an Origin, the code is checked');
+});
+
+t.test('five wrong pairing codes tried at once burn the live code: its customer gets a new one, once, and the old one no longer pairs', async (t) => {
+  const server = await startServer();
+  t.teardown(() => server.close());
+  const ws = server.url.replace('http', 'ws');
+  const { customer } = await takenSession(server, true);
+  customer.send({ type: 'helper.pair' });
+  const first = await customer.next('helper.code');
+  t.notOk(first.burned);
+  const wrong = Array.from({ length: 5 }, (_, i) => String((Number(first.code) + 1 + i) % 1_000_000).padStart(6, '0'));
+  const answers = await Promise.all(wrong.map((code) => upgradeAnswer(`${ws}/ws/helper?code=${code}`)));
+  t.same(answers.map((a) => a.status), [401, 401, 401, 401, 401]);
+  const replaced = await customer.next('helper.code');
+  t.equal(replaced.burned, true, 'the customer is told why');
+  t.not(replaced.code, first.code);
+  t.same(await customer.pending('helper.code'), [], 'once');
+  t.same((await upgradeAnswer(`${ws}/ws/helper?code=${first.code}`)).status, 401, 'the burned code no longer pairs');
+  t.same((await upgradeAnswer(`${ws}/ws/helper?code=${replaced.code}`)).status, 101, 'the new one does');
+  customer.socket.close();
 });

@@ -10,6 +10,7 @@ const ENTRY: Record<ControlStep, StringKey> = {
   stopped: 'tools.event.control.stopped',
   stoppedNoScreen: 'tools.event.control.stoppedNoScreen',
   helperRefused: 'tools.event.control.helperRefused',
+  codeBurned: 'tools.event.control.codeBurned',
 };
 
 /**

@@ -37,7 +37,7 @@ function savePairingFile(code: string, secret: string): void {
 
 export function RemoteControlPanel({ control, analyst }: { control: RemoteControl; analyst: string; screen?: MediaStream | null }) {
   const { t } = useI18n();
-  const { state, code, secret, refusedHelper } = control.view;
+  const { state, code, secret, refusedHelper, codeBurned } = control.view;
   const indicator = useRef<ControlIndicator | null>(null);
   const previous = useRef(state);
 
@@ -79,6 +79,7 @@ export function RemoteControlPanel({ control, analyst }: { control: RemoteContro
     return (
       <section class="panel control" data-testid="control-waiting" aria-labelledby="control-heading">
         <h3 id="control-heading">{t('control.title')}</h3>
+        {codeBurned && <p class="field-error" role="alert" data-testid="code-burned">{t('control.codeBurned')}</p>}
         {refusedHelper && <p class="field-error" role="alert" data-testid="helper-refused" data-reason={refusedHelper}>{t(`control.refusedHelper.${refusedHelper}`)}</p>}
         <p>{t('control.needHelper', { analyst })}</p>
         <div class="actions compact">

@@ -31,6 +31,8 @@ export interface RemoteControlView {
   secret: string | null;
   /** A helper was refused (it could not prove the secret, or was not on this computer). */
   refusedHelper: HelperRefusal | null;
+  /** The last code was burned by wrong tries (someone may be guessing); this one replaces it. */
+  codeBurned: boolean;
   codeExpiresAt: number | null;
   helperConnected: boolean;
   /** Last spot the analyst pointed at (guidance without the helper), with when. */
@@ -38,10 +40,10 @@ export interface RemoteControlView {
 }
 
 /** The steps the activity log records. */
-export type ControlStep = 'asked' | 'granted' | 'refused' | 'active' | 'stopped' | 'stoppedNoScreen' | 'helperRefused';
+export type ControlStep = 'asked' | 'granted' | 'refused' | 'active' | 'stopped' | 'stoppedNoScreen' | 'helperRefused' | 'codeBurned';
 
 export class RemoteControl {
-  view: RemoteControlView = { state: 'off', code: null, secret: null, refusedHelper: null, codeExpiresAt: null, helperConnected: false, pointer: null };
+  view: RemoteControlView = { state: 'off', code: null, secret: null, refusedHelper: null, codeBurned: false, codeExpiresAt: null, helperConnected: false, pointer: null };
   private helper: HelperLink | null = null;
   private readonly events = new Emitter<{ change: []; step: [step: ControlStep] }>();
   private readonly offs: Array<() => void>;
@@ -66,7 +68,14 @@ export class RemoteControl {
         else if (message.type === 'pointer') this.set({ pointer: { x: message.x, y: message.y, at: Date.now() } });
       }),
       channels.onInput((event) => this.forward(event)),
-      signaling.on('helper.code', (frame) => this.set({ code: frame.code, codeExpiresAt: frame.expiresAt })),
+      signaling.on('helper.code', (frame) => {
+        // Burned (wrong codes were tried): the pairing file saved for the old code is useless; a new secret goes with the new code.
+        if (frame.burned && this.view.state === 'waitingHelper') {
+          this.events.emit('step', 'codeBurned');
+          return this.set({ code: frame.code, codeExpiresAt: frame.expiresAt, secret: this.makeSecret(), codeBurned: true });
+        }
+        this.set({ code: frame.code, codeExpiresAt: frame.expiresAt, codeBurned: false });
+      }),
       signaling.on('helper.status', (frame) => {
         this.set({ helperConnected: frame.connected });
         if (frame.connected && this.wantsHelper()) this.connectHelper();

@@ -27,7 +27,8 @@ function control(screen = new Screen()) {
   const steps: string[] = [];
   remote.onStep((step) => steps.push(step));
   const ask = () => pc.channel('control').receive(JSON.stringify({ type: 'control.request' }));
-  return { remote, screen, steps, ask, sent };
+  const deliver = (frame: object) => (socket as unknown as { onmessage: (event: { data: string }) => void }).onmessage({ data: JSON.stringify(frame) });
+  return { remote, screen, steps, ask, sent, deliver };
 }
 
 t.test('allow needs a whole screen; it makes a pairing secret and asks for a code', async (t) => {
@@ -66,4 +67,18 @@ t.test('only loopback candidates reach the helper connection', async (t) => {
   t.notOk(isLoopbackCandidate('candidate:1 1 UDP 2122252543 4b2d8e1c.local 40000 typ host'), 'an mDNS name');
   const sdp = ['v=0', 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'a=candidate:1 1 UDP 1 127.0.0.1 40000 typ host', 'a=candidate:2 1 UDP 1 203.0.113.9 40001 typ host', 'a=mid:0'].join('\r\n');
   t.equal(keepLoopbackCandidates(sdp), ['v=0', 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'a=candidate:1 1 UDP 1 127.0.0.1 40000 typ host', 'a=mid:0'].join('\r\n'));
+});
+
+t.test('a burned code is replaced with a new secret, and the customer is told', async (t) => {
+  const { remote, ask, deliver, steps } = control();
+  ask();
+  remote.allow();
+  deliver({ type: 'helper.code', code: '111111', expiresAt: 1 });
+  t.same([remote.view.code, remote.view.codeBurned], ['111111', false]);
+  let secrets = 0;
+  (remote as unknown as { makeSecret: () => string }).makeSecret = () => `${++secrets}`.padStart(32, 'c');
+  deliver({ type: 'helper.code', code: '222222', expiresAt: 2, burned: true });
+  t.same([remote.view.code, remote.view.codeBurned], ['222222', true]);
+  t.equal(remote.view.secret, '1'.padStart(32, 'c'), 'a new secret: the file saved for the old code is useless');
+  t.equal(steps.at(-1), 'codeBurned');
 });
