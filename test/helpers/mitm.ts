@@ -149,11 +149,12 @@ const ATTACKER_SCRIPT = (mode: AttackerMode) => {
     const message = JSON.parse(raw) as { type: string; round?: number };
     relayed[message.type] = (relayed[message.type] ?? 0) + 1;
     if (mode === 'play' && message.type.startsWith('verify.')) {
-      if (from === 'c' && message.type === 'verify.commit') c.channels.control.send(JSON.stringify({ type: 'verify.nonce', round: message.round, nonce: nonce() }));
+      if (from === 'c' && message.type === 'verify.commit' && c.channels.control.readyState === 'open') c.channels.control.send(JSON.stringify({ type: 'verify.nonce', round: message.round, nonce: nonce() }));
       if (from === 'a' && message.type === 'verify.nonce') a.channels.control.send(JSON.stringify({ type: 'verify.reveal', round: message.round, nonce: myNonceTowardAnalyst }));
       return; // the pages' own exchange never crosses
     }
-    (from === 'c' ? a : c).channels.control.send(raw);
+    const to = (from === 'c' ? a : c).channels.control;
+    if (to.readyState === 'open') to.send(raw);
   };
   for (const [from, leg, other] of [['c', c, a], ['a', a, c]] as const) {
     leg.channels.control.onmessage = (event) => void onControl(from, String(event.data));
