@@ -15,6 +15,8 @@ import { HELPER_CODE_PATTERN, HELPER_SECRET_PATTERN, HELPER_WS_PATH, PageToHelpe
 import { LibnutInjector, type Injector } from './injector.js';
 import { PageLink } from './page-link.js';
 import { CustomerPriority } from './priority.js';
+import { COMBO_KEYS } from './keymap.js';
+import { LocalKeys, watchRawKeys } from './local-keys.js';
 
 const USAGE = 'Usage: npm run helper -- --pairing <the relaydesk-pairing.json file saved from the support page>';
 const POLL_MS = 25;
@@ -78,6 +80,10 @@ try {
 
 const now = () => performance.timeOrigin + performance.now();
 const priority = new CustomerPriority(now);
+const localKeys = new LocalKeys(now);
+// The customer's own keys pause control too, where X tells us of them (xinput's raw events).
+const keyWatch = await watchRawKeys(() => active && localKeys.rawPress() && priority.localKey());
+if ('unavailable' in keyWatch) say(`Your own typing will not pause remote control (${keyWatch.unavailable}); moving your mouse will.`);
 /** With --stats-file (benchmarks): [analyst timestamp, ms from the analyst's event to its injection]. */
 const latencies: Array<[number, number]> = [];
 let active = false;
@@ -123,19 +129,23 @@ function onPageMessage(text: string): void {
   }
   // The page is the gate; the helper checks again, and the customer's own mouse always wins.
   if (!active || priority.suspended) return;
+  if (message.k === 'key' && message.down) localKeys.injected(1);
+  else if (message.k === 'combo') localKeys.injected(COMBO_KEYS[message.combo].length);
   const left = injector.inject(message);
   if (left) priority.injectedAt(left);
   if (values['stats-file']) latencies.push([message.ts, now() - message.ts]);
 }
 
-// Customer priority: poll the real pointer; any movement the helper did not make pauses control.
+// Customer priority: poll the real pointer; any movement the helper did not make pauses control,
+// as does a key the customer pressed (watched above).
 const poll = setInterval(() => {
   if (!active) return;
-  if (priority.observe(injector.pointer()) && !announcedSuspended) {
+  priority.observe(injector.pointer());
+  if (priority.suspended && !announcedSuspended) {
     announcedSuspended = true;
     injector.releaseAll();
     state('suspended');
-    say('You moved your mouse: remote control paused while you use it.');
+    say('You used your mouse or keyboard: remote control paused while you do.');
   } else if (announcedSuspended && !priority.suspended) {
     announcedSuspended = false;
     state('resumed');
@@ -171,6 +181,7 @@ function stop(reason: string): void {
   stopped = true;
   active = false;
   clearInterval(poll);
+  if ('stop' in keyWatch) keyWatch.stop();
   injector.releaseAll();
   state('stopped');
   page.close();

@@ -1,7 +1,7 @@
 /**
  * The customer always wins. The helper remembers where it last put the pointer; if the real pointer
  * is somewhere else, the customer moved it, and remote input is suspended until `quietMs` after the
- * last local movement. Pure logic with an injected clock; the helper polls it.
+ * last local movement (or key press of theirs: localKey()). Pure logic with an injected clock; the helper polls it.
  */
 export class CustomerPriority {
   private expected: { x: number; y: number } | null = null;
@@ -24,6 +24,11 @@ export class CustomerPriority {
       this.expected = position; // follow the customer; the next local move extends the pause
     }
     return moved;
+  }
+
+  /** The customer used their own keyboard (local-keys.ts): paused like a local move. */
+  localKey(): void {
+    this.suspendedUntil = this.now() + this.quietMs;
   }
 
   get suspended(): boolean {

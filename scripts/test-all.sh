@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # (and openssl for test certificates) for the port-443 deployment,
 # Xvfb, xdotool, x11-utils (xev) and libxtst6 for the remote-control tests, Redis for scale-out.
 # Docker's packages for the container test come with test/containers/base-images.sh below.
-APT_PACKAGES=(chromium firefox-esr coturn haproxy openssl redis-server xvfb xdotool x11-utils libxtst6)
+APT_PACKAGES=(chromium firefox-esr coturn haproxy openssl redis-server xvfb xdotool x11-utils xinput libxtst6)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

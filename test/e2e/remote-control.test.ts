@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import t from 'tap';
 import type { Page } from 'playwright-core';
@@ -157,6 +158,17 @@ t.test("control starts with the customer's priority (before any move of the anal
   moveLocalPointer(xvfb.display, 900, 600);
   await customer.locator('[data-testid="control-indicator"][data-state="suspended"]').waitFor({ timeout: 3000 });
   t.pass('suspended by the first local move');
+  await customer.locator('[data-testid="control-indicator"][data-state="active"]').waitFor({ timeout: 5000 });
+  // The analyst clicks into the X client and types: its own keys do not pause control.
+  const into = await spot(analyst, 0.2, 0.25);
+  await analyst.mouse.click(into.x, into.y);
+  await analyst.keyboard.type('ab');
+  await t.resolves(waitFor(() => /keysym 0x62, b\)/.test(recorder.output())), 'the analyst\'s keys arrive');
+  t.equal(await customer.getByTestId('control-indicator').getAttribute('data-state'), 'active', "the analyst's own keys do not pause control");
+  // The customer presses a key of their own (X raw key events, xinput): paused.
+  execFileSync('xdotool', ['key', 'shift'], { env: { ...process.env, DISPLAY: xvfb.display } });
+  await customer.locator('[data-testid="control-indicator"][data-state="suspended"]').waitFor({ timeout: 3000 });
+  t.pass("suspended by the customer's own key");
   await customer.locator('[data-testid="control-indicator"][data-state="active"]').waitFor({ timeout: 5000 });
 
   await customer.getByTestId('stop-share').click();
