@@ -144,6 +144,17 @@ const ATTACKER_SCRIPT = (mode: AttackerMode) => {
   const sha = async (text: string) => hex(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))));
   let myNonceTowardAnalyst = '';
 
+  // A competent attacker holds what arrives before the other leg is open, then passes it on.
+  const held = new Map<RTCDataChannel, string[]>();
+  const relay = (to: RTCDataChannel, data: string) => {
+    if (to.readyState === 'open') return to.send(data);
+    if (!held.has(to)) {
+      held.set(to, []);
+      to.addEventListener('open', () => held.get(to)!.splice(0).forEach((queued) => to.send(queued)));
+    }
+    held.get(to)!.push(data);
+  };
+
   // What the attacker does with a control message from one leg before the other leg sees it.
   const onControl = async (from: Leg, raw: string) => {
     const message = JSON.parse(raw) as { type: string; round?: number };
@@ -153,8 +164,7 @@ const ATTACKER_SCRIPT = (mode: AttackerMode) => {
       if (from === 'a' && message.type === 'verify.nonce') a.channels.control.send(JSON.stringify({ type: 'verify.reveal', round: message.round, nonce: myNonceTowardAnalyst }));
       return; // the pages' own exchange never crosses
     }
-    const to = (from === 'c' ? a : c).channels.control;
-    if (to.readyState === 'open') to.send(raw);
+    relay((from === 'c' ? a : c).channels.control, raw);
   };
   for (const [from, leg, other] of [['c', c, a], ['a', a, c]] as const) {
     leg.channels.control.onmessage = (event) => void onControl(from, String(event.data));
