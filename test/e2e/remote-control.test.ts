@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
 import { runHelper, savePairingFile } from '../helpers/helper-process.js';
@@ -36,6 +36,20 @@ async function spot(analyst: Page, x: number, y: number) {
 }
 const expected = (x: number, y: number) => ({ x: Math.round(x * 1279), y: Math.round(y * 799) });
 
+/** A live session whose customer shares the screen and allowed control (separate consents: sharing is not control). */
+async function controlAllowed(t: Test, name: string): Promise<{ customer: Page; analyst: Page }> {
+  const { customer, analyst } = await connectedSession(browser, server.url, name);
+  t.teardown(async () => {
+    await customer.context().close();
+    await analyst.context().close();
+  });
+  await customer.getByTestId('start-share').click();
+  await waitForDecodedFrames(analyst, 3);
+  await analyst.getByTestId('request-control').click();
+  await customer.getByTestId('control-allow').click();
+  return { customer, analyst };
+}
+
 t.test('a helper with a wrong pairing code is refused', async (t) => {
   const helper = runHelper(xvfb.display, { server: server.url, code: '000000', secret: '0'.repeat(32) });
   t.equal(await helper.exited, 2);
@@ -43,17 +57,7 @@ t.test('a helper with a wrong pairing code is refused', async (t) => {
 });
 
 t.test('remote control end to end: separate consent, pairing, injection, customer priority, revoke', async (t) => {
-  const { customer, analyst } = await connectedSession(browser, server.url, 'Remote Rita');
-  t.teardown(async () => {
-    await customer.context().close();
-    await analyst.context().close();
-  });
-  await customer.getByTestId('start-share').click();
-  await waitForDecodedFrames(analyst, 3);
-
-  // Separate consent: sharing is not control.
-  await analyst.getByTestId('request-control').click();
-  await customer.getByTestId('control-allow').click();
+  const { customer, analyst } = await controlAllowed(t, 'Remote Rita');
   const code = (await customer.getByTestId('pairing-code').textContent({ timeout: 5000 }))!.replace(/\D/g, '');
   t.match(code, /^\d{6}$/, 'the page shows a 6-digit pairing code');
   const file = await savePairingFile(customer);
@@ -106,15 +110,7 @@ t.test('remote control end to end: separate consent, pairing, injection, custome
 });
 
 t.test('a helper that knows the code but not the secret is refused, told to the customer, and cannot receive input; the real one then pairs', async (t) => {
-  const { customer, analyst } = await connectedSession(browser, server.url, 'Guarded Gina');
-  t.teardown(async () => {
-    await customer.context().close();
-    await analyst.context().close();
-  });
-  await customer.getByTestId('start-share').click();
-  await waitForDecodedFrames(analyst, 3);
-  await analyst.getByTestId('request-control').click();
-  await customer.getByTestId('control-allow').click();
+  const { customer, analyst } = await controlAllowed(t, 'Guarded Gina');
   const code = (await customer.getByTestId('pairing-code').textContent({ timeout: 5000 }))!.replace(/\D/g, '');
   // The code is on screen: the attacker read it in the video and pairs first.
   const rogue = await rogueHelper(server.wsUrl, code);
@@ -138,15 +134,7 @@ t.test('a helper that knows the code but not the secret is refused, told to the 
 });
 
 t.test("control starts with the customer's priority (before any move of the analyst) and stops when the share stops", async (t) => {
-  const { customer, analyst } = await connectedSession(browser, server.url, 'Sharing Sam');
-  t.teardown(async () => {
-    await customer.context().close();
-    await analyst.context().close();
-  });
-  await customer.getByTestId('start-share').click();
-  await waitForDecodedFrames(analyst, 3);
-  await analyst.getByTestId('request-control').click();
-  await customer.getByTestId('control-allow').click();
+  const { customer, analyst } = await controlAllowed(t, 'Sharing Sam');
   const file = await savePairingFile(customer);
   const helper = runHelper(xvfb.display, { file });
   t.teardown(() => stopChild(helper.child));
