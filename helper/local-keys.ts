@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 
 // The customer's own key presses, for their priority (priority.ts): on X11, the XInput2 raw key
-// events of the whole server, read from Debian's `xinput test-xi2 --root` (package xinput). Raw
+// events of the master keyboard, read from Debian's `xinput test-xi2` (package xinput). Raw
 // events include the keys this helper injects itself (XTEST), so the helper counts its own key
 // presses and takes each raw press it did not just make as the customer's.
 
@@ -44,7 +44,9 @@ export function rawKeyPresses(buffer: string): { presses: number; rest: string }
  */
 export function watchRawKeys(onPress: () => void): Promise<{ stop(): void } | { unavailable: string }> {
   return new Promise((resolve) => {
-    const child = spawn('xinput', ['test-xi2', '--root'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The master keyboard only: its raw key events come from every keyboard (XTEST included), and
+    // the pointer's motion, which would be thousands of lines a second during control, is left out.
+    const child = spawn('xinput', ['test-xi2', '--root', 'Virtual core keyboard'], { stdio: ['ignore', 'pipe', 'ignore'] });
     let buffer = '';
     child.once('error', (err) => resolve({ unavailable: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'xinput is not installed' : err.message }));
     child.once('spawn', () => resolve({ stop: () => child.kill() }));

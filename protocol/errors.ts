@@ -19,6 +19,7 @@ export const ERRORS = {
   'auth.required': 'Please sign in as an analyst first.',
   'auth.invalidCredentials': 'Wrong user name or password. Check them and try again.',
   'auth.locked': 'Too many failed sign-ins. Wait a few minutes, then try again (or ask an admin to reset your password).',
+  'auth.busy': 'Too many sign-ins at this moment. Try again in a few seconds.',
   'auth.forbidden': 'Only an admin can do this.',
   'account.invalidUsername': 'User names are 2 to 40 characters: lowercase letters, digits, dot, dash or underscore.',
   'account.invalidName': 'Enter a display name of 1 to 100 characters.',

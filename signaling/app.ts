@@ -6,6 +6,7 @@ import { JsonFileAccountRepository, MemoryAccountRepository } from './auth/accou
 import { ReplicatedAccountRepository } from './auth/replicated-accounts.js';
 import { AccountService } from './auth/accounts.js';
 import { LoginThrottle } from './auth/login-throttle.js';
+import { HashGate } from './auth/hash-gate.js';
 import { RateLimiter } from './rate-limit.js';
 import { MemoryHelperPairing, RedisHelperPairing } from './helper-pairing.js';
 import { adminRoutes } from './routes/admin.js';
@@ -24,6 +25,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { pageRoutes } from './routes/pages.js';
+import { securityHeaders } from './routes/security-headers.js';
 import { queueRoutes } from './routes/queues.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { wsRoutes } from './routes/ws.js';
@@ -104,11 +106,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     hub,
     metrics: new Metrics(store, hub, config.queues, clock),
     accounts,
+    hashGate: new HashGate(),
     throttle: new LoginThrottle(clock, {
       failuresBeforeLock: config.loginFailuresBeforeLock,
       lockMs: config.loginLockMs,
       maxLockMs: 15 * 60_000,
-      forgetAfterMs: 15 * 60_000,
+      // A day without a failure, long after the longest lock: the backoff does not start over after each lock.
+      forgetAfterMs: 24 * 60 * 60_000,
     }),
     limits: {
       login: new RateLimiter(clock, config.loginRatePerMinute),
@@ -175,6 +179,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await store.close();
     await link?.close();
   });
+
+  // Every response, whichever route answers it.
+  await app.register(securityHeaders, { config });
 
   // Routes.
   await app.register(healthRoutes);

@@ -60,8 +60,10 @@ export interface Config {
   iceTransportPolicy: 'all' | 'relay';
   /** HTTPS certificate and key (PEM contents), when the server terminates TLS itself. */
   tls: { cert: string; key: string } | null;
-  /** Fastify trustProxy: false, true, a hop count, or addresses/CIDRs of the proxies to believe. */
-  trustProxy: boolean | number | string[];
+  /** Fastify trustProxy: false, a hop count, or addresses/CIDRs of the proxies to believe. */
+  trustProxy: false | number | string[];
+  /** HSTS (sent when the server terminates TLS) also covers subdomains. */
+  hstsIncludeSubdomains: boolean;
   /** Bearer token required on /metrics; empty leaves it open (keep it off the public proxy). */
   metricsToken: string;
   /** On SIGTERM: how long /readyz fails (so load balancers stop sending) before sockets are closed. */
@@ -140,10 +142,16 @@ function tls(env: NodeJS.ProcessEnv): Config['tls'] {
   }
 }
 
-/** "false" (default), "true", a hop count like "1", or a comma list of proxy addresses/CIDRs. */
+/**
+ * "false" (default), a hop count like "1", or a comma list of proxy addresses/CIDRs. "true" is
+ * refused: it believes any X-Forwarded-For, so a client could pick the address every rate limit
+ * and lock-out keys on.
+ */
 function trustProxy(raw: string | undefined): Config['trustProxy'] {
   if (!raw || raw === 'false') return false;
-  if (raw === 'true') return true;
+  if (raw === 'true') {
+    throw new ConfigError('TRUST_PROXY=true would believe any client\'s own X-Forwarded-For (every rate limit keys on that address). Set the number of proxies in front (e.g. TRUST_PROXY=1) or their addresses (e.g. TRUST_PROXY=127.0.0.1).');
+  }
   if (/^\d+$/.test(raw)) return Number(raw);
   return list(raw);
 }
@@ -202,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     iceTransportPolicy: iceTransportPolicy(env.ICE_TRANSPORT_POLICY),
     tls: tls(env),
     trustProxy: trustProxy(env.TRUST_PROXY),
+    hstsIncludeSubdomains: env.HSTS_INCLUDE_SUBDOMAINS === 'true',
     metricsToken: secret(env, 'METRICS_TOKEN') ?? '',
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5000, 0, 120_000),
     logLevel: env.LOG_LEVEL || 'info',

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountService, Analyst } from './auth/accounts.js';
 import type { LoginThrottle } from './auth/login-throttle.js';
+import type { HashGate } from './auth/hash-gate.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { HelperPairing } from './helper-pairing.js';
 import type { LoginSessions } from './auth/login-sessions.js';
@@ -19,6 +20,8 @@ export interface RelayContext {
   metrics: Metrics;
   accounts: AccountService;
   throttle: LoginThrottle;
+  /** Bounds the password hashes running at once (sign-in floods). */
+  hashGate: HashGate;
   limits: { login: RateLimiter; tickets: RateLimiter; helperPairing: RateLimiter };
   pairing: HelperPairing;
   logins: LoginSessions;

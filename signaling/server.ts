@@ -17,9 +17,16 @@ async function main(): Promise<void> {
   const address = await app.listen({ port: config.port, host: config.host });
   const origin = config.publicUrl || address;
   const seeded = app.seededAccounts[0];
+  // A generated password goes to a terminal only: written to a pipe it would end up in container
+  // logs and log collectors, readable by anyone who can read those.
+  const showPassword = config.demoPasswordGenerated && process.stdout.isTTY === true;
+  const password = !config.demoPasswordGenerated ? '(DEMO_PASSWORD)' : showPassword ? seeded?.password : '(generated, not printed: the output is not a terminal)';
   const loginLine = seeded
-    ? `  Analyst login:   ${seeded.username} / ${config.demoPasswordGenerated ? seeded.password : '(DEMO_PASSWORD)'}  (an admin: add analysts in the console)`
+    ? `  Analyst login:   ${seeded.username} / ${password}  (an admin: add analysts in the console)`
     : `  Analyst login:   an existing account from ${app.relay.accounts.location} (npm run admin -- list-users)`;
+  const passwordHint = !seeded || !config.demoPasswordGenerated ? ''
+    : showPassword ? `  (shown once: it is stored only as a hash in ${app.relay.accounts.location})`
+    : `  Set DEMO_PASSWORD (or DEMO_PASSWORD_FILE) before the first start to choose it, or set a new one: npm run admin -- set-password ${seeded.username}`;
   console.log(
     [
       '',
@@ -27,7 +34,7 @@ async function main(): Promise<void> {
       `  Customer portal: ${origin}/`,
       `  Analyst console: ${origin}/analyst`,
       loginLine,
-      seeded && config.demoPasswordGenerated ? `  (shown once: it is stored only as a hash in ${app.relay.accounts.location})` : '',
+      passwordHint,
       '',
     ].join('\n'),
   );

@@ -14,6 +14,12 @@ export interface AccountRecord {
   passwordHash: string;
   createdAt: number;
   disabled: boolean;
+  /**
+   * Raised by every change of what a sign-in grants (password, role, queues, disabled): sign-ins
+   * carry the generation they were made at, and an older one is refused (auth/login-sessions.ts).
+   * Missing in files written before it existed: 0.
+   */
+  generation?: number;
 }
 
 /** The accounts as a repository stores them; every change raises the revision. */

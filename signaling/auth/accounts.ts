@@ -12,6 +12,8 @@ export interface Analyst {
   displayName: string;
   role: AccountRole;
   queues: string[];
+  /** The account's generation (AccountRecord): a sign-in made at an older one is over. */
+  generation: number;
 }
 
 export type { AccountView };
@@ -37,7 +39,7 @@ export type AccountResult = { ok: true; account: AccountView } | { ok: false; co
 export const PASSWORD_MIN = 10;
 const USERNAME = /^[a-z0-9._-]{2,40}$/;
 
-const view = ({ passwordHash: _hash, ...rest }: AccountRecord): AccountView => ({ ...rest, queues: [...rest.queues] });
+const view = ({ passwordHash: _hash, generation: _generation, ...rest }: AccountRecord): AccountView => ({ ...rest, queues: [...rest.queues] });
 
 // A hash to compare against when the user name is unknown, so both failures take the same time.
 let decoyHash: Promise<string> | undefined;
@@ -99,8 +101,8 @@ export class AccountService {
   byId(id: string): Analyst | undefined {
     const record = this.records.get(id);
     if (!record || record.disabled) return undefined;
-    const { id: _id, username, displayName, role, queues } = record;
-    return { id, username, displayName, role, queues: [...queues] };
+    const { id: _id, username, displayName, role, queues, generation = 0 } = record;
+    return { id, username, displayName, role, queues: [...queues], generation };
   }
 
   byUsername(username: string): AccountView | undefined {
@@ -144,12 +146,17 @@ export class AccountService {
     const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : current.passwordHash;
     const record = this.records.get(id);
     if (!record) return { ok: false, code: 'account.notFound' };
+    const queues = [...new Set(next.queues)];
+    // What a sign-in grants changed: every sign-in of this account ends (its generation is older).
+    const grants = patch.password !== undefined || next.role !== record.role || next.disabled !== record.disabled
+      || queues.length !== record.queues.length || queues.some((q) => !record.queues.includes(q));
     Object.assign(record, {
       displayName: next.displayName.trim(),
       role: next.role,
-      queues: [...new Set(next.queues)],
+      queues,
       disabled: next.disabled,
       passwordHash,
+      generation: (record.generation ?? 0) + (grants ? 1 : 0),
     });
     this.changed(id);
     return { ok: true, account: view(record) };

@@ -4,11 +4,28 @@ import type { RedisLink } from '../redis/link.js';
 
 export const LOGIN_COOKIE = 'rd_login';
 
-/** Signed-in analysts: an opaque random cookie value → account id, until it expires. */
+/**
+ * The sign-in cookie's name and whether it is always Secure. Served over https (PUBLIC_URL is
+ * https, or the server terminates TLS): `__Host-rd_login`, Secure, so neither plain http nor a
+ * subdomain can set or overwrite it. Plain http on localhost: `rd_login`, Secure when the request
+ * came over https.
+ */
+export function loginCookie(config: { publicUrl: string; tls: unknown }): { name: string; alwaysSecure: boolean } {
+  const https = config.publicUrl.startsWith('https://') || config.tls !== null;
+  return https ? { name: `__Host-${LOGIN_COOKIE}`, alwaysSecure: true } : { name: LOGIN_COOKIE, alwaysSecure: false };
+}
+
+/** Who a sign-in is, and the account's generation when it was made. */
+export interface SignIn {
+  analystId: string;
+  generation: number;
+}
+
+/** Signed-in analysts: an opaque random cookie value → account id and generation, until it expires. */
 export interface LoginSessions {
-  open(analystId: string): Promise<string>;
-  /** The account id for a cookie value, or null when unknown or expired. */
-  resolve(id: string | undefined): Promise<string | null>;
+  open(analystId: string, generation: number): Promise<string>;
+  /** The sign-in for a cookie value, or null when unknown or expired. */
+  resolve(id: string | undefined): Promise<SignIn | null>;
   close(id: string | undefined): Promise<void>;
 }
 
@@ -16,17 +33,17 @@ const newSessionId = () => randomBytes(24).toString('base64url');
 
 /** One node: in memory. */
 export class MemoryLoginSessions implements LoginSessions {
-  private readonly sessions = new Map<string, { analystId: string; expiresAt: number }>();
+  private readonly sessions = new Map<string, SignIn & { expiresAt: number }>();
 
   constructor(private readonly clock: Clock, private readonly ttlMs: number) {}
 
-  async open(analystId: string): Promise<string> {
+  async open(analystId: string, generation: number): Promise<string> {
     const id = newSessionId();
-    this.sessions.set(id, { analystId, expiresAt: this.clock.now() + this.ttlMs });
+    this.sessions.set(id, { analystId, generation, expiresAt: this.clock.now() + this.ttlMs });
     return id;
   }
 
-  async resolve(id: string | undefined): Promise<string | null> {
+  async resolve(id: string | undefined): Promise<SignIn | null> {
     if (!id) return null;
     const session = this.sessions.get(id);
     if (!session) return null;
@@ -34,7 +51,7 @@ export class MemoryLoginSessions implements LoginSessions {
       this.sessions.delete(id);
       return null;
     }
-    return session.analystId;
+    return { analystId: session.analystId, generation: session.generation };
   }
 
   async close(id: string | undefined): Promise<void> {
@@ -46,15 +63,18 @@ export class MemoryLoginSessions implements LoginSessions {
 export class RedisLoginSessions implements LoginSessions {
   constructor(private readonly link: RedisLink, private readonly ttlMs: number) {}
 
-  async open(analystId: string): Promise<string> {
+  async open(analystId: string, generation: number): Promise<string> {
     const id = newSessionId();
-    await this.link.cmd.set(this.link.key(`login:${id}`), analystId, 'PX', this.ttlMs);
+    await this.link.cmd.set(this.link.key(`login:${id}`), `${analystId} ${generation}`, 'PX', this.ttlMs);
     return id;
   }
 
-  async resolve(id: string | undefined): Promise<string | null> {
+  async resolve(id: string | undefined): Promise<SignIn | null> {
     if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) return null;
-    return this.link.cmd.get(this.link.key(`login:${id}`));
+    const value = await this.link.cmd.get(this.link.key(`login:${id}`));
+    if (!value) return null;
+    const [analystId, generation = '0'] = value.split(' ');
+    return { analystId, generation: Number(generation) };
   }
 
   async close(id: string | undefined): Promise<void> {

@@ -2,51 +2,59 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ErrorBody, errorBody, LoginBody, SignedInAnalyst, SignedOut } from '../../protocol/index.js';
 import type { Analyst } from '../auth/accounts.js';
-import { LOGIN_COOKIE } from '../auth/login-sessions.js';
+import { loginCookie } from '../auth/login-sessions.js';
 
 /** What the browser learns of the signed-in analyst (protocol's SignedInAnalyst). */
 const signedIn = ({ id, displayName, role, queues }: Analyst): SignedInAnalyst => ({ id, displayName, role, queues });
 
-/** The signed-in analyst for a request, from the login cookie. */
+/** The signed-in analyst for a request, from the login cookie; null once the account changed what it grants (revoked). */
 export async function analystOf(app: FastifyInstance, req: FastifyRequest): Promise<Analyst | null> {
-  const analystId = await app.relay.logins.resolve(req.cookies[LOGIN_COOKIE]);
-  return analystId ? app.relay.accounts.byId(analystId) ?? null : null;
+  const signIn = await app.relay.logins.resolve(req.cookies[loginCookie(app.relay.config).name]);
+  const analyst = signIn ? app.relay.accounts.byId(signIn.analystId) : undefined;
+  return analyst && analyst.generation === signIn!.generation ? analyst : null;
 }
 
 export async function authRoutes(instance: FastifyInstance): Promise<void> {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { throttle, limits, config } = app.relay;
-  app.post('/api/login', { schema: { body: LoginBody, response: { 200: SignedInAnalyst, '4xx': ErrorBody } } }, async (req, reply) => {
+  const cookie = loginCookie(config);
+  app.post('/api/login', { schema: { body: LoginBody, response: { 200: SignedInAnalyst, '4xx': ErrorBody, '5xx': ErrorBody } } }, async (req, reply) => {
     const { username, password } = req.body;
     const wait = limits.login.hit(req.ip);
     if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
-    const userKey = `user:${username}`;
-    const ipKey = `ip:${req.ip}`;
-    const locked = throttle.retryAfterMs([userKey, ipKey]);
+    const user = { key: `user:${username}`, limit: config.loginFailuresBeforeLock };
+    // An office behind one address shares it: the per-address lock needs four times the failures.
+    const address = { key: `ip:${req.ip}`, limit: config.loginFailuresBeforeLock * 4 };
+    // Counted before the hash: concurrent guesses see each other (login-throttle.ts).
+    const locked = throttle.begin([user, address]);
     if (locked > 0) return reply.code(429).header('retry-after', Math.ceil(locked / 1000)).send(errorBody('auth.locked'));
-    const analyst = await app.relay.accounts.authenticate(username, password);
+    // Bounded: hashes share libuv's threads with the static files (auth/hash-gate.ts).
+    const checked = await app.relay.hashGate.run(async () => ({ analyst: await app.relay.accounts.authenticate(username, password) }));
+    if (!checked) {
+      throttle.forgive([user, address]); // refused unchecked: not a guess
+      return reply.code(503).header('retry-after', 2).send(errorBody('auth.busy'));
+    }
+    const analyst = checked.analyst;
     if (!analyst) {
-      throttle.fail([userKey]);
-      // An office behind one address shares it: the per-address lock needs four times the failures.
-      throttle.fail([ipKey], config.loginFailuresBeforeLock * 4);
       req.log.info({ event: 'login.failed' }, 'failed sign-in');
       return reply.code(401).send(errorBody('auth.invalidCredentials'));
     }
-    throttle.succeed([userKey]);
-    const sessionId = await app.relay.logins.open(analyst.id);
-    reply.setCookie(LOGIN_COOKIE, sessionId, {
+    throttle.succeed([user.key]);
+    throttle.forgive([address]);
+    const sessionId = await app.relay.logins.open(analyst.id, analyst.generation);
+    reply.setCookie(cookie.name, sessionId, {
       path: '/',
       httpOnly: true,
       sameSite: 'strict',
-      secure: req.protocol === 'https',
+      secure: cookie.alwaysSecure || req.protocol === 'https',
       maxAge: Math.floor(app.relay.config.loginTtlMs / 1000),
     });
     return signedIn(analyst);
   });
 
   app.post('/api/logout', { schema: { response: { 200: SignedOut } } }, async (req, reply) => {
-    await app.relay.logins.close(req.cookies[LOGIN_COOKIE]);
-    reply.clearCookie(LOGIN_COOKIE, { path: '/' });
+    await app.relay.logins.close(req.cookies[cookie.name]);
+    reply.clearCookie(cookie.name, { path: '/', secure: cookie.alwaysSecure });
     return { ok: true as const };
   });
 

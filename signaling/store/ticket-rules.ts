@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { v4 as uuidv4 } from 'uuid';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { EndReason } from '../../protocol/index.js';
 import { isEnded, isInSession, isWaiting, nextState, type SessionEvent } from '../session-machine.js';
 import type { AbsenceLimits, AnalystRef, NewTicket, Presence, StoreResult, TicketRecord } from './ticket-store.js';
@@ -15,7 +14,7 @@ export function newToken(): string {
 
 export function newTicket(input: NewTicket, now: number, seq: number): TicketRecord {
   return {
-    id: uuidv4(),
+    id: randomUUID(),
     token: newToken(),
     queue: input.queue,
     customer: { ...input.customer },

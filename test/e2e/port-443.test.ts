@@ -4,6 +4,7 @@ import { startCoturn } from '../helpers/coturn.js';
 import { analystSignsIn, analystTakes, customerRequestsHelp, waitForDecodedFrames } from '../helpers/flows.js';
 import { startHaproxy } from '../helpers/haproxy.js';
 import { startServer } from '../helpers/server.js';
+import { freePort } from '../helpers/ports.js';
 import { fetchThroughProxy } from '../helpers/api-client.js';
 import { makeSelfSignedCert } from '../helpers/tls.js';
 
@@ -12,14 +13,16 @@ import { makeSelfSignedCert } from '../helpers/tls.js';
 // told apart by SNI (support.test vs turn.test, both mapped to 127.0.0.1 inside Chromium).
 const coturn = await startCoturn();
 const METRICS_TOKEN = 'port-443-metrics-token';
-const server = await startServer({ trustProxy: ['127.0.0.1'], turnSecret: coturn.secret, iceTransportPolicy: 'relay', metricsToken: METRICS_TOKEN });
+// The public URL (https: the sign-in cookie is __Host- and Secure) names the proxy's port, taken first.
+const publicPort = await freePort();
+const server = await startServer({ publicUrl: `https://support.test:${publicPort}`, trustProxy: ['127.0.0.1'], turnSecret: coturn.secret, iceTransportPolicy: 'relay', metricsToken: METRICS_TOKEN });
 const cert = makeSelfSignedCert(['support.test']);
 const proxy = await startHaproxy({
   TURN_HOST: 'turn.test',
   TURN_TLS_UPSTREAM: `127.0.0.1:${coturn.tlsPort}`,
   SIGNALING_UPSTREAM: `127.0.0.1:${new URL(server.url).port}`,
   pem: cert.cert + cert.key,
-});
+}, publicPort);
 // The TURN URL the browsers get names the shared port, exactly as in production (turns:<host>:443).
 server.app.relay.config.turnUrls = [`turns:turn.test:${proxy.port}?transport=tcp`];
 const browser = await launchBrowser([
@@ -44,7 +47,7 @@ t.test('a full relayed session where the web app, WebSocket and TURN all share o
   });
   await analystSignsIn(analyst, base);
   const cookies = await analyst.context().cookies(base);
-  t.ok(cookies.find((c) => c.name === 'rd_login')?.secure, 'behind the proxy the login cookie is Secure (X-Forwarded-Proto trusted)');
+  t.ok(cookies.find((c) => c.name === '__Host-rd_login')?.secure, 'served over https: the login cookie is __Host- and Secure');
   await customerRequestsHelp(customer, base);
   t.ok(customer.url().startsWith(`${base}/s/`));
   await analystTakes(analyst, customer);

@@ -18,11 +18,12 @@ export interface ProxyEnv {
 }
 
 /** HAProxy from Debian's package, running deploy/haproxy/haproxy.cfg as shipped, on a loopback port. */
-export async function startHaproxy(env: ProxyEnv): Promise<{ port: number; log(): string; stop(): Promise<void> }> {
+/** `port`: the public port to take (picked beforehand when the server must know its public URL); a free one otherwise. */
+export async function startHaproxy(env: ProxyEnv, publicPort?: number): Promise<{ port: number; log(): string; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'relaydesk-haproxy-'));
   const pemPath = join(dir, 'support.pem');
   writeFileSync(pemPath, env.pem);
-  const [port, healthPort] = [await freePort(), await freePort()];
+  const [port, healthPort] = [publicPort ?? (await freePort()), await freePort()];
   const vars = {
     ...process.env,
     BIND_ADDR: '127.0.0.1',

@@ -80,19 +80,54 @@ t.test('with TLS_CERT/TLS_KEY the server speaks HTTPS and marks the login cookie
   t.teardown(() => server.close());
   const port = Number(new URL(server.url).port);
   const body = JSON.stringify({ username: 'alice', password: 'alice-password' });
-  const response = await new Promise<{ status: number; cookie: string }>((resolve, reject) => {
+  const response = await new Promise<{ status: number; cookie: string; hsts: string }>((resolve, reject) => {
     const req = httpsRequest(
       { host: '127.0.0.1', port, path: '/api/login', method: 'POST', ca: cert.cert, servername: 'localhost', headers: { 'content-type': 'application/json' } },
       (res) => {
         res.resume();
-        resolve({ status: res.statusCode ?? 0, cookie: String(res.headers['set-cookie'] ?? '') });
+        resolve({ status: res.statusCode ?? 0, cookie: String(res.headers['set-cookie'] ?? ''), hsts: String(res.headers['strict-transport-security'] ?? '') });
       },
     );
     req.on('error', reject);
     req.end(body);
   });
   t.equal(response.status, 200);
+  t.match(response.cookie, /^__Host-rd_login=/, 'the __Host- prefix: no subdomain or plain-http page can set it');
   t.match(response.cookie, /Secure/);
+  t.match(response.cookie, /Path=\//);
+  t.equal(response.hsts, 'max-age=31536000', 'HSTS when the server terminates TLS itself');
+});
+
+t.test('behind a proxy with an https PUBLIC_URL the cookie is __Host- and Secure, whatever the request looks like', async (t) => {
+  const server = await startServer({ publicUrl: 'https://support.example.com' });
+  t.teardown(() => server.close());
+  const res = await fetch(`${server.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'alice-password' }) });
+  const cookie = res.headers.get('set-cookie') ?? '';
+  t.match(cookie, /^__Host-rd_login=/);
+  t.match(cookie, /Secure/);
+  const me = await fetch(`${server.url}/api/me`, { headers: { cookie: cookie.split(';')[0] } });
+  t.equal(me.status, 200, 'and it signs the analyst in');
+  t.equal(res.headers.get('strict-transport-security'), null, 'no HSTS from behind a proxy (the proxy sends it)');
+});
+
+t.test('the security headers are on every response: API answers are not sniffed or cached; pages may open WebSockets to this service only', async (t) => {
+  const server = await startServer();
+  t.teardown(() => server.close());
+  const created = await fetch(`${server.url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ queue: 'general', name: 'Ann', email: 'ann@example.com', phone: '0123456789' }) });
+  t.equal(created.status, 201);
+  for (const res of [created, await fetch(`${server.url}/api/me`), await fetch(`${server.url}/api/queues`), await fetch(`${server.url}/api/nowhere`)]) {
+    t.equal(res.headers.get('x-content-type-options'), 'nosniff', res.url);
+    t.equal(res.headers.get('cache-control'), 'no-store', `${res.url}: the customer's token never sits in a cache`);
+    t.equal(res.headers.get('x-frame-options'), 'DENY');
+  }
+  const page = await fetch(`${server.url}/`);
+  const csp = page.headers.get('content-security-policy') ?? '';
+  const host = new URL(server.url).host;
+  t.match(csp, new RegExp(`connect-src 'self' ws://${host.replace('.', '\\.')};`), 'WebSockets to this host only');
+  t.notMatch(csp, /connect-src[^;]* (ws|wss):(;| )/, 'no bare ws: or wss: source');
+  t.equal(page.headers.get('cache-control'), 'no-store');
+  const asset = await fetch(`${server.url}/assets/app.css`);
+  t.equal(asset.headers.get('x-content-type-options'), 'nosniff', 'assets too');
 });
 
 t.test('X-Forwarded-Proto is believed only from a configured proxy', async (t) => {
@@ -110,6 +145,24 @@ t.test('X-Forwarded-Proto is believed only from a configured proxy', async (t) =
   const trusting = await startServer({ trustProxy: ['127.0.0.1'] });
   t.match(await loginThroughProxy(trusting.url), /Secure/, 'from the named proxy it is believed');
   await trusting.close();
+});
+
+t.test('a generated demo password is never written to a pipe (container logs): the output says how to set one', async (t) => {
+  const child = spawn(process.execPath, ['--import=tsx', 'signaling/server.ts'], {
+    env: { ...process.env, PORT: '0', DEMO_PASSWORD: '', DATA_DIR: '', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 15_000;
+  while (!/Set DEMO_PASSWORD/.test(output) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const seeded = /Analyst login:\s+demo \/ (.*)$/m.exec(output)?.[1] ?? '';
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+  t.match(seeded, /generated, not printed/);
+  t.match(output, /Set DEMO_PASSWORD \(or DEMO_PASSWORD_FILE\) before the first start/);
+  t.notMatch(output, /"password"/, 'not in the JSON log either');
 });
 
 t.test('SIGTERM: /readyz fails during the grace, clients get close code 4503, the process exits 0', async (t) => {

@@ -57,6 +57,51 @@ t.test('repeated failed sign-ins lock the user name out, even for the right pass
   t.equal((await fetch(`${server.url}/api/login`, json('POST', { username: 'carol', password: 'carol-password' }))).status, 200, 'other users are unaffected');
 });
 
+t.test('40 concurrent wrong sign-ins for one user: only LOGIN_FAILURES_BEFORE_LOCK reach the password check, the rest are locked out', async (t) => {
+  const server = await startServer({ loginFailuresBeforeLock: 5, loginLockMs: 60_000 });
+  t.teardown(() => server.close());
+  let hashed = 0;
+  const accounts = server.app.relay.accounts;
+  const authenticate = accounts.authenticate.bind(accounts);
+  accounts.authenticate = async (...args: Parameters<typeof authenticate>) => {
+    hashed += 1;
+    return authenticate(...args);
+  };
+  const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => fetch(`${server.url}/api/login`, json('POST', { username: 'bob', password: `guess-${i}` })).then((r) => r.status)));
+  t.equal(hashed, 5, 'five password checks, not forty');
+  t.equal(answers.filter((s) => s === 401).length, 5);
+  t.equal(answers.filter((s) => s === 429).length, 35, 'the rest: locked');
+  t.equal((await fetch(`${server.url}/api/login`, json('POST', { username: 'bob', password: 'bob-password' }))).status, 429, 'the right password too, until the lock ends');
+  t.equal((await fetch(`${server.url}/api/login`, json('POST', { username: 'carol', password: 'carol-password' }))).status, 200, 'the address is not locked for the other users: a success takes its attempt back');
+});
+
+t.test('a sign-in flood cannot fill the thread pool: two hashes at once, a bounded queue, the rest refused with 503', async (t) => {
+  const server = await startServer({ loginFailuresBeforeLock: 1000 });
+  t.teardown(() => server.close());
+  let running = 0;
+  let peak = 0;
+  const accounts = server.app.relay.accounts;
+  const authenticate = accounts.authenticate.bind(accounts);
+  accounts.authenticate = async (...args: Parameters<typeof authenticate>) => {
+    peak = Math.max(peak, ++running);
+    try {
+      return await authenticate(...args);
+    } finally {
+      running -= 1;
+    }
+  };
+  const flood = Promise.all(Array.from({ length: 120 }, (_, i) => fetch(`${server.url}/api/login`, json('POST', { username: `nobody${i}`, password: 'x' })).then(async (r) => ({ status: r.status, code: ((await r.json()) as { error?: { code: string } }).error?.code }))));
+  const page = await fetch(`${server.url}/healthz`);
+  t.equal(page.status, 200, 'the server still answers during the flood');
+  const answers = await flood;
+  t.equal(peak, 2, 'never more than two password hashes at once');
+  const busy = answers.filter((a) => a.status === 503);
+  t.ok(busy.length >= 60, `most of the flood is refused at once (${busy.length} of 120)`);
+  t.ok(busy.every((a) => a.code === 'auth.busy'));
+  t.equal(answers.filter((a) => a.status === 401).length + busy.length, 120, 'the others were checked, and failed');
+  t.equal((await fetch(`${server.url}/api/login`, json('POST', { username: 'carol', password: 'carol-password' }))).status, 200, 'after it, sign-in works');
+});
+
 t.test('ticket creation and sign-in are rate limited per address', async (t) => {
   const server = await startServer({ ticketRatePerMinute: 3, loginRatePerMinute: 2 });
   t.teardown(() => server.close());
