@@ -1,14 +1,15 @@
 /**
  * Bounds the password hashes that run at once. Each scrypt verification takes ~32 MiB and a thread
  * of libuv's pool (4 threads by default), which also reads the static files: without a bound,
- * unauthenticated sign-ins can fill the pool and stall the whole server. At most `concurrent` run;
- * up to `queued` wait their turn; beyond that a sign-in is refused at once (503, try again).
+ * unauthenticated sign-ins can fill the pool and stall the whole server. At most `concurrent` run
+ * (two threads stay free for files); up to `queued` wait their turn (a few seconds at most);
+ * beyond that a sign-in is refused at once (503, try again).
  */
 export class HashGate {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly concurrent = 2, private readonly queued = 32) {}
+  constructor(private readonly concurrent = 2, private readonly queued = 256) {}
 
   /** Runs `work` when a slot is free; null (without running it) when too many already wait. */
   async run<T>(work: () => Promise<T>): Promise<T | null> {

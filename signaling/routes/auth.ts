@@ -25,22 +25,25 @@ export async function authRoutes(instance: FastifyInstance): Promise<void> {
     const user = { key: `user:${username}`, limit: config.loginFailuresBeforeLock };
     // An office behind one address shares it: the per-address lock needs four times the failures.
     const address = { key: `ip:${req.ip}`, limit: config.loginFailuresBeforeLock * 4 };
-    // Counted before the hash: concurrent guesses see each other (login-throttle.ts).
-    const locked = throttle.begin([user, address]);
+    // The user name's attempt is counted before the hash: concurrent guesses see each other
+    // (login-throttle.ts). The address counts failures only: colleagues behind one address who sign
+    // in at the same moment must not lock it for each other.
+    const addressWait = throttle.retryAfterMs([address.key]);
+    const locked = addressWait > 0 ? addressWait : throttle.begin([user]);
     if (locked > 0) return reply.code(429).header('retry-after', Math.ceil(locked / 1000)).send(errorBody('auth.locked'));
     // Bounded: hashes share libuv's threads with the static files (auth/hash-gate.ts).
     const checked = await app.relay.hashGate.run(async () => ({ analyst: await app.relay.accounts.authenticate(username, password) }));
     if (!checked) {
-      throttle.forgive([user, address]); // refused unchecked: not a guess
+      throttle.forgive([user]); // refused unchecked: not a guess
       return reply.code(503).header('retry-after', 2).send(errorBody('auth.busy'));
     }
     const analyst = checked.analyst;
     if (!analyst) {
+      throttle.fail([address.key], address.limit);
       req.log.info({ event: 'login.failed' }, 'failed sign-in');
       return reply.code(401).send(errorBody('auth.invalidCredentials'));
     }
     throttle.succeed([user.key]);
-    throttle.forgive([address]);
     const sessionId = await app.relay.logins.open(analyst.id, analyst.generation);
     reply.setCookie(cookie.name, sessionId, {
       path: '/',

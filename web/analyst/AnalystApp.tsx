@@ -1,7 +1,7 @@
 import type { SignedInAnalyst } from '../../protocol/index.js';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { PageHeader } from '../ui/components.js';
+import { Notice, PageHeader } from '../ui/components.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Console } from './Console.js';
 import { LoginForm } from './LoginForm.js';
@@ -20,7 +20,12 @@ export function AnalystApp() {
     await api('/api/logout', { method: 'POST', body: {} });
     setMe(null);
   };
-  const signedOut = useCallback(() => setMe(null), []);
+  /** The server ended this sign-in (the account's password, role or queues changed, or it was disabled). */
+  const [ended, setEnded] = useState(false);
+  const signedOut = useCallback(() => {
+    setEnded(true);
+    setMe(null);
+  }, []);
 
   if (me === undefined) return <p aria-busy="true">{t('common.loading')}</p>;
   if (me === null) {
@@ -28,7 +33,8 @@ export function AnalystApp() {
       <>
         <PageHeader subtitle={t('analyst.title')} />
         <main class="container">
-          <LoginForm onSignedIn={refresh} />
+          {ended && <Notice kind="info" testId="signin-ended">{t('analyst.signinEnded')}</Notice>}
+          <LoginForm onSignedIn={() => (setEnded(false), refresh())} />
         </main>
       </>
     );

@@ -66,6 +66,7 @@ export const EN = {
   'ended.nothingKept': 'Nothing from this session is kept on our servers.',
   'ended.again': 'Ask for help again',
 
+  'analyst.signinEnded': 'Your sign-in ended: it expired, or your account was changed (password, role or queues) or disabled. Sign in again.',
   'analyst.title': 'Analyst console',
   'analyst.signIn': 'Sign in',
   'analyst.signingIn': 'Signing in…',

@@ -68,6 +68,7 @@ export const FR: Record<keyof typeof EN, string> = {
   'ended.nothingKept': 'Rien de cette session n’est conservé sur nos serveurs.',
   'ended.again': 'Redemander de l’aide',
 
+  'analyst.signinEnded': 'Votre connexion a pris fin : elle a expiré, ou votre compte a été modifié (mot de passe, rôle ou files) ou désactivé. Reconnectez-vous.',
   'analyst.title': 'Console technicien',
   'analyst.signIn': 'Se connecter',
   'analyst.signingIn': 'Connexion…',
