@@ -94,7 +94,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const file = config.dataDir ? new JsonFileAccountRepository(config.dataDir) : null;
   if (link && !file) throw new Error('REDIS_URL needs DATA_DIR: each node keeps a durable copy of the accounts there.');
   const repository = link && file ? new ReplicatedAccountRepository(link, config.nodeId, file) : file ?? new MemoryAccountRepository();
-  const { service: accounts, seeded } = await AccountService.open(repository, config.queues.map((q) => q.id), config.analysts, clock);
+  const { service: accounts, seeded } = await AccountService.open(repository, config.queues.map((q) => q.id), config.analysts, clock, { N: config.passwordScryptN, r: 8, p: 1 });
   const pairing = link ? new RedisHelperPairing(link, clock) : new MemoryHelperPairing(clock);
   const bus = options.bus ?? (link ? await RedisBus.open(link, config.nodeId) : new LocalBus());
   const nodes = link ? await RedisNodeRegistry.start(link, bus.nodeId) : new LocalNodeRegistry(bus.nodeId);

@@ -64,6 +64,8 @@ export interface Config {
   trustProxy: false | number | string[];
   /** HSTS (sent when the server terminates TLS) also covers subdomains. */
   hstsIncludeSubdomains: boolean;
+  /** scrypt's cost N for new password hashes (a power of two; stored with each hash). */
+  passwordScryptN: number;
   /** Bearer token required on /metrics; empty leaves it open (keep it off the public proxy). */
   metricsToken: string;
   /** On SIGTERM: how long /readyz fails (so load balancers stop sending) before sockets are closed. */
@@ -156,6 +158,16 @@ function trustProxy(raw: string | undefined): Config['trustProxy'] {
   return list(raw);
 }
 
+/** OWASP's minimum, 2^17, by default; a power of two from 2^14 (tests) to 2^20. */
+function scryptN(raw: string | undefined): number {
+  if (!raw) return 1 << 17;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 << 14 || n > 1 << 20 || (n & (n - 1)) !== 0) {
+    throw new ConfigError('PASSWORD_SCRYPT_N: a power of two from 16384 to 1048576 (default 131072).');
+  }
+  return n;
+}
+
 function nodeId(raw: string | undefined): string {
   if (!raw) return randomBytes(4).toString('hex');
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(raw)) throw new ConfigError('NODE_ID: 1-32 letters, digits, dash or underscore.');
@@ -211,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tls: tls(env),
     trustProxy: trustProxy(env.TRUST_PROXY),
     hstsIncludeSubdomains: env.HSTS_INCLUDE_SUBDOMAINS === 'true',
+    passwordScryptN: scryptN(env.PASSWORD_SCRYPT_N),
     metricsToken: secret(env, 'METRICS_TOKEN') ?? '',
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5000, 0, 120_000),
     logLevel: env.LOG_LEVEL || 'info',

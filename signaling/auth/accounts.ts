@@ -3,7 +3,7 @@ import type { AccountView, ErrorCode } from '../../protocol/index.js';
 import type { Clock } from '../clock.js';
 import type { AnalystConfig } from '../config.js';
 import type { AccountRecord, AccountRepository, AccountRole } from './account-store.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, needsRehash, SCRYPT_PARAMS, verifyPassword, type ScryptParams } from './passwords.js';
 
 /** What the rest of the server knows of a signed-in person: never the hash. */
 export interface Analyst {
@@ -58,12 +58,13 @@ export class AccountService {
     private readonly repository: AccountRepository,
     private readonly queueIds: ReadonlySet<string>,
     private readonly clock: Clock,
+    private readonly hashParams: ScryptParams,
   ) {}
 
-  /** Loads the accounts; when there are none yet, creates the seed accounts (the demo admin). */
-  static async open(repository: AccountRepository, queueIds: string[], seeds: AnalystConfig[], clock: Clock) {
+  /** Loads the accounts; when there are none yet, creates the seed accounts (the demo admin). `hashParams`: for new hashes (tests lower them). */
+  static async open(repository: AccountRepository, queueIds: string[], seeds: AnalystConfig[], clock: Clock, hashParams: ScryptParams = SCRYPT_PARAMS) {
     const loaded = await repository.load();
-    const service = new AccountService(new Map(loaded.map((r) => [r.id, r])), repository, new Set(queueIds), clock);
+    const service = new AccountService(new Map(loaded.map((r) => [r.id, r])), repository, new Set(queueIds), clock, hashParams);
     const seeded: AnalystConfig[] = [];
     if (loaded.length === 0) {
       for (const seed of seeds) {
@@ -92,9 +93,19 @@ export class AccountService {
 
   async authenticate(username: string, password: string): Promise<Analyst | null> {
     const found = [...this.records.values()].find((r) => r.username === username);
-    decoyHash ??= hashPassword('decoy-password');
+    decoyHash ??= hashPassword('decoy-password', this.hashParams);
     const ok = await verifyPassword(password, found?.passwordHash ?? (await decoyHash));
     if (!found || !ok || found.disabled) return null;
+    // Made with weaker parameters than today's: made again now, while the password is at hand.
+    if (needsRehash(found.passwordHash, this.hashParams)) {
+      const stored = found.passwordHash;
+      const rehashed = await hashPassword(password, this.hashParams);
+      const record = this.records.get(found.id);
+      if (record && record.passwordHash === stored) {
+        record.passwordHash = rehashed;
+        this.changed(found.id, false); // nothing a sign-in grants changed: the open consoles stay
+      }
+    }
     return this.byId(found.id) ?? null;
   }
 
@@ -124,7 +135,7 @@ export class AccountService {
       displayName: input.displayName.trim(),
       role: input.role,
       queues: [...new Set(input.queues)],
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await hashPassword(input.password, this.hashParams),
       createdAt: this.clock.now(),
       disabled: false,
     };
@@ -143,7 +154,7 @@ export class AccountService {
     if (problem) return { ok: false, code: problem };
     const losesAdmin = current.role === 'admin' && (next.role !== 'admin' || next.disabled);
     if (losesAdmin && this.activeAdmins() <= 1) return { ok: false, code: 'account.lastAdmin' };
-    const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : current.passwordHash;
+    const passwordHash = patch.password !== undefined ? await hashPassword(patch.password, this.hashParams) : current.passwordHash;
     const record = this.records.get(id);
     if (!record) return { ok: false, code: 'account.notFound' };
     const queues = [...new Set(next.queues)];
@@ -201,12 +212,12 @@ export class AccountService {
     return [...this.records.values()].filter((r) => r.role === 'admin' && !r.disabled).length;
   }
 
-  private changed(id: string): void {
+  private changed(id: string, notify = true): void {
     const snapshot = [...this.records.values()].map((r) => ({ ...r, queues: [...r.queues] }));
     const write = this.writes.then(() => this.repository.persist(snapshot));
     // A failed write must not block the next ones; flush() still reports it.
     this.writes = write.catch(() => undefined);
     this.lastWrite = write;
-    this.listeners.forEach((listener) => listener(id));
+    if (notify) this.listeners.forEach((listener) => listener(id));
   }
 }

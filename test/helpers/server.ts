@@ -19,6 +19,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     analysts: ANALYSTS,
     loginRatePerMinute: 10_000,
     ticketRatePerMinute: 10_000,
+    // Cheaper hashes than production's (2^17): tests sign in hundreds of times. The stored
+    // parameters and the rehash are tested at production strength (test/unit/signaling/auth).
+    passwordScryptN: 1 << 14,
     // A node on Redis keeps its durable copy of the accounts in a DATA_DIR of its own.
     ...(overrides.redisUrl ? { dataDir: nodeDataDir() } : {}),
     ...overrides,

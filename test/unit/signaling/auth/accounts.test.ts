@@ -103,3 +103,31 @@ t.test('RateLimiter allows N per window per key', async (t) => {
   clock.advance(60_000);
   t.equal(limiter.hit('a'), 0, 'a new window');
 });
+
+t.test('hash parameters are stored with each hash; a weaker hash is made again at the next successful sign-in', async (t) => {
+  const { hashPassword, needsRehash, storedParams, verifyPassword, SCRYPT_PARAMS } = await import('../../../../signaling/auth/passwords.js');
+  t.same(SCRYPT_PARAMS, { N: 131072, r: 8, p: 1 }, "OWASP's minimum by default");
+  const strong = await hashPassword('correct horse battery');
+  t.match(strong, /^scrypt\$N=131072,r=8,p=1\$/);
+  t.ok(await verifyPassword('correct horse battery', strong));
+  t.notOk(needsRehash(strong));
+  const legacy = `scrypt$${strong.split('$').slice(2).join('$')}`; // the old format: no parameters (N=2^15)
+  t.same(storedParams(legacy), { N: 32768, r: 8, p: 1 });
+  t.ok(needsRehash(legacy));
+  t.equal(storedParams('scrypt$N=99999999,r=8,p=1$AAAA$AAAA'), null, 'absurd parameters are refused, not run');
+  t.notOk(await verifyPassword('x', 'scrypt$N=99999999,r=8,p=1$AAAA$AAAA'));
+
+  const repository = new MemoryAccountRepository();
+  const old = await hashPassword('bob-password-old', { N: 1 << 14, r: 8, p: 1 });
+  const { service } = await AccountService.open(repository, QUEUES, [], new ManualClock());
+  await service.create({ username: 'bob', displayName: 'Bob', password: 'placeholder-password', role: 'analyst', queues: ['general'] }, 'bob');
+  (service as unknown as { records: Map<string, { passwordHash: string }> }).records.get('bob')!.passwordHash = old;
+  const notified: string[] = [];
+  service.onChange((id) => notified.push(id));
+  t.ok(await service.authenticate('bob', 'bob-password-old'));
+  await service.flush();
+  const saved = (await repository.load()).find((r) => r.id === 'bob')!;
+  t.match(saved.passwordHash, /^scrypt\$N=131072,r=8,p=1\$/, 'made again at full strength, and saved');
+  t.ok(await service.authenticate('bob', 'bob-password-old'), 'the same password still signs in');
+  t.same(notified, [], 'no sign-in or console ends for it');
+});
