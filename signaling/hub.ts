@@ -35,6 +35,11 @@ export class Hub {
   private readonly queueNames: Map<string, string>;
   private readonly unsubscribe: () => void;
 
+  /** The position each local waiting customer was last told (so only changes are sent). */
+  private readonly sentPositions = new Map<string, number>();
+  /** Queues whose waiting line changed this turn (linesToSend). */
+  private readonly pendingLines = new Set<string>();
+
   constructor(
     private readonly store: TicketStore,
     queues: QueueInfo[],
@@ -241,6 +246,7 @@ export class Hub {
   }
 
   statusFor(ticket: TicketRecord, position = this.store.position(ticket.id)): TicketStatus {
+    this.sentPositions.set(ticket.id, position);
     return {
       type: 'ticket.status',
       ticketId: ticket.id,
@@ -269,12 +275,8 @@ export class Hub {
 
     // Positions move for everyone behind when a ticket joins or leaves the waiting line.
     const lineChanged = stateChanged && (previous === null || previous === 'waiting' || isWaiting(ticket.state));
-    if (lineChanged) {
-      // One pass over the sorted line (not one sort per customer: that was quadratic in the queue length).
-      this.store.waitingIn(ticket.queue).forEach((other, index) => {
-        if (other.id !== ticket.id) this.local(other.customerConnection)?.send(this.statusFor(other, index + 1));
-      });
-    }
+    if (lineChanged) this.linesToSend(ticket.queue);
+    if (isEnded(ticket.state)) this.sentPositions.delete(ticket.id);
 
     if (isEnded(ticket.state)) {
       if (customer) {
@@ -285,6 +287,23 @@ export class Hub {
       void this.pairing.revoke(ticket.id).catch(() => undefined);
       this.local(ticket.helperConnection)?.close(CLOSE_CODES.ended, 'session ended');
     }
+  }
+
+  /**
+   * The waiting line of `queue` changed: once this turn's changes are in (a burst of joins and
+   * leaves makes one pass), each waiting customer whose position moved is told; a join at the end
+   * moves no one and sends nothing. One pass over the sorted line, not one sort per customer.
+   */
+  private linesToSend(queue: string): void {
+    if (this.pendingLines.has(queue)) return;
+    this.pendingLines.add(queue);
+    queueMicrotask(() => {
+      this.pendingLines.delete(queue);
+      this.store.waitingIn(queue).forEach((other, index) => {
+        const customer = this.local(other.customerConnection);
+        if (customer && this.sentPositions.get(other.id) !== index + 1) customer.send(this.statusFor(other, index + 1));
+      });
+    });
   }
 
   private notifyQueueAnalysts(ticket: TicketRecord, previous: SessionState | null): void {

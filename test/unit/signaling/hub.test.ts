@@ -127,3 +127,27 @@ t.test('positions move for everyone behind when the first waiting customer is ta
   await store.take(records[0].id, { id: 'alice', name: 'Alice', connectionId: null });
   t.same(sockets.map((s) => s.of('ticket.status').at(-1)?.position), [0, 1, 2], 'one place forward');
 });
+
+t.test('a customer is told a position only when it changed: a join at the end sends nothing, a burst of leaves one frame each', async (t) => {
+  const { store, hub, connect, ticket } = setup();
+  const records: Awaited<ReturnType<typeof ticket>>[] = [];
+  const sockets: ReturnType<typeof connect>['socket'][] = [];
+  for (let i = 0; i < 6; i++) {
+    const record = await ticket();
+    const c = connect('customer', record.id);
+    await hub.attachCustomer(c.conn, record);
+    records.push(record);
+    sockets.push(c.socket);
+    await Promise.resolve();
+  }
+  const counts = () => sockets.map((s) => s.of('ticket.status').length);
+  t.same(counts(), [1, 1, 1, 1, 1, 1], 'each told its place once, on arrival: the ones who came later moved no one');
+  // The first three leave at once (taken, cancelled, taken): the three behind move three places, told once.
+  await Promise.all([
+    store.take(records[0].id, { id: 'alice', name: 'Alice', connectionId: null }),
+    store.apply(records[1].id, 'end', 'cancelled'),
+    store.take(records[2].id, { id: 'bob', name: 'Bob', connectionId: null }),
+  ]);
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(sockets.slice(3).map((s) => s.of('ticket.status').map((f) => f.position)), [[4, 1], [5, 2], [6, 3]], 'one frame each, with the final place');
+});
