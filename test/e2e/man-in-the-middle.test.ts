@@ -155,7 +155,11 @@ t.test("the attacker's own renegotiation adds a video transport outside the bund
   const { customer, analyst, shim } = await verifiedSession(t, 'Bundled');
   const attacker = await attackerPage(t, 'relay');
   const videoOffer = sections(await attacker.videoOffer()).media[0];
-  let analystAnswer = '';
+  // The analyst's last answer, as the shim saw it pass (from the first negotiation on).
+  const analystAnswer = () => {
+    const frame = [...shim.seen].reverse().find((f) => f.direction === 'down' && isSignal(f.frame) && f.frame.data.type === 'answer');
+    return String((frame?.frame as { data: { sdp?: string } } | undefined)?.data.sdp ?? '');
+  };
   let link = 0;
   let videoMid = '';
   attacker.onSignal = (leg, data) => {
@@ -164,10 +168,6 @@ t.test("the attacker's own renegotiation adds a video transport outside the bund
     if (candidate) shim.toCustomer({ type: 'signal', from: 'analyst', link, data: { type: 'candidate', candidate: { candidate: candidate.candidate, sdpMid: videoMid, sdpMLineIndex: 1 } } });
   };
   shim.policy = {
-    fromServer(frame) {
-      if (isSignal(frame) && frame.data.type === 'answer') analystAnswer = String(frame.data.sdp);
-      return 'pass';
-    },
     fromCustomer(frame) {
       if (!isSignal(frame)) return 'pass';
       link = frame.link ?? 0;
@@ -177,7 +177,7 @@ t.test("the attacker's own renegotiation adds a video transport outside the bund
       // attacker's, outside the BUNDLE group, with the attacker's fingerprint.
       if (data.type === 'offer' && /m=video/.test(data.sdp ?? '')) {
         if (videoMid) return 'drop'; // the customer tries again: the attacker's offer stands
-        const answer = sections(analystAnswer);
+        const answer = sections(analystAnswer());
         const dataSection = answer.media.find((m) => m.startsWith('m=application'))!;
         videoMid = String(Number(mid(dataSection)) + 1);
         const video = videoOffer.replace(/a=mid:\S+/, `a=mid:${videoMid}`);

@@ -55,7 +55,14 @@ export class SignalingShim {
       return void (direction === 'up' ? this.server?.send(raw) : this.route?.send(raw));
     }
     this.seen.push({ direction, frame });
-    const verdict = (direction === 'up' ? this.policy.fromCustomer?.(frame) : this.policy.fromServer?.(frame)) ?? 'pass';
+    let verdict: Verdict;
+    try {
+      verdict = (direction === 'up' ? this.policy.fromCustomer?.(frame) : this.policy.fromServer?.(frame)) ?? 'pass';
+    } catch (err) {
+      // A policy that throws would take the whole test process down from playwright's event loop.
+      console.error(`signaling shim: the policy failed on a ${direction} frame: ${String(err)}`);
+      verdict = 'pass';
+    }
     if (verdict === 'drop') return;
     const out = verdict === 'pass' ? raw : JSON.stringify(verdict.replace);
     if (direction === 'up') this.server?.send(out);
