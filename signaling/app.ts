@@ -7,6 +7,7 @@ import { ReplicatedAccountRepository } from './auth/replicated-accounts.js';
 import { AccountService } from './auth/accounts.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { HashGate } from './auth/hash-gate.js';
+import { KnownAddresses } from './auth/known-addresses.js';
 import { RateLimiter } from './rate-limit.js';
 import { MemoryHelperPairing, RedisHelperPairing } from './helper-pairing.js';
 import { adminRoutes } from './routes/admin.js';
@@ -107,6 +108,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     metrics: new Metrics(store, hub, config.queues, clock),
     accounts,
     hashGate: new HashGate(),
+    knownAddresses: new KnownAddresses(clock),
     throttle: new LoginThrottle(clock, {
       failuresBeforeLock: config.loginFailuresBeforeLock,
       lockMs: config.loginLockMs,

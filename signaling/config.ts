@@ -60,8 +60,8 @@ export interface Config {
   iceTransportPolicy: 'all' | 'relay';
   /** HTTPS certificate and key (PEM contents), when the server terminates TLS itself. */
   tls: { cert: string; key: string } | null;
-  /** Fastify trustProxy: false, a hop count, or addresses/CIDRs of the proxies to believe. */
-  trustProxy: false | number | string[];
+  /** Fastify trustProxy: false, or the addresses/CIDRs of the proxies to believe. */
+  trustProxy: false | string[];
   /** HSTS (sent when the server terminates TLS) also covers subdomains. */
   hstsIncludeSubdomains: boolean;
   /** scrypt's cost N for new password hashes (a power of two; stored with each hash). */
@@ -145,16 +145,19 @@ function tls(env: NodeJS.ProcessEnv): Config['tls'] {
 }
 
 /**
- * "false" (default), a hop count like "1", or a comma list of proxy addresses/CIDRs. "true" is
- * refused: it believes any X-Forwarded-For, so a client could pick the address every rate limit
- * and lock-out keys on.
+ * "false" (default), or a comma list of the proxies' addresses/CIDRs. "true" is refused: it
+ * believes any X-Forwarded-For, so a client could pick the address every rate limit and lock-out
+ * keys on. A hop count is refused too: Fastify 5 cannot tell a proxy from a client by counting,
+ * so it trusts no hop at all, and the limits would count the proxy as one client.
  */
 function trustProxy(raw: string | undefined): Config['trustProxy'] {
   if (!raw || raw === 'false') return false;
   if (raw === 'true') {
-    throw new ConfigError('TRUST_PROXY=true would believe any client\'s own X-Forwarded-For (every rate limit keys on that address). Set the number of proxies in front (e.g. TRUST_PROXY=1) or their addresses (e.g. TRUST_PROXY=127.0.0.1).');
+    throw new ConfigError('TRUST_PROXY=true would believe any client\'s own X-Forwarded-For (every rate limit keys on that address). Set the addresses of the proxies in front instead, e.g. TRUST_PROXY=127.0.0.1 or TRUST_PROXY=10.0.0.0/8.');
   }
-  if (/^\d+$/.test(raw)) return Number(raw);
+  if (/^\d+$/.test(raw)) {
+    throw new ConfigError(`TRUST_PROXY=${raw}: a hop count cannot tell a proxy from a client, so nothing would be believed. Set the addresses of the proxies in front instead, e.g. TRUST_PROXY=127.0.0.1.`);
+  }
   return list(raw);
 }
 

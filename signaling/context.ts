@@ -20,6 +20,8 @@ export interface RelayContext {
   metrics: Metrics;
   accounts: AccountService;
   throttle: LoginThrottle;
+  /** Where each user name signed in before (their own path past a lock-out). */
+  knownAddresses: import('./auth/known-addresses.js').KnownAddresses;
   /** Bounds the password hashes running at once (sign-in floods). */
   hashGate: HashGate;
   limits: { login: RateLimiter; tickets: RateLimiter; helperPairing: RateLimiter };

@@ -252,3 +252,26 @@ t.test('a password, role, queue or enabled change ends every sign-in of that acc
   t.equal(await patch({ disabled: false }), 200);
   t.equal(await me(cookie), 401, 'disabled then enabled again: the sign-in from before is over');
 });
+
+t.test('lock-out is not a weapon: failures from elsewhere lock the user name for strangers, not for its owner at a known address; IPv6 counts per /64', async (t) => {
+  const server = await startServer({ trustProxy: ['127.0.0.1'], loginFailuresBeforeLock: 3, loginLockMs: 60_000 });
+  t.teardown(() => server.close());
+  const from = (address: string, password: string, username = 'bob') =>
+    fetch(`${server.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify({ username, password }) }).then((r) => r.status);
+  t.equal(await from('203.0.113.5', 'bob-password'), 200, "bob signs in from his office's address");
+  const attempts = [];
+  for (let i = 0; i < 5; i++) attempts.push(await from(`198.51.100.${i + 1}`, `guess-${i}`));
+  t.same(attempts, [401, 401, 401, 429, 429], 'an attacker elsewhere locks the user name');
+  t.equal(await from('192.0.2.77', 'bob-password'), 429, 'for any new address, even with the right password');
+  t.equal(await from('203.0.113.5', 'bob-password'), 200, 'but bob, from where he signed in before, is not kept out');
+  const own = [];
+  for (let i = 0; i < 4; i++) own.push(await from('203.0.113.5', `typo-${i}`));
+  t.same(own, [401, 401, 401, 429], 'his own address has a lock of its own');
+
+  // IPv6: one subscriber's /64 is one address for the limits.
+  const v6 = [];
+  for (let i = 0; i < 13; i++) v6.push(await from(`2001:db8:1:2::${(i + 1).toString(16)}`, `guess-${i}`, `nobody${i}`));
+  t.equal(v6.filter((s) => s === 401).length, 12, 'twelve failures (four times the per-user limit) over many addresses of one /64');
+  t.equal(v6.at(-1), 429, 'then the whole /64 is locked');
+  t.equal(await from('2001:db8:1:3::1', 'carol-password', 'carol'), 200, 'the next /64 is not');
+});

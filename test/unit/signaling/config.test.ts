@@ -10,8 +10,9 @@ t.test('loadConfig() has working defaults and refuses bad values with a clear me
   t.ok(config.analysts[0].password.length >= 12);
   t.equal(loadConfig({ DEMO_PASSWORD: 'x' }).demoPasswordGenerated, false);
   t.throws(() => loadConfig({ PORT: 'eighty' }), { name: 'ConfigError', message: /PORT must be a whole number/ });
-  t.throws(() => loadConfig({ TRUST_PROXY: 'true' }), { name: 'ConfigError', message: /Set the number of proxies in front/ }, 'TRUST_PROXY=true: any client could choose its address');
-  t.same(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1);
+  t.throws(() => loadConfig({ TRUST_PROXY: 'true' }), { name: 'ConfigError', message: /Set the addresses of the proxies/ }, 'TRUST_PROXY=true: any client could choose its address');
+  t.throws(() => loadConfig({ TRUST_PROXY: '1' }), { name: 'ConfigError', message: /a hop count cannot tell a proxy from a client/ }, 'a hop count: Fastify would believe nothing');
+  t.same(loadConfig({ TRUST_PROXY: '127.0.0.1,10.0.0.0/8' }).trustProxy, ['127.0.0.1', '10.0.0.0/8']);
   t.throws(() => parseQueues('Bad Id:Name'), /lowercase/);
   t.same(parseQueues('a:Alpha, b'), [{ id: 'a', name: 'Alpha' }, { id: 'b', name: 'b' }]);
 });
