@@ -33,6 +33,8 @@ export const EndReason = Type.Union([
   Type.Literal('serverShutdown'),
   /** One of them said the verification codes differ: someone may be in the middle. */
   Type.Literal('codeMismatch'),
+  /** No analyst took the request within MAX_WAIT_MS. */
+  Type.Literal('waitedTooLong'),
 ]);
 export type EndReason = Static<typeof EndReason>;
 

@@ -7,6 +7,7 @@ export const ERRORS = {
   'request.invalidBody': 'The request is missing a field or has one of the wrong type. Check the fields and try again.',
   'request.tooLarge': 'The request is too large. Shorten the fields and try again.',
   'request.notFound': 'Nothing is served at this address. Check the link.',
+  'queue.full': 'This queue is full right now: no more requests can wait in it. Try again in a few minutes, or call us.',
   'queue.unknown': 'This support queue does not exist. Pick one of the listed queues.',
   'ticket.invalidName': 'Please enter your name (1 to 100 characters).',
   'ticket.invalidEmail': 'Please enter a valid email address, such as name@example.com.',

@@ -66,6 +66,10 @@ export interface Config {
   hstsIncludeSubdomains: boolean;
   /** scrypt's cost N for new password hashes (a power of two; stored with each hash). */
   passwordScryptN: number;
+  /** Waiting tickets one queue holds at most; a new request is refused (queue.full) beyond. */
+  waitingPerQueueMax: number;
+  /** A waiting ticket ends (waitedTooLong) after this long, whoever keeps its socket open. */
+  maxWaitMs: number;
   /** Bearer token required on /metrics; empty leaves it open (keep it off the public proxy). */
   metricsToken: string;
   /** On SIGTERM: how long /readyz fails (so load balancers stop sending) before sockets are closed. */
@@ -227,6 +231,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(env.TRUST_PROXY),
     hstsIncludeSubdomains: env.HSTS_INCLUDE_SUBDOMAINS === 'true',
     passwordScryptN: scryptN(env.PASSWORD_SCRYPT_N),
+    waitingPerQueueMax: int(env, 'WAITING_PER_QUEUE_MAX', 200, 1, 100_000),
+    maxWaitMs: int(env, 'MAX_WAIT_MS', 2 * 60 * 60_000, 60_000),
     metricsToken: secret(env, 'METRICS_TOKEN') ?? '',
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5000, 0, 120_000),
     logLevel: env.LOG_LEVEL || 'info',

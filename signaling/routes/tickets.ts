@@ -32,15 +32,18 @@ export async function ticketRoutes(instance: FastifyInstance): Promise<void> {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { store, config } = app.relay;
   const queueExists = (id: string) => config.queues.some((q) => q.id === id);
+  /** The queue's line is at WAITING_PER_QUEUE_MAX: no more requests may wait in it. */
+  const queueFull = (id: string) => store.waitingIn(id).length >= config.waitingPerQueueMax;
 
   // A customer opens a ticket from the portal.
-  app.post('/api/tickets', { schema: { body: TicketCreateBody, response: { 201: TicketCreated, '4xx': ErrorBody } } }, async (req, reply) => {
+  app.post('/api/tickets', { schema: { body: TicketCreateBody, response: { 201: TicketCreated, '4xx': ErrorBody, '5xx': ErrorBody } } }, async (req, reply) => {
     const wait = app.relay.limits.tickets.hit(addressKey(req.ip));
     if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
     const { body } = req;
     if (!queueExists(body.queue)) return reply.code(400).send(errorBody('queue.unknown'));
     const problem = checkContact(body);
     if (problem) return reply.code(400).send(errorBody(problem));
+    if (queueFull(body.queue)) return reply.code(503).header('retry-after', 120).send(errorBody('queue.full'));
     const ticket = await store.create({
       queue: body.queue,
       customer: { name: body.name.trim(), email: body.email.trim(), phone: body.phone.trim() },

@@ -89,11 +89,13 @@ export function decidePresence(ticket: TicketRecord | undefined, presence: Prese
 
 /**
  * Why a ticket should end because someone has been away too long, or null: a waiting customer who
- * left (a link never opened lives longer), or a session member whose connection dropped and who did
- * not come back within the grace.
+ * left (a link never opened lives longer), a ticket no analyst took within the maximum wait, or a
+ * session member whose connection dropped and who did not come back within the grace.
  */
-export function dueToEnd(ticket: TicketRecord, now: number, limits: AbsenceLimits): 'expired' | 'customerLeft' | 'analystLeft' | null {
+export function dueToEnd(ticket: TicketRecord, now: number, limits: AbsenceLimits): 'expired' | 'customerLeft' | 'analystLeft' | 'waitedTooLong' | null {
   if (isWaiting(ticket.state)) {
+    // A socket kept open must not hold a place in the line for ever.
+    if (now - ticket.createdAt >= limits.maxWait) return 'waitedTooLong';
     if (ticket.offlineSince === null) return null;
     const limit = ticket.createdBy === 'analyst' && !ticket.customerSeen ? limits.link : limits.customer;
     return now - ticket.offlineSince >= limit ? 'expired' : null;

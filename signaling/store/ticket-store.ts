@@ -66,6 +66,8 @@ export interface AbsenceLimits {
   link: number;
   /** A session member whose connection dropped (network blip, server restart). */
   member: number;
+  /** A waiting ticket, however present its customer: no analyst took it in this time. */
+  maxWait: number;
 }
 
 /** Emitted after every change, with the record as it is now (an ended record is already removed). */

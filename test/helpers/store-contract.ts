@@ -102,19 +102,19 @@ export function storeContract(t: Test, makeStore: (clock: ManualClock) => Promis
     const link = await store.create({ ...input('link'), createdBy: 'analyst' });
     await store.setPresence(left.id, { customerConnection: null });
     clock.advance(59_999);
-    t.same(await store.expireOffline({ customer: 60_000, link: 600_000, member: 20_000 }), []);
+    t.same(await store.expireOffline({ customer: 60_000, link: 600_000, member: 20_000, maxWait: 7_200_000 }), []);
     clock.advance(1);
-    t.same(await store.expireOffline({ customer: 60_000, link: 600_000, member: 20_000 }), [left.id]);
+    t.same(await store.expireOffline({ customer: 60_000, link: 600_000, member: 20_000, maxWait: 7_200_000 }), [left.id]);
     t.ok(store.get(stays.id), 'an online customer is never expired');
     t.ok(store.get(link.id), 'an unopened analyst link lives longer');
     clock.advance(600_000);
-    t.same(await store.expireOffline({ customer: 60_000, link: 600_000, member: 20_000 }), [link.id]);
+    t.same(await store.expireOffline({ customer: 60_000, link: 600_000, member: 20_000, maxWait: 7_200_000 }), [link.id]);
   });
 
   t.test('a session member whose connection dropped has a grace to come back, then the session ends', async (t) => {
     const { store, clock, make } = await setup();
     t.teardown(() => store.close());
-    const limits = { customer: 60_000, link: 600_000, member: 20_000 };
+    const limits = { customer: 60_000, link: 600_000, member: 20_000, maxWait: 7_200_000 };
     const ticket = await make('blip');
     await store.take(ticket.id, { id: 'a', name: 'A', connectionId: 'n.analyst' });
     await store.apply(ticket.id, 'allow');
@@ -131,5 +131,23 @@ export function storeContract(t: Test, makeStore: (clock: ManualClock) => Promis
     store.subscribe((t2) => t2.state === 'ended' && ended.push(t2.endReason ?? ''));
     t.same(await store.expireOffline(limits), [ticket.id]);
     t.same(ended, ['analystLeft'], 'the analyst did not come back');
+  });
+
+  t.test('a waiting ticket ends after the maximum wait, even with its customer online; a session does not', async (t) => {
+    const { store, clock, make } = await setup();
+    t.teardown(() => store.close());
+    const limits = { customer: 60_000, link: 600_000, member: 20_000, maxWait: 3_600_000 };
+    const patient = await make('patient');
+    const served = await make('served');
+    await store.take(served.id, { id: 'a', name: 'A', connectionId: 'n.analyst' });
+    await store.apply(served.id, 'allow');
+    clock.advance(3_599_999);
+    t.same(await store.expireOffline(limits), []);
+    const ended: string[] = [];
+    store.subscribe((t2) => t2.state === 'ended' && ended.push(t2.endReason ?? ''));
+    clock.advance(1);
+    t.same(await store.expireOffline(limits), [patient.id]);
+    t.same(ended, ['waitedTooLong'], 'told why');
+    t.ok(store.get(served.id), 'the session in progress goes on');
   });
 }

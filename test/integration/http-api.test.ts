@@ -113,3 +113,18 @@ t.test('pages carry a strict Content-Security-Policy; unknown paths get a JSON 4
   t.equal(missing.status, 404);
   t.equal(((await missing.json()) as { error: { code: string } }).error.code, 'request.notFound');
 });
+
+t.test('a full queue refuses new requests plainly, with nothing created; the other queues still take them', async (t) => {
+  const { startServer: start } = await import('../helpers/server.js');
+  const small = await start({ waitingPerQueueMax: 2 });
+  t.teardown(() => small.close());
+  const create = (queue: string) => fetch(`${small.url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...valid, queue }) });
+  t.same([(await create('general')).status, (await create('general')).status], [201, 201]);
+  const full = await create('general');
+  t.equal(full.status, 503);
+  const body = (await full.json()) as { error: { code: string; message: string } };
+  t.equal(body.error.code, 'queue.full');
+  t.match(body.error.message, /Try again in a few minutes/);
+  t.equal(small.app.relay.store.all().length, 2, 'nothing created');
+  t.equal((await create('printers')).status, 201, 'another queue is not affected');
+});

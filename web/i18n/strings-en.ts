@@ -60,6 +60,7 @@ export const EN = {
   'ended.customerLeft': 'The customer left.',
   'ended.analystLeft': 'The analyst left the session.',
   'ended.expired': 'Your request expired.',
+  'ended.waitedTooLong': 'No analyst could take your request in time, so it was closed. Please ask for help again, or call us.',
   'ended.serverShutdown': 'The support service restarted. Please ask for help again.',
   'ended.codeMismatch': 'The session was ended because the verification codes differed: someone may have been in the middle. Nothing more was shared. To get help, ask again and compare the new codes.',
   'ended.unknown': 'The session is over.',

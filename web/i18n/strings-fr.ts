@@ -62,6 +62,7 @@ export const FR: Record<keyof typeof EN, string> = {
   'ended.customerLeft': 'Le client est parti.',
   'ended.analystLeft': 'Le technicien a quitté la session.',
   'ended.expired': 'Votre demande a expiré.',
+  'ended.waitedTooLong': 'Aucun technicien n’a pu prendre votre demande à temps : elle a été close. Redemandez de l’aide, ou appelez-nous.',
   'ended.serverShutdown': 'Le service d’assistance a redémarré. Redemandez de l’aide.',
   'ended.codeMismatch': 'La session a été terminée parce que les codes de vérification différaient : quelqu’un était peut-être au milieu. Plus rien n’a été partagé. Pour obtenir de l’aide, redemandez-en et comparez les nouveaux codes.',
   'ended.unknown': 'La session est terminée.',
