@@ -311,6 +311,8 @@ export const EN = {
   'error.request.invalidJson': 'The request could not be read. Reload the page and try again.',
   'error.request.invalidBody': 'Some fields are missing or wrong. Check them and try again.',
   'error.request.tooLarge': 'The request is too large. Shorten the fields and try again.',
+  'error.queue.full': 'This queue is full right now: no more requests can wait in it. Try again in a few minutes, or call us.',
+  'error.auth.busy': 'Too many sign-ins at this moment. Try again in a few seconds.',
   'error.queue.unknown': 'This support queue does not exist. Pick one of the listed queues.',
   'error.ticket.invalidName': 'Please enter your name (1 to 100 characters).',
   'error.ticket.invalidEmail': 'Please enter a valid email address, such as name@example.com.',

@@ -313,6 +313,8 @@ export const FR: Record<keyof typeof EN, string> = {
   'error.request.invalidJson': 'La requête n’a pas pu être lue. Rechargez la page et réessayez.',
   'error.request.invalidBody': 'Des champs manquent ou sont incorrects. Vérifiez-les et réessayez.',
   'error.request.tooLarge': 'La requête est trop longue. Raccourcissez les champs et réessayez.',
+  'error.queue.full': 'Cette file est pleine pour le moment : aucune demande de plus ne peut y attendre. Réessayez dans quelques minutes, ou appelez-nous.',
+  'error.auth.busy': 'Trop de connexions en ce moment. Réessayez dans quelques secondes.',
   'error.queue.unknown': 'Cette file d’assistance n’existe pas. Choisissez une des files proposées.',
   'error.ticket.invalidName': 'Indiquez votre nom (1 à 100 caractères).',
   'error.ticket.invalidEmail': 'Indiquez une adresse e-mail valide, par exemple nom@exemple.fr.',
