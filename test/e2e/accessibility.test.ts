@@ -69,6 +69,8 @@ t.test('customer and analyst complete the main path with the keyboard only', asy
 
   // The dialog takes focus and keeps it: Tab cycles between its two buttons.
   const focused = () => customer.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+  // The dialog moves focus in an effect right after it renders: wait for it, a busy machine is slower.
+  await customer.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'consent-allow', undefined, { timeout: 5000 }).catch(() => undefined);
   t.equal(await focused(), 'consent-allow');
   await customer.keyboard.press('Tab');
   t.equal(await focused(), 'consent-refuse');
