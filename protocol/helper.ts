@@ -70,10 +70,13 @@ export function helperProofInput(side: 'page' | 'helper', code: string, pageFing
     : `relaydesk-helper-v1|helper|${code}|${helperFingerprint}|${pageFingerprint}`;
 }
 
-/** The first `a=fingerprint` of a description, as "sha-256 AB:CD:…" ('' when there is none). */
+/** A certificate fingerprint as both sides compare it: "sha-256 AB:CD:…", whatever the case it came in. */
+export const fingerprintKey = (algorithm: string, value: string): string => `${algorithm.toLowerCase()} ${value.toUpperCase()}`;
+
+/** The first `a=fingerprint` of a description, as fingerprintKey() writes it ('' when there is none). */
 export function sdpFingerprint(sdp: string): string {
   const match = /a=fingerprint:(\S+) (\S+)/.exec(sdp);
-  return match ? `${match[1].toLowerCase()} ${match[2].toUpperCase()}` : '';
+  return match ? fingerprintKey(match[1], match[2]) : '';
 }
 
 /** The pairing file the customer's page saves and the helper reads (`--pairing <file>`). */

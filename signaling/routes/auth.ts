@@ -21,15 +21,15 @@ export async function authRoutes(instance: FastifyInstance): Promise<void> {
   const cookie = loginCookie(config);
   app.post('/api/login', { schema: { body: LoginBody, response: { 200: SignedInAnalyst, '4xx': ErrorBody, '5xx': ErrorBody } } }, async (req, reply) => {
     const { username, password } = req.body;
-    const wait = limits.login.hit(addressKey(req.ip));
-    if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
     const from = addressKey(req.ip);
+    const wait = limits.login.hit(from);
+    if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
     // From an address where this user signed in before, the owner has a lock of their own: failures
     // from elsewhere cannot keep them out (auth/known-addresses.ts).
     const known = app.relay.knownAddresses.has(username, from);
     const user = { key: known ? `user:${username}@${from}` : `user:${username}`, limit: config.loginFailuresBeforeLock };
     // An office behind one address shares it: the per-address lock needs four times the failures.
-    const address = { key: `ip:${addressKey(req.ip)}`, limit: config.loginFailuresBeforeLock * 4 };
+    const address = { key: `ip:${from}`, limit: config.loginFailuresBeforeLock * 4 };
     // The user name's attempt is counted before the hash: concurrent guesses see each other
     // (login-throttle.ts). The address counts failures only: colleagues behind one address who sign
     // in at the same moment must not lock it for each other.

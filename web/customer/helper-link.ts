@@ -1,4 +1,6 @@
 import { HELPER_PROOF_PATTERN, helperProofInput, sdpFingerprint, type HelperState, type PageToHelper } from '../../protocol/index.js';
+import { toHex } from '../hex.js';
+import { selectedPair, type StatsReport } from '../session/connectivity.js';
 
 /** How long a paired helper has to answer the page's offer with its proof. */
 export const HELPER_ANSWER_TIMEOUT_MS = 15_000;
@@ -8,17 +10,18 @@ export type HelperRefusal = 'proof' | 'notLocal';
 
 export type Hmac = (secret: string, text: string) => Promise<string>;
 
-const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
 export const webHmac: Hmac = async (secret, text) => {
   const raw = new Uint8Array(secret.match(/../g)!.map((pair) => parseInt(pair, 16)));
   const key = await crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return hex(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text)));
+  return toHex(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text)));
 };
 
-/** A candidate on this machine's loopback (the helper binds 127.0.0.1 only). */
+/** An address on this machine's loopback (the helper binds 127.0.0.1 only). */
+export const isLoopbackAddress = (address: string): boolean => address === '127.0.0.1' || address === '::1' || /^127\.\d+\.\d+\.\d+$/.test(address);
+
+/** A candidate on this machine's loopback. */
 export function isLoopbackCandidate(candidate: string): boolean {
-  const address = candidate.replace(/^a=/, '').split(/\s+/)[4] ?? '';
-  return address === '127.0.0.1' || address === '::1' || /^127\.\d+\.\d+\.\d+$/.test(address);
+  return isLoopbackAddress(candidate.replace(/^a=/, '').split(/\s+/)[4] ?? '');
 }
 
 /** The description without its candidates off loopback (the helper gathers none; an attacker's would be). */
@@ -107,14 +110,9 @@ export class HelperLink {
   /** Open: but only on loopback (a candidate learned from the checks themselves could be anywhere). */
   private async checkLocal(): Promise<void> {
     const report = await this.pc.getStats().catch(() => null);
-    let remote = '';
-    report?.forEach((entry: { type: string; selectedCandidatePairId?: string }) => {
-      if (entry.type !== 'transport' || !entry.selectedCandidatePairId) return;
-      const pair = report.get(entry.selectedCandidatePairId) as { remoteCandidateId?: string } | undefined;
-      const candidate = pair?.remoteCandidateId ? (report.get(pair.remoteCandidateId) as { address?: string; ip?: string } | undefined) : undefined;
-      remote = candidate?.address ?? candidate?.ip ?? '';
-    });
-    if (remote && !isLoopbackCandidate(`candidate:x 1 udp 1 ${remote} 1 typ host`)) return this.refuse('notLocal');
+    const candidate = report ? selectedPair(report as unknown as StatsReport)?.remote : undefined;
+    const remote = candidate?.address ?? candidate?.ip ?? '';
+    if (remote && !isLoopbackAddress(remote)) return this.refuse('notLocal');
     if (!this.closed) this.events.open();
   }
 

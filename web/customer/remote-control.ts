@@ -3,6 +3,7 @@ import type { PeerChannels } from '../session/peer-channels.js';
 import type { SignalingClient } from '../session/signaling-client.js';
 import { HelperLink, type HelperRefusal } from './helper-link.js';
 import { Emitter } from '../emitter.js';
+import { randomHex } from '../hex.js';
 
 /** What control needs of the screen share (customer/screen-share.ts): control needs a whole screen. */
 export interface ControlledScreen {
@@ -10,7 +11,7 @@ export interface ControlledScreen {
   on(event: 'change', listener: () => void): () => void;
 }
 
-const randomSecret = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+const randomSecret = () => randomHex(16);
 
 // Remote control, customer side. The customer's page is the gate: input from the analyst reaches
 // the helper only in state `active`, and "Stop control" closes the gate before anything else.

@@ -1,4 +1,5 @@
 import { BLOCK_BYTES } from './file-blocks.js';
+import { toHex } from '../hex.js';
 
 /**
  * The integrity check of a file transfer: a two-level SHA-256 (a hash list, as Dropbox's content
@@ -34,6 +35,6 @@ export class FileDigest {
     view.setBigUint64(DOMAIN.byteLength + 4, BigInt(this.size), false);
     digests.forEach((digest, i) => summary.set(new Uint8Array(digest), DOMAIN.byteLength + 12 + 32 * i));
     const result = new Uint8Array(await crypto.subtle.digest('SHA-256', summary));
-    return Array.from(result, (byte) => byte.toString(16).padStart(2, '0')).join('');
+    return toHex(result);
   }
 }

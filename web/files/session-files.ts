@@ -1,4 +1,5 @@
 import { TRANSFER_DIR } from './file-sink-protocol.js';
+import { randomHex } from '../hex.js';
 
 /** What this module needs of an OPFS folder (FileSystemDirectoryHandle). */
 export interface FileFolder {
@@ -110,9 +111,7 @@ async function removeWhere(dir: FileFolder, matches: (name: string) => boolean):
 }
 
 function randomScope(): string {
-  const bytes = new Uint8Array(8);
-  crypto.getRandomValues(bytes);
-  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return randomHex(8);
 }
 
 /** The page's navigator, as far as this module uses it (read from globalThis: unit tests run in Node). */

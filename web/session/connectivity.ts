@@ -29,6 +29,9 @@ export interface StatsEntry {
   localCandidateId?: string;
   remoteCandidateId?: string;
   candidateType?: string;
+  /** A candidate's address (`ip` in older browsers). */
+  address?: string;
+  ip?: string;
   relayProtocol?: string;
   currentRoundTripTime?: number;
   localCertificateId?: string;

@@ -1,4 +1,4 @@
-import type { VerifyAlarmReason } from '../../protocol/index.js';
+import { fingerprintKey, type VerifyAlarmReason } from '../../protocol/index.js';
 
 // The DTLS keys a connection actually negotiated, read where every browser has them: the
 // a=fingerprint lines of the local and remote descriptions applied to it (the browser checks the
@@ -32,7 +32,7 @@ export function sdpTransports(sdp: string): SdpTransports {
       groups.push(line.slice('a=group:BUNDLE'.length).trim().split(/\s+/).filter(Boolean));
     } else if (line.startsWith('a=fingerprint:')) {
       const [algorithm, value] = line.slice('a=fingerprint:'.length).trim().split(/\s+/);
-      if (algorithm && value) fingerprints.add(`${algorithm.toLowerCase()} ${value.toUpperCase()}`);
+      if (algorithm && value) fingerprints.add(fingerprintKey(algorithm, value));
     }
   }
   const used = sections.filter((section) => section.used);
@@ -88,7 +88,7 @@ export function statsTransports(report: { forEach(callback: (entry: StatsEntry) 
     if (entry.type !== 'transport' || !entry.remoteCertificateId) return;
     transports += 1;
     const certificate = report.get(entry.remoteCertificateId);
-    if (certificate?.fingerprint) remote.push(`${(certificate.fingerprintAlgorithm ?? 'sha-256').toLowerCase()} ${certificate.fingerprint.toUpperCase()}`);
+    if (certificate?.fingerprint) remote.push(fingerprintKey(certificate.fingerprintAlgorithm ?? 'sha-256', certificate.fingerprint));
   });
   return transports === 0 ? null : { transports, remote };
 }

@@ -1,6 +1,7 @@
 import type { PeerMessage, Role, VerifyAlarmReason } from '../../protocol/index.js';
 import { Emitter } from '../emitter.js';
 import type { KeysCheck } from './negotiated-keys.js';
+import { toHex as hex } from '../hex.js';
 
 // The phone verification code, with a hash commitment (ZRTP, RFC 6189 §4.4.1.1 and §4.5).
 //
@@ -59,7 +60,6 @@ const timers = (run: () => void, ms: number) => {
   const timer = setTimeout(run, ms);
   return () => clearTimeout(timer);
 };
-const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 const text = (value: string) => new TextEncoder().encode(value);
 
 /** The commitment the customer sends: it binds the round, the customer's fingerprint and its nonce. */
