@@ -5,10 +5,11 @@ import { CLOSE_CODES, errorBody, LIMITS } from '../protocol/index.js';
 import { JsonFileAccountRepository, MemoryAccountRepository } from './auth/account-store.js';
 import { ReplicatedAccountRepository } from './auth/replicated-accounts.js';
 import { AccountService } from './auth/accounts.js';
-import { LoginThrottle } from './auth/login-throttle.js';
+import { MemoryLoginThrottle } from './auth/login-throttle.js';
 import { HashGate } from './auth/hash-gate.js';
-import { KnownAddresses } from './auth/known-addresses.js';
-import { RateLimiter } from './rate-limit.js';
+import { MemoryKnownAddresses } from './auth/known-addresses.js';
+import { RedisKnownAddresses, RedisLoginThrottle } from './redis/redis-counters.js';
+import { requestLimits } from './rate-limit.js';
 import { MemoryHelperPairing, RedisHelperPairing } from './helper-pairing.js';
 import { adminRoutes } from './routes/admin.js';
 import { MemoryLoginSessions, RedisLoginSessions } from './auth/login-sessions.js';
@@ -100,6 +101,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const bus = options.bus ?? (link ? await RedisBus.open(link, config.nodeId) : new LocalBus());
   const nodes = link ? await RedisNodeRegistry.start(link, bus.nodeId) : new LocalNodeRegistry(bus.nodeId);
   const hub = new Hub(store, config.queues, clock, options.iceIssuer ?? new RestTurnIssuer(config, clock), pairing, bus, nodes);
+  const throttleOptions = {
+    failuresBeforeLock: config.loginFailuresBeforeLock,
+    lockMs: config.loginLockMs,
+    maxLockMs: 15 * 60_000,
+    // A day without a failure, long after the longest lock: the backoff does not start over after each lock.
+    forgetAfterMs: 24 * 60 * 60_000,
+  };
   const relay: RelayContext = {
     config,
     clock,
@@ -108,19 +116,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     metrics: new Metrics(store, hub, config.queues, clock),
     accounts,
     hashGate: new HashGate(),
-    knownAddresses: new KnownAddresses(clock),
-    throttle: new LoginThrottle(clock, {
-      failuresBeforeLock: config.loginFailuresBeforeLock,
-      lockMs: config.loginLockMs,
-      maxLockMs: 15 * 60_000,
-      // A day without a failure, long after the longest lock: the backoff does not start over after each lock.
-      forgetAfterMs: 24 * 60 * 60_000,
-    }),
-    limits: {
-      login: new RateLimiter(clock, config.loginRatePerMinute),
-      tickets: new RateLimiter(clock, config.ticketRatePerMinute),
-      helperPairing: new RateLimiter(clock, 10),
-    },
+    knownAddresses: link ? new RedisKnownAddresses(link, clock) : new MemoryKnownAddresses(clock),
+    throttle: link ? new RedisLoginThrottle(link, clock, throttleOptions) : new MemoryLoginThrottle(clock, throttleOptions),
+    // Per address and minute; with Redis, one budget for all nodes.
+    limits: await requestLimits(app, { login: config.loginRatePerMinute, tickets: config.ticketRatePerMinute, helperPairing: 10 }, link && { client: link.cmd, prefix: link.prefix }),
     pairing,
     logins: link ? new RedisLoginSessions(link, config.loginTtlMs) : new MemoryLoginSessions(clock, config.loginTtlMs),
     shuttingDown: false,

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountService, Analyst } from './auth/accounts.js';
 import type { LoginThrottle } from './auth/login-throttle.js';
 import type { HashGate } from './auth/hash-gate.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { RequestLimits } from './rate-limit.js';
+import type { KnownAddresses } from './auth/known-addresses.js';
 import type { HelperPairing } from './helper-pairing.js';
 import type { LoginSessions } from './auth/login-sessions.js';
 import type { Clock } from './clock.js';
@@ -21,10 +22,11 @@ export interface RelayContext {
   accounts: AccountService;
   throttle: LoginThrottle;
   /** Where each user name signed in before (their own path past a lock-out). */
-  knownAddresses: import('./auth/known-addresses.js').KnownAddresses;
+  knownAddresses: KnownAddresses;
   /** Bounds the password hashes running at once (sign-in floods). */
   hashGate: HashGate;
-  limits: { login: RateLimiter; tickets: RateLimiter; helperPairing: RateLimiter };
+  /** Requests per address and minute (shared by all nodes with Redis). */
+  limits: RequestLimits;
   pairing: HelperPairing;
   logins: LoginSessions;
   shuttingDown: boolean;

@@ -1,30 +1,40 @@
-import type { Clock } from './clock.js';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { addressKey } from './client-address.js';
+
+/** Counts one request against its client's address (/64 for IPv6); the milliseconds to wait when over the limit, else 0. */
+export type RequestLimit = (req: FastifyRequest) => Promise<number>;
+
+export interface RequestLimits {
+  login: RequestLimit;
+  tickets: RequestLimit;
+  helperPairing: RequestLimit;
+}
 
 /**
- * Requests per key (client address) per fixed one-minute window. Small and in memory: each node
- * limits what it sees, which is what protects it.
+ * Requests per client address per one-minute window, with @fastify/rate-limit: in this node's
+ * memory, or in Redis when there is one, so that every node counts against the same budget (N
+ * nodes must not give an attacker N times the requests). Each limit has its own keys.
  */
-export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
-
-  constructor(private readonly clock: Clock, private readonly perMinute: number, private readonly windowMs = 60_000) {}
-
-  /** Counts one request; returns the milliseconds to wait when over the limit, else 0. */
-  hit(key: string): number {
-    const now = this.clock.now();
-    let window = this.windows.get(key);
-    if (!window || now - window.start >= this.windowMs) {
-      window = { start: now, count: 0 };
-      this.windows.set(key, window);
-      if (this.windows.size > 50_000) this.prune(now);
-    }
-    window.count += 1;
-    return window.count > this.perMinute ? window.start + this.windowMs - now : 0;
-  }
-
-  private prune(now: number): void {
-    for (const [key, window] of this.windows) if (now - window.start >= this.windowMs) this.windows.delete(key);
-  }
+export async function requestLimits(app: FastifyInstance, perMinute: { login: number; tickets: number; helperPairing: number }, redis: { client: Redis; prefix: string } | null): Promise<RequestLimits> {
+  await app.register(rateLimit, {
+    global: false,
+    timeWindow: 60_000,
+    // Without Redis: enough entries that rotating addresses cannot push a busy one out.
+    cache: 100_000,
+    ...(redis ? { redis: redis.client, nameSpace: `${redis.prefix}rl:` } : {}),
+    // A store error is an error (500), never a free pass.
+    skipOnError: false,
+  });
+  const limit = (name: string, max: number): RequestLimit => {
+    const check = app.createRateLimit({ max, keyGenerator: (req) => `${name}:${addressKey(req.ip)}` });
+    return async (req) => {
+      const result = await check(req);
+      return !result.isAllowed && result.isExceeded ? Math.max(1, result.ttl) : 0;
+    };
+  };
+  return { login: limit('login', perMinute.login), tickets: limit('tickets', perMinute.tickets), helperPairing: limit('helper', perMinute.helperPairing) };
 }
 
 /** Token bucket for one WebSocket connection: `rate` frames per second, bursts up to twice that. */

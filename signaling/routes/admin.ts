@@ -44,6 +44,8 @@ export async function adminRoutes(instance: FastifyInstance): Promise<void> {
     const { id } = req.params;
     const result = await accounts.update(id, req.body);
     if (result.ok) req.log.info({ event: 'account.updated', by: admin.id, account: id }, 'account updated');
+    // A new password: where the old one signed in no longer opens a path past the lock-out.
+    if (result.ok && req.body.password !== undefined) await app.relay.knownAddresses.forget(result.account.username);
     return answer(reply, result);
   });
 
@@ -53,6 +55,7 @@ export async function adminRoutes(instance: FastifyInstance): Promise<void> {
     const { id } = req.params;
     const result = await accounts.remove(id);
     if (result.ok) req.log.info({ event: 'account.removed', by: admin.id, account: id }, 'account removed');
+    if (result.ok) await app.relay.knownAddresses.forget(result.account.username);
     return answer(reply, result);
   });
 }

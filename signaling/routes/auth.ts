@@ -22,34 +22,33 @@ export async function authRoutes(instance: FastifyInstance): Promise<void> {
   app.post('/api/login', { schema: { body: LoginBody, response: { 200: SignedInAnalyst, '4xx': ErrorBody, '5xx': ErrorBody } } }, async (req, reply) => {
     const { username, password } = req.body;
     const from = addressKey(req.ip);
-    const wait = limits.login.hit(from);
+    const wait = await limits.login(req);
     if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
     // From an address where this user signed in before, the owner has a lock of their own: failures
     // from elsewhere cannot keep them out (auth/known-addresses.ts).
-    const known = app.relay.knownAddresses.has(username, from);
+    const known = await app.relay.knownAddresses.has(username, from);
     const user = { key: known ? `user:${username}@${from}` : `user:${username}`, limit: config.loginFailuresBeforeLock };
     // An office behind one address shares it: the per-address lock needs four times the failures.
     const address = { key: `ip:${from}`, limit: config.loginFailuresBeforeLock * 4 };
     // The user name's attempt is counted before the hash: concurrent guesses see each other
     // (login-throttle.ts). The address counts failures only: colleagues behind one address who sign
     // in at the same moment must not lock it for each other.
-    const addressWait = throttle.retryAfterMs([address.key]);
-    const locked = addressWait > 0 ? addressWait : throttle.begin([user]);
+    const locked = await throttle.begin([user], [address.key]);
     if (locked > 0) return reply.code(429).header('retry-after', Math.ceil(locked / 1000)).send(errorBody('auth.locked'));
     // Bounded: hashes share libuv's threads with the static files (auth/hash-gate.ts).
     const checked = await app.relay.hashGate.run(async () => ({ analyst: await app.relay.accounts.authenticate(username, password) }));
     if (!checked) {
-      throttle.forgive([user]); // refused unchecked: not a guess
+      await throttle.forgive([user]); // refused unchecked: not a guess
       return reply.code(503).header('retry-after', 2).send(errorBody('auth.busy'));
     }
     const analyst = checked.analyst;
     if (!analyst) {
-      throttle.fail([address.key], address.limit);
+      await throttle.fail([address]);
       req.log.info({ event: 'login.failed' }, 'failed sign-in');
       return reply.code(401).send(errorBody('auth.invalidCredentials'));
     }
-    throttle.succeed([user.key]);
-    app.relay.knownAddresses.remember(username, from);
+    await throttle.succeed([user.key]);
+    await app.relay.knownAddresses.remember(username, from);
     const sessionId = await app.relay.logins.open(analyst.id, analyst.generation);
     reply.setCookie(cookie.name, sessionId, {
       path: '/',

@@ -14,7 +14,6 @@ import {
   type ErrorCode,
 } from '../../protocol/index.js';
 import { analystOf } from './auth.js';
-import { addressKey } from '../client-address.js';
 
 /** Where customer links point: PUBLIC_URL when set, else the origin the request came to. */
 function linkFor(app: FastifyInstance, req: FastifyRequest, token: string): string {
@@ -37,7 +36,7 @@ export async function ticketRoutes(instance: FastifyInstance): Promise<void> {
 
   // A customer opens a ticket from the portal.
   app.post('/api/tickets', { schema: { body: TicketCreateBody, response: { 201: TicketCreated, '4xx': ErrorBody, '5xx': ErrorBody } } }, async (req, reply) => {
-    const wait = app.relay.limits.tickets.hit(addressKey(req.ip));
+    const wait = await app.relay.limits.tickets(req);
     if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
     const { body } = req;
     if (!queueExists(body.queue)) return reply.code(400).send(errorBody('queue.unknown'));

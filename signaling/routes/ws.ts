@@ -6,7 +6,6 @@ import { Connection } from '../ws/connection.js';
 import { dispatchFrame } from '../ws/dispatch.js';
 import { keepAlive } from '../ws/keepalive.js';
 import { analystOf } from './auth.js';
-import { addressKey } from '../client-address.js';
 
 /** A browser's Origin must match the host it connects to (stops other sites riding an analyst's cookie). */
 function originAllowed(req: FastifyRequest): boolean {
@@ -47,7 +46,7 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
   // helper is a program: a browser (any website can make its visitors' browsers open WebSockets
   // here) always sends an Origin, and is refused.
   const limitHelperPairing = async (req: FastifyRequest, reply: FastifyReply) => {
-    const wait = limits.helperPairing.hit(addressKey(req.ip));
+    const wait = await limits.helperPairing(req);
     if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
     if (req.headers.origin !== undefined) {
       req.log.info({ event: 'helper.fromBrowser' }, 'helper pairing from a browser refused');

@@ -5,9 +5,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { JsonFileAccountRepository, MemoryAccountRepository } from '../../../../signaling/auth/account-store.js';
 import { AccountService } from '../../../../signaling/auth/accounts.js';
-import { LoginThrottle } from '../../../../signaling/auth/login-throttle.js';
 import { ManualClock } from '../../../../signaling/clock.js';
-import { RateLimiter } from '../../../../signaling/rate-limit.js';
 
 const QUEUES = ['general', 'printers'];
 const admin = { id: 'root', username: 'root', displayName: 'Root', password: 'root-password', queues: QUEUES, role: 'admin' as const };
@@ -72,36 +70,6 @@ t.test('npm run admin creates the first admin from a script', async (t) => {
   t.throws(() => run(['create-user', 'zoe', '--name', 'Again', '--password-stdin'], 'a-long-password\n'), 'a taken name is refused');
   const { service } = await AccountService.open(new JsonFileAccountRepository(dir), QUEUES, [], new ManualClock());
   t.ok(await service.authenticate('zoe', 'a-long-password'));
-});
-
-t.test('LoginThrottle locks after repeated failures and doubles the lock', async (t) => {
-  const clock = new ManualClock();
-  const throttle = new LoginThrottle(clock, { failuresBeforeLock: 3, lockMs: 1000, maxLockMs: 5000, forgetAfterMs: 60_000 });
-  throttle.fail(['u']);
-  throttle.fail(['u']);
-  t.equal(throttle.retryAfterMs(['u']), 0);
-  throttle.fail(['u']);
-  t.equal(throttle.retryAfterMs(['u']), 1000);
-  throttle.fail(['u']);
-  t.equal(throttle.retryAfterMs(['u']), 2000, 'doubles');
-  for (let i = 0; i < 5; i++) throttle.fail(['u']);
-  t.equal(throttle.retryAfterMs(['u']), 5000, 'capped');
-  clock.advance(5000);
-  t.equal(throttle.retryAfterMs(['u', 'other']), 0);
-  throttle.succeed(['u']);
-  throttle.fail(['u']);
-  t.equal(throttle.retryAfterMs(['u']), 0, 'success resets the count');
-});
-
-t.test('RateLimiter allows N per window per key', async (t) => {
-  const clock = new ManualClock();
-  const limiter = new RateLimiter(clock, 2);
-  t.equal(limiter.hit('a'), 0);
-  t.equal(limiter.hit('a'), 0);
-  t.equal(limiter.hit('a'), 60_000);
-  t.equal(limiter.hit('b'), 0, 'other keys are independent');
-  clock.advance(60_000);
-  t.equal(limiter.hit('a'), 0, 'a new window');
 });
 
 t.test('hash parameters are stored with each hash; a weaker hash is made again at the next successful sign-in', async (t) => {
