@@ -8,6 +8,7 @@ export const ERRORS = {
   'request.tooLarge': 'The request is too large. Shorten the fields and try again.',
   'request.notFound': 'Nothing is served at this address. Check the link.',
   'queue.full': 'This queue is full right now: no more requests can wait in it. Try again in a few minutes, or call us.',
+  'queue.tooManyFromAddress': 'Several requests from your network are already waiting. Wait until one of them is answered, or call us.',
   'queue.unknown': 'This support queue does not exist. Pick one of the listed queues.',
   'ticket.invalidName': 'Please enter your name (1 to 100 characters).',
   'ticket.invalidEmail': 'Please enter a valid email address, such as name@example.com.',

@@ -6,8 +6,12 @@ import { Id, SessionState } from './common.js';
 export const QueueInfo = Type.Object({ id: Id, name: Type.String() }, { additionalProperties: false });
 export type QueueInfo = Static<typeof QueueInfo>;
 
+/** A queue as the portal lists it: `full` while it holds WAITING_PER_QUEUE_MAX requests (a new one would be refused with queue.full). */
+export const PortalQueue = Type.Object({ id: Id, name: Type.String(), full: Type.Boolean() }, { additionalProperties: false });
+export type PortalQueue = Static<typeof PortalQueue>;
+
 /** GET /api/queues. */
-export const QueueList = Type.Array(QueueInfo);
+export const QueueList = Type.Array(PortalQueue);
 export type QueueList = Static<typeof QueueList>;
 
 export const TicketSummary = Type.Object(

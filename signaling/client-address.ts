@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 
 /**
@@ -14,4 +15,13 @@ export function addressKey(ip: string): string {
   const right = tail ? tail.split(':') : [];
   const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
   return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+/**
+ * What a waiting ticket keeps of the address that made it, to cap waiting tickets per address: a
+ * hash of its address key, never the address itself (not reversible at a glance in a Redis dump;
+ * anyone who tries every IPv4 address could, so it is gone with the ticket, and never logged).
+ */
+export function addressPseudonym(ip: string): string {
+  return createHash('sha256').update(`relaydesk-origin:${addressKey(ip)}`).digest('base64url').slice(0, 22);
 }

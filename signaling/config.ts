@@ -68,6 +68,8 @@ export interface Config {
   passwordScryptN: number;
   /** Waiting tickets one queue holds at most; a new request is refused (queue.full) beyond. */
   waitingPerQueueMax: number;
+  /** Waiting tickets one client address (/64 for IPv6) may have in all queues; beyond, queue.tooManyFromAddress. */
+  waitingPerAddressMax: number;
   /** A waiting ticket ends (waitedTooLong) after this long, whoever keeps its socket open. */
   maxWaitMs: number;
   /** Bearer token required on /metrics; empty leaves it open (keep it off the public proxy). */
@@ -232,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hstsIncludeSubdomains: env.HSTS_INCLUDE_SUBDOMAINS === 'true',
     passwordScryptN: scryptN(env.PASSWORD_SCRYPT_N),
     waitingPerQueueMax: int(env, 'WAITING_PER_QUEUE_MAX', 200, 1, 100_000),
+    waitingPerAddressMax: int(env, 'WAITING_PER_ADDRESS_MAX', 10, 1, 100_000),
     maxWaitMs: int(env, 'MAX_WAIT_MS', 2 * 60 * 60_000, 60_000),
     metricsToken: secret(env, 'METRICS_TOKEN') ?? '',
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5000, 0, 120_000),

@@ -4,5 +4,8 @@ import { QueueList } from '../../protocol/index.js';
 
 export async function queueRoutes(instance: FastifyInstance): Promise<void> {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  app.get('/api/queues', { schema: { response: { 200: QueueList } } }, async () => app.relay.config.queues.map(({ id, name }) => ({ id, name })));
+  const { config, store } = app.relay;
+  app.get('/api/queues', { schema: { response: { 200: QueueList } } }, async () =>
+    config.queues.map(({ id, name }) => ({ id, name, full: store.waitingIn(id).length >= config.waitingPerQueueMax })),
+  );
 }

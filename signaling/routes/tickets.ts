@@ -13,6 +13,7 @@ import {
   TicketCurrent,
   type ErrorCode,
 } from '../../protocol/index.js';
+import { addressPseudonym } from '../client-address.js';
 import { analystOf } from './auth.js';
 
 /** Where customer links point: PUBLIC_URL when set, else the origin the request came to. */
@@ -33,6 +34,9 @@ export async function ticketRoutes(instance: FastifyInstance): Promise<void> {
   const queueExists = (id: string) => config.queues.some((q) => q.id === id);
   /** The queue's line is at WAITING_PER_QUEUE_MAX: no more requests may wait in it. */
   const queueFull = (id: string) => store.waitingIn(id).length >= config.waitingPerQueueMax;
+  /** This address (/64) has WAITING_PER_ADDRESS_MAX requests waiting in all queues: it may not add one. */
+  const addressFull = (origin: string) =>
+    config.queues.reduce((n, q) => n + store.waitingIn(q.id).filter((ticket) => ticket.origin === origin).length, 0) >= config.waitingPerAddressMax;
 
   // A customer opens a ticket from the portal.
   app.post('/api/tickets', { schema: { body: TicketCreateBody, response: { 201: TicketCreated, '4xx': ErrorBody, '5xx': ErrorBody } } }, async (req, reply) => {
@@ -43,7 +47,11 @@ export async function ticketRoutes(instance: FastifyInstance): Promise<void> {
     const problem = checkContact(body);
     if (problem) return reply.code(400).send(errorBody(problem));
     if (queueFull(body.queue)) return reply.code(503).header('retry-after', 120).send(errorBody('queue.full'));
+    const origin = addressPseudonym(req.ip);
+    if (addressFull(origin)) return reply.code(429).header('retry-after', 120).send(errorBody('queue.tooManyFromAddress'));
+    // No await between the checks and the store's create: on one node, concurrent requests are counted one by one.
     const ticket = await store.create({
+      origin,
       queue: body.queue,
       customer: { name: body.name.trim(), email: body.email.trim(), phone: body.phone.trim() },
       createdBy: 'customer',

@@ -19,6 +19,7 @@ export function newTicket(input: NewTicket, now: number, seq: number): TicketRec
     queue: input.queue,
     customer: { ...input.customer },
     createdBy: input.createdBy,
+    ...(input.origin ? { origin: input.origin } : {}),
     createdAt: now,
     seq,
     state: 'waiting',

@@ -24,6 +24,8 @@ export interface TicketRecord {
   queue: string;
   customer: Contact;
   createdBy: 'customer' | 'analyst';
+  /** The creating client's address pseudonym (client-address.ts), for a customer's own request: caps waiting tickets per address. */
+  origin?: string;
   createdAt: number;
   /** Insertion order, to break createdAt ties so the queue order is total. */
   seq: number;
@@ -49,6 +51,7 @@ export interface NewTicket {
   queue: string;
   customer: Contact;
   createdBy: 'customer' | 'analyst';
+  origin?: string;
 }
 
 export interface Presence {

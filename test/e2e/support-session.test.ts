@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
 import { analystSignsIn, analystTakes, customerRequestsHelp, waitForDecodedFrames } from '../helpers/flows.js';
 import { startServer } from '../helpers/server.js';
+import { createTicket, TestClient } from '../helpers/ws-client.js';
 
 // Real Chromium pages against the real server: one customer, one (or two) analysts.
 const server = await startServer();
@@ -201,4 +202,33 @@ t.test('the portal validates in the page and speaks French to a French browser',
   t.equal(server.app.relay.store.all().filter((x) => x.customer.name === 'Zoé').length, 0, 'nothing was sent');
   await customer.getByRole('button', { name: 'English' }).click();
   await customer.getByRole('heading', { name: 'Get help now' }).waitFor();
+});
+
+t.test('the portal marks a full queue, picks one with room, and says what to do', async (t) => {
+  const small = await startServer({ waitingPerQueueMax: 1 });
+  t.teardown(() => small.close());
+  const ticket = await createTicket(small.url);
+  const customer = await open();
+  await customer.goto(small.url);
+  const picker = customer.getByLabel('Support queue');
+  await picker.waitFor();
+  t.equal(await picker.inputValue(), 'printers', 'the first queue with room is chosen');
+  t.equal(await customer.locator('option[value="general"]').textContent(), 'General support (full)');
+  t.equal(await customer.getByTestId('queue-full').count(), 0);
+  await picker.selectOption('general');
+  await customer.getByTestId('queue-full').waitFor();
+  t.match(await customer.getByTestId('queue-full').textContent(), /full right now.*Try again in a few minutes/);
+  t.ok(await customer.getByRole('button', { name: 'Request support' }).isDisabled(), 'no request that would be refused');
+
+  // The waiting request is cancelled: "Check again" finds room.
+  const waiting = await TestClient.connect(small.wsUrl, { token: ticket.token });
+  await waiting.next('ticket.status');
+  waiting.send({ type: 'ticket.cancel' });
+  await waiting.until('ticket.status', (f) => f.state === 'ended');
+  await waiting.close();
+  await customer.getByRole('button', { name: 'Check again' }).click();
+  await customer.getByTestId('queue-full').waitFor({ state: 'detached' });
+  t.equal(await customer.locator('option[value="general"]').textContent(), 'General support');
+  t.equal(await picker.inputValue(), 'general', 'the choice is kept');
+  t.notOk(await customer.getByRole('button', { name: 'Request support' }).isDisabled());
 });

@@ -17,9 +17,9 @@ t.test('GET /healthz and /readyz answer 200 JSON', async (t) => {
   t.equal((await fetch(`${server.url}/readyz`)).status, 200);
 });
 
-t.test('GET /api/queues lists the configured queues as {id, name}', async (t) => {
+t.test('GET /api/queues lists the configured queues as {id, name, full}', async (t) => {
   const res = await fetch(`${server.url}/api/queues`);
-  t.same(await res.json(), [{ id: 'general', name: 'General support' }, { id: 'printers', name: 'Printers' }]);
+  t.same(await res.json(), [{ id: 'general', name: 'General support', full: false }, { id: 'printers', name: 'Printers', full: false }]);
 });
 
 t.test('POST /api/tickets creates a ticket and returns its id, token and link', async (t) => {
@@ -127,4 +127,36 @@ t.test('a full queue refuses new requests plainly, with nothing created; the oth
   t.match(body.error.message, /Try again in a few minutes/);
   t.equal(small.app.relay.store.all().length, 2, 'nothing created');
   t.equal((await create('printers')).status, 201, 'another queue is not affected');
+});
+
+t.test('the portal\'s queue list says which queues are full', async (t) => {
+  const { startServer: start } = await import('../helpers/server.js');
+  const small = await start({ waitingPerQueueMax: 1 });
+  t.teardown(() => small.close());
+  const list = async () => (await (await fetch(`${small.url}/api/queues`)).json()) as Array<{ id: string; full: boolean }>;
+  t.same((await list()).map((q) => q.full), [false, false]);
+  t.equal((await fetch(`${small.url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(valid) })).status, 201);
+  t.same((await list()).map((q) => [q.id, q.full]), [['general', true], ['printers', false]]);
+});
+
+t.test('waiting requests are capped per address (/64 for IPv6), also when they arrive at once; nothing is created beyond', async (t) => {
+  const { startServer: start } = await import('../helpers/server.js');
+  const capped = await start({ waitingPerAddressMax: 3, trustProxy: ['127.0.0.1'] });
+  t.teardown(() => capped.close());
+  const create = (from: string, queue = 'general') =>
+    fetch(`${capped.url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify({ ...valid, queue }) });
+  t.same([(await create('203.0.113.1')).status, (await create('203.0.113.1', 'printers')).status, (await create('203.0.113.1')).status], [201, 201, 201]);
+  const refused = await create('203.0.113.1', 'printers');
+  t.equal(refused.status, 429, 'the fourth, in any queue');
+  const body = (await refused.json()) as { error: { code: string; message: string } };
+  t.equal(body.error.code, 'queue.tooManyFromAddress');
+  t.match(body.error.message, /already waiting/);
+  t.equal(capped.app.relay.store.all().length, 3, 'nothing created');
+  t.equal((await create('203.0.113.2')).status, 201, 'another address is not affected');
+
+  const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => create(`2001:db8:5:6::${i + 1}`).then((r) => r.status)));
+  t.equal(burst.filter((s) => s === 201).length, 3, 'twelve at once from one /64: three wait');
+  t.equal(burst.filter((s) => s === 429).length, 9);
+  t.equal((await create('2001:db8:5:7::1')).status, 201, 'the next /64 is another address');
+  t.notOk(JSON.stringify(capped.app.relay.store.all()).includes('203.0.113'), 'the tickets keep a pseudonym, not the address');
 });

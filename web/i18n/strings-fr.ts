@@ -16,6 +16,9 @@ export const FR: Record<keyof typeof EN, string> = {
 
   'intake.title': 'Obtenir de l’aide maintenant',
   'intake.intro': 'Choisissez la file d’assistance indiquée par votre technicien, puis dites-nous comment vous joindre.',
+  'intake.queueFullMark': '{name} (complète)',
+  'intake.queueFull': 'Cette file est pleine pour le moment : aucune demande de plus ne peut y attendre. Réessayez dans quelques minutes, choisissez une autre file, ou appelez-nous.',
+  'intake.checkAgain': 'Vérifier à nouveau',
   'intake.queue': 'File d’assistance',
   'intake.name': 'Votre nom',
   'intake.email': 'E-mail',
@@ -314,6 +317,7 @@ export const FR: Record<keyof typeof EN, string> = {
   'error.request.invalidBody': 'Des champs manquent ou sont incorrects. Vérifiez-les et réessayez.',
   'error.request.tooLarge': 'La requête est trop longue. Raccourcissez les champs et réessayez.',
   'error.queue.full': 'Cette file est pleine pour le moment : aucune demande de plus ne peut y attendre. Réessayez dans quelques minutes, ou appelez-nous.',
+  'error.queue.tooManyFromAddress': 'Plusieurs demandes venant de votre réseau attendent déjà. Attendez qu’une d’elles soit prise en charge, ou appelez-nous.',
   'error.auth.busy': 'Trop de connexions en ce moment. Réessayez dans quelques secondes.',
   'error.queue.unknown': 'Cette file d’assistance n’existe pas. Choisissez une des files proposées.',
   'error.ticket.invalidName': 'Indiquez votre nom (1 à 100 caractères).',
