@@ -8,7 +8,8 @@ import { AccountService } from './auth/accounts.js';
 import { MemoryLoginThrottle } from './auth/login-throttle.js';
 import { HashGate } from './auth/hash-gate.js';
 import { MemoryKnownAddresses } from './auth/known-addresses.js';
-import { RedisKnownAddresses, RedisLoginThrottle } from './redis/redis-counters.js';
+import { RedisKnownAddresses, RedisLoginThrottle, RedisUsedCodes } from './redis/redis-counters.js';
+import { MemoryUsedCodes } from './auth/used-codes.js';
 import { requestLimits } from './rate-limit.js';
 import { MemoryHelperPairing, RedisHelperPairing } from './helper-pairing.js';
 import { adminRoutes } from './routes/admin.js';
@@ -25,6 +26,7 @@ import { LocalNodeRegistry, RedisNodeRegistry } from './node-registry.js';
 import { Metrics } from './metrics.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { authRoutes } from './routes/auth.js';
+import { totpRoutes } from './routes/totp.js';
 import { healthRoutes } from './routes/health.js';
 import { pageRoutes } from './routes/pages.js';
 import { securityHeaders } from './routes/security-headers.js';
@@ -116,6 +118,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     metrics: new Metrics(store, hub, config.queues, clock),
     accounts,
     hashGate: new HashGate(),
+    usedCodes: link ? new RedisUsedCodes(link) : new MemoryUsedCodes(clock),
     knownAddresses: link ? new RedisKnownAddresses(link, clock) : new MemoryKnownAddresses(clock),
     throttle: link ? new RedisLoginThrottle(link, clock, throttleOptions) : new MemoryLoginThrottle(clock, throttleOptions),
     // Per address and minute; with Redis, one budget for all nodes.
@@ -189,6 +192,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(metricsRoutes);
   await app.register(queueRoutes);
   await app.register(authRoutes);
+  await app.register(totpRoutes);
   await app.register(ticketRoutes);
   await app.register(adminRoutes);
   await app.register(wsRoutes);

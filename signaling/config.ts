@@ -67,6 +67,8 @@ export interface Config {
   /** scrypt's cost N for new password hashes (a power of two; stored with each hash). */
   passwordScryptN: number;
   /** Waiting tickets one queue holds at most; a new request is refused (queue.full) beyond. */
+  /** The issuer authenticator apps show next to the account (TOTP_ISSUER). */
+  totpIssuer: string;
   waitingPerQueueMax: number;
   /** Waiting tickets one client address (/64 for IPv6) may have in all queues; beyond, queue.tooManyFromAddress. */
   waitingPerAddressMax: number;
@@ -233,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(env.TRUST_PROXY),
     hstsIncludeSubdomains: env.HSTS_INCLUDE_SUBDOMAINS === 'true',
     passwordScryptN: scryptN(env.PASSWORD_SCRYPT_N),
+    totpIssuer: (env.TOTP_ISSUER ?? 'Relay Desk').trim() || 'Relay Desk',
     waitingPerQueueMax: int(env, 'WAITING_PER_QUEUE_MAX', 200, 1, 100_000),
     waitingPerAddressMax: int(env, 'WAITING_PER_ADDRESS_MAX', 10, 1, 100_000),
     maxWaitMs: int(env, 'MAX_WAIT_MS', 2 * 60 * 60_000, 60_000),

@@ -23,6 +23,8 @@ export interface RelayContext {
   throttle: LoginThrottle;
   /** Where each user name signed in before (their own path past a lock-out). */
   knownAddresses: KnownAddresses;
+  /** One-time codes already used (two-step sign-in). */
+  usedCodes: import('./auth/used-codes.js').UsedCodes;
   /** Bounds the password hashes running at once (sign-in floods). */
   hashGate: HashGate;
   /** Requests per address and minute (shared by all nodes with Redis). */

@@ -20,6 +20,14 @@ export interface AccountRecord {
    * Missing in files written before it existed: 0.
    */
   generation?: number;
+  /** Two-step sign-in (auth/totp.ts): the authenticator app's secret (base32), once confirmed. */
+  totp?: { secret: string; since: number };
+  /** A secret being enrolled: it becomes `totp` when a code made from it is confirmed, before `until`. */
+  totpPending?: { secret: string; until: number };
+  /** SHA-256 of each unused recovery code (auth/totp.ts recoveryHash). */
+  recoveryHashes?: string[];
+  /** An admin requires two-step sign-in: until it is set up, a sign-in reaches only its set-up. */
+  totpRequired?: boolean;
 }
 
 /** The accounts as a repository stores them; every change raises the revision. */

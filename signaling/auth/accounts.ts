@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { AnalystConfig } from '../config.js';
 import type { AccountRecord, AccountRepository, AccountRole } from './account-store.js';
 import { hashPassword, needsRehash, SCRYPT_PARAMS, verifyPassword, type ScryptParams } from './passwords.js';
+import { matchTotp, newRecoveryCodes, newTotpSecret, otpauthUri, recoveryHash, TOTP_STEP_MS } from './totp.js';
 
 /** What the rest of the server knows of a signed-in person: never the hash. */
 export interface Analyst {
@@ -14,7 +15,23 @@ export interface Analyst {
   queues: string[];
   /** The account's generation (AccountRecord): a sign-in made at an older one is over. */
   generation: number;
+  /** Two-step sign-in is set up. */
+  totp: boolean;
+  /** Required and not set up: a sign-in reaches only the set-up (routes/auth.ts). */
+  totpSetupRequired: boolean;
 }
+
+/** What a sign-in's second step came to: not set up, right, not given, or wrong. */
+export type SecondFactor = 'none' | 'ok' | 'missing' | 'wrong';
+
+/**
+ * Marks a one-time code used, across every node: true for the first call with `key`, false for
+ * any later one within `ttlMs` (auth/used-codes.ts).
+ */
+export type ClaimOnce = (key: string, ttlMs: number) => Promise<boolean>;
+
+/** How long a set-up's secret waits for its first code. */
+export const TOTP_SETUP_MS = 10 * 60_000;
 
 export type { AccountView };
 
@@ -32,6 +49,8 @@ export interface AccountPatch {
   role?: AccountRole;
   queues?: string[];
   disabled?: boolean;
+  totpRequired?: boolean;
+  totpReset?: true;
 }
 
 export type AccountResult = { ok: true; account: AccountView } | { ok: false; code: ErrorCode };
@@ -39,7 +58,12 @@ export type AccountResult = { ok: true; account: AccountView } | { ok: false; co
 export const PASSWORD_MIN = 10;
 const USERNAME = /^[a-z0-9._-]{2,40}$/;
 
-const view = ({ passwordHash: _hash, generation: _generation, ...rest }: AccountRecord): AccountView => ({ ...rest, queues: [...rest.queues] });
+const view = ({ passwordHash: _hash, generation: _generation, totp, totpPending: _pending, recoveryHashes: _recovery, totpRequired, ...rest }: AccountRecord): AccountView => ({
+  ...rest,
+  queues: [...rest.queues],
+  totp: totp !== undefined,
+  totpRequired: totpRequired === true,
+});
 
 // A hash to compare against when the user name is unknown, so both failures take the same time.
 let decoyHash: Promise<string> | undefined;
@@ -113,7 +137,8 @@ export class AccountService {
     const record = this.records.get(id);
     if (!record || record.disabled) return undefined;
     const { id: _id, username, displayName, role, queues, generation = 0 } = record;
-    return { id, username, displayName, role, queues: [...queues], generation };
+    const totp = record.totp !== undefined;
+    return { id, username, displayName, role, queues: [...queues], generation, totp, totpSetupRequired: record.totpRequired === true && !totp };
   }
 
   byUsername(username: string): AccountView | undefined {
@@ -158,17 +183,23 @@ export class AccountService {
     const record = this.records.get(id);
     if (!record) return { ok: false, code: 'account.notFound' };
     const queues = [...new Set(next.queues)];
+    const totpRequired = patch.totpRequired ?? record.totpRequired === true;
+    const totpReset = patch.totpReset === true && record.totp !== undefined;
     // What a sign-in grants changed: every sign-in of this account ends (its generation is older).
+    // Also when two-step sign-in becomes required (a sign-in without it must not go on) or is reset.
     const grants = patch.password !== undefined || next.role !== record.role || next.disabled !== record.disabled
-      || queues.length !== record.queues.length || queues.some((q) => !record.queues.includes(q));
+      || queues.length !== record.queues.length || queues.some((q) => !record.queues.includes(q))
+      || (totpRequired && record.totpRequired !== true) || totpReset;
     Object.assign(record, {
       displayName: next.displayName.trim(),
       role: next.role,
       queues,
       disabled: next.disabled,
       passwordHash,
+      totpRequired,
       generation: (record.generation ?? 0) + (grants ? 1 : 0),
     });
+    if (totpReset) this.clearTotp(record);
     this.changed(id);
     return { ok: true, account: view(record) };
   }
@@ -180,6 +211,82 @@ export class AccountService {
     this.records.delete(id);
     this.changed(id);
     return { ok: true, account: view(record) };
+  }
+
+  /**
+   * The second step of a sign-in whose password was right: the current code of the account's
+   * authenticator (within a step either side, each step once), or one unused recovery code (then
+   * spent). Without two-step sign-in set up: 'none', whatever `code` is.
+   */
+  async secondFactor(id: string, code: string | undefined, claim: ClaimOnce): Promise<SecondFactor> {
+    const record = this.records.get(id);
+    if (!record?.totp) return 'none';
+    const given = code?.trim() ?? '';
+    if (!given) return 'missing';
+    const step = matchTotp(record.totp.secret, given.replace(/\s/g, ''), this.clock.now());
+    // A step, once used, is refused for as long as it could still match.
+    if (step !== null) return (await claim(`totp:${id}:${step}`, TOTP_STEP_MS * 4)) ? 'ok' : 'wrong';
+    const hash = recoveryHash(given);
+    if (!record.recoveryHashes?.includes(hash)) return 'wrong';
+    if (!(await claim(`recovery:${id}:${hash}`, 24 * 60 * 60_000))) return 'wrong';
+    const current = this.records.get(id);
+    if (current) {
+      current.recoveryHashes = (current.recoveryHashes ?? []).filter((h) => h !== hash);
+      this.changed(id, false);
+    }
+    return 'ok';
+  }
+
+  /** Starts setting up two-step sign-in: a new secret, shown once, that waits TOTP_SETUP_MS for its first code. */
+  async startTotp(id: string, issuer: string): Promise<{ ok: true; secret: string; uri: string; expiresAt: number } | { ok: false; code: ErrorCode }> {
+    const record = this.records.get(id);
+    if (!record) return { ok: false, code: 'account.notFound' };
+    if (record.totp) return { ok: false, code: 'totp.alreadyOn' };
+    const secret = newTotpSecret();
+    const expiresAt = this.clock.now() + TOTP_SETUP_MS;
+    record.totpPending = { secret, until: expiresAt };
+    this.changed(id, false);
+    return { ok: true, secret, uri: otpauthUri(issuer, record.username, secret), expiresAt };
+  }
+
+  /**
+   * Confirms the set-up with a code from the app: two-step sign-in is on, with ten new recovery
+   * codes (returned this once, stored hashed). Every other sign-in of the account ends.
+   */
+  async confirmTotp(id: string, code: string, claim: ClaimOnce): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; code: ErrorCode }> {
+    const record = this.records.get(id);
+    if (!record) return { ok: false, code: 'account.notFound' };
+    if (record.totp) return { ok: false, code: 'totp.alreadyOn' };
+    const pending = record.totpPending;
+    if (!pending || pending.until <= this.clock.now()) return { ok: false, code: 'totp.notStarted' };
+    const step = matchTotp(pending.secret, code.replace(/\s/g, ''), this.clock.now());
+    if (step === null || !(await claim(`totp:${id}:${step}`, TOTP_STEP_MS * 4))) return { ok: false, code: 'totp.codeInvalid' };
+    const recoveryCodes = newRecoveryCodes();
+    const current = this.records.get(id);
+    if (!current || current.totpPending !== pending) return { ok: false, code: 'totp.notStarted' };
+    delete current.totpPending;
+    current.totp = { secret: pending.secret, since: this.clock.now() };
+    current.recoveryHashes = recoveryCodes.map(recoveryHash);
+    current.generation = (current.generation ?? 0) + 1;
+    this.changed(id);
+    return { ok: true, recoveryCodes };
+  }
+
+  /** Turns two-step sign-in off (the route checked a code first); refused while an admin requires it. */
+  async disableTotp(id: string): Promise<{ ok: true } | { ok: false; code: ErrorCode }> {
+    const record = this.records.get(id);
+    if (!record) return { ok: false, code: 'account.notFound' };
+    if (record.totpRequired) return { ok: false, code: 'totp.required' };
+    this.clearTotp(record);
+    record.generation = (record.generation ?? 0) + 1;
+    this.changed(id);
+    return { ok: true };
+  }
+
+  private clearTotp(record: AccountRecord): void {
+    delete record.totp;
+    delete record.totpPending;
+    delete record.recoveryHashes;
   }
 
   /** Another node changed the accounts: take its version, and tell listeners which accounts differ. */

@@ -1,5 +1,6 @@
 import { KNOWN_ADDRESS_TTL_MS, KNOWN_ADDRESSES_PER_USER, type KnownAddresses } from '../auth/known-addresses.js';
 import type { LoginThrottle, ThrottleKey, ThrottleOptions } from '../auth/login-throttle.js';
+import type { UsedCodes } from '../auth/used-codes.js';
 import type { Clock } from '../clock.js';
 import type { RedisLink } from './link.js';
 
@@ -121,5 +122,14 @@ export class RedisKnownAddresses implements KnownAddresses {
 
   private userKey(username: string): string {
     return this.link.key(`known:${username}`);
+  }
+}
+
+/** Used one-time codes shared by every node: SET NX, so two nodes cannot both accept one code. */
+export class RedisUsedCodes implements UsedCodes {
+  constructor(private readonly link: RedisLink) {}
+
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.link.cmd.set(this.link.key(`used:${key}`), '1', 'PX', ttlMs, 'NX')) === 'OK';
   }
 }

@@ -39,7 +39,7 @@ class CountingIssuer implements IceServerIssuer {
 }
 
 const QUEUES = [{ id: 'general', name: 'General' }, { id: 'printers', name: 'Printers' }];
-const ALICE = { id: 'alice', username: 'alice', displayName: 'Alice', role: 'analyst' as const, queues: ['general'], generation: 0 };
+const ALICE = { id: 'alice', username: 'alice', displayName: 'Alice', role: 'analyst' as const, queues: ['general'], generation: 0, totp: false, totpSetupRequired: false };
 
 function setup() {
   const clock = new ManualClock();
