@@ -31,6 +31,10 @@ function AccountRow({ account, queues, meId, onSaved, onError }: { account: Acco
     setPassword('');
     onSaved();
   };
+  const resetTotp = async () => {
+    if (!confirm(t('admin.totp.confirmReset', { name: account.displayName }))) return;
+    await patch({ totpReset: true });
+  };
   const remove = async () => {
     if (!confirm(t('admin.confirmDelete', { name: account.displayName }))) return;
     const result = await api(`/api/admin/accounts/${encodeURIComponent(account.id)}`, { method: 'DELETE' });
@@ -45,6 +49,10 @@ function AccountRow({ account, queues, meId, onSaved, onError }: { account: Acco
         <span class="badge">{t(`admin.role.${account.role}`)}</span>
         {account.disabled && <span class="offline">{t('admin.disabled')}</span>}
         {account.id === meId && <span class="muted">({t('admin.you')})</span>}
+        <span class={account.totp ? 'badge' : 'muted'} data-testid="account-totp" data-on={account.totp ? 'true' : 'false'}>
+          {account.totp ? t('admin.totp.on') : t('admin.totp.off')}
+        </span>
+        {account.totpRequired && <span class="badge">{t('admin.totp.required')}</span>}
       </div>
       <div class="muted">{t('admin.queues')}: {queueNames}</div>
       {editing ? (
@@ -74,6 +82,12 @@ function AccountRow({ account, queues, meId, onSaved, onError }: { account: Acco
           <button type="button" class="secondary" onClick={() => void patch({ disabled: !account.disabled })}>
             {account.disabled ? t('admin.enable') : t('admin.disable')}
           </button>
+          <label class="check" for={`totp-required-${account.id}`}>
+            <input id={`totp-required-${account.id}`} type="checkbox" checked={account.totpRequired} data-testid="totp-require"
+              onChange={(e) => void patch({ totpRequired: (e.target as HTMLInputElement).checked })} />
+            {t('admin.totp.require')}
+          </label>
+          {account.totp && <button type="button" class="secondary" onClick={() => void resetTotp()} data-testid="totp-reset">{t('admin.totp.reset')}</button>}
           {account.id !== meId && <button type="button" class="danger" onClick={() => void remove()}>{t('admin.delete')}</button>}
         </div>
       )}

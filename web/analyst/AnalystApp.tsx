@@ -5,6 +5,7 @@ import { Notice, PageHeader } from '../ui/components.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Console } from './Console.js';
 import { LoginForm } from './LoginForm.js';
+import { TwoStepPanel } from './TwoStepPanel.js';
 
 /** Who is signed in (GET /api/me), as the protocol defines it. */
 type Me = SignedInAnalyst;
@@ -39,5 +40,18 @@ export function AnalystApp() {
       </>
     );
   }
-  return <Console me={me} onSignOut={signOut} onSignedOut={signedOut} />;
+  // The admin requires two-step sign-in and it is not set up: nothing else until it is.
+  if (me.totpSetupRequired) {
+    return (
+      <>
+        <PageHeader subtitle={t('analyst.title')}>
+          <button type="button" class="link-button" onClick={signOut}>{t('analyst.signOut')}</button>
+        </PageHeader>
+        <main class="container">
+          <TwoStepPanel me={me} required onChanged={refresh} />
+        </main>
+      </>
+    );
+  }
+  return <Console me={me} onSignOut={signOut} onSignedOut={signedOut} onAccountChanged={refresh} />;
 }

@@ -5,12 +5,15 @@ import { AccountsPanel } from './AccountsPanel.js';
 import { AnalystSession } from './AnalystSession.js';
 import { CreateLinkForm } from './CreateLinkForm.js';
 import { QueueList } from './QueueList.js';
+import { TwoStepPanel } from './TwoStepPanel.js';
+import type { SignedInAnalyst } from '../../protocol/index.js';
 import { useAnalystConsole } from './use-analyst-console.js';
 
-export function Console({ me, onSignOut, onSignedOut }: { me: { id: string; displayName: string; role: string }; onSignOut: () => void; onSignedOut: () => void }) {
+export function Console({ me, onSignOut, onSignedOut, onAccountChanged }: { me: SignedInAnalyst; onSignOut: () => void; onSignedOut: () => void; onAccountChanged: () => void }) {
   const { t, err } = useI18n();
   const name = me.displayName;
-  const [tab, setTab] = useState<'queues' | 'accounts'>('queues');
+  const [tab, setTab] = useState<'queues' | 'accounts' | 'security'>('queues');
+  const tabs = me.role === 'admin' ? (['queues', 'accounts', 'security'] as const) : (['queues', 'security'] as const);
   const console = useAnalystConsole(onSignedOut);
   const inSession = console.session !== null && console.session.state !== 'ended';
   return (
@@ -31,9 +34,9 @@ export function Console({ me, onSignOut, onSignedOut }: { me: { id: string; disp
           <AnalystSession session={console.session} stream={console.remoteStream} peer={console.peer} sharing={console.sharing}
             onEnd={console.endSession} onClose={console.closeSession} onRoute={console.reportRoute} />
         )}
-        {!inSession && me.role === 'admin' && (
-          <nav class="tabs" aria-label={t('admin.title')}>
-            {(['queues', 'accounts'] as const).map((id) => (
+        {!inSession && (
+          <nav class="tabs" aria-label={t('analyst.title')}>
+            {tabs.map((id) => (
               <button key={id} type="button" class={tab === id ? 'tab active' : 'tab'} aria-pressed={tab === id} onClick={() => setTab(id)} data-testid={`tab-${id}`}>
                 {t(`admin.tab.${id}`)}
               </button>
@@ -41,6 +44,7 @@ export function Console({ me, onSignOut, onSignedOut }: { me: { id: string; disp
           </nav>
         )}
         {!inSession && tab === 'accounts' && <AccountsPanel meId={me.id} />}
+        {!inSession && tab === 'security' && <TwoStepPanel me={me} onChanged={onAccountChanged} />}
         {!inSession && tab === 'queues' && (
           <div class="columns">
             <QueueList queues={console.queues} tickets={console.tickets} clockOffset={console.clockOffset}

@@ -1,5 +1,5 @@
 import type { LoginBody, SignedInAnalyst } from '../../protocol/index.js';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Notice } from '../ui/components.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -10,14 +10,26 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  /** The account has two-step sign-in: the password was right, the code is asked for next. */
+  const [askCode, setAskCode] = useState(false);
+  const [code, setCode] = useState('');
+  const codeRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (askCode) codeRef.current?.focus();
+  }, [askCode]);
 
   const onSubmit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
     setProblem(null);
-    const result = await api<SignedInAnalyst>('/api/login', { body: { username, password } satisfies LoginBody });
+    const body: LoginBody = { username, password, ...(askCode ? { code: code.trim() } : {}) };
+    const result = await api<SignedInAnalyst>('/api/login', { body });
     setBusy(false);
-    if (!result.ok) return setProblem(err(result.code, result.message));
+    if (!result.ok && result.code === 'auth.codeRequired') return setAskCode(true);
+    if (!result.ok) {
+      if (askCode) codeRef.current?.select();
+      return setProblem(err(result.code, result.message));
+    }
     onSignedIn();
   };
 
@@ -34,6 +46,15 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
         <input id="login-password" name="password" type="password" autocomplete="current-password" required value={password}
           onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
       </div>
+      {askCode && (
+        <div class="field">
+          <Notice kind="info" testId="code-asked">{t('analyst.codeAsked')}</Notice>
+          <label for="login-code">{t('analyst.code')}</label>
+          <input id="login-code" name="code" ref={codeRef} inputMode="numeric" autocomplete="one-time-code" maxLength={40} required value={code}
+            aria-describedby="login-code-hint" onInput={(e) => setCode((e.target as HTMLInputElement).value)} />
+          <span class="muted" id="login-code-hint">{t('analyst.codeHint')}</span>
+        </div>
+      )}
       {problem && <Notice kind="error">{problem}</Notice>}
       <button type="submit" class="primary" disabled={busy}>
         {busy ? t('analyst.signingIn') : t('analyst.signIn')}

@@ -1,4 +1,5 @@
 import { formatDuration } from '../ui/components.js';
+import { saveBlob } from '../ui/save-blob.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { SessionTools } from '../activity/session-tools.js';
 import { formatBytes } from '../files/transfer-rate.js';
@@ -23,12 +24,7 @@ export function SessionSummary({ name, startedAt, endedAt, tools }: { name: stri
     ...(links.length ? links.map((l) => `  ${l.url}${l.opened ? ' ✓' : ''}`) : [`  ${t('summary.none')}`]),
   ];
   const download = () => {
-    const url = URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'text/plain;charset=utf-8' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `session-${new Date(startedAt).toISOString().slice(0, 16).replace(/[:T]/g, '-')}.txt`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveBlob(new Blob([lines.join('\n') + '\n'], { type: 'text/plain;charset=utf-8' }), `session-${new Date(startedAt).toISOString().slice(0, 16).replace(/[:T]/g, '-')}.txt`);
   };
   return (
     <section class="panel" aria-labelledby="summary-title" data-testid="session-summary">

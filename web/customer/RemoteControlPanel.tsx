@@ -1,5 +1,6 @@
 import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import { Dialog } from '../ui/components.js';
+import { saveBlob } from '../ui/save-blob.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { SessionConnection } from '../session/session-connection.js';
 import type { SignalingClient } from '../session/signaling-client.js';
@@ -27,12 +28,7 @@ export function useRemoteControl(peer: SessionConnection | null, signaling: Sign
 /** Saves the pairing file (the helper reads it): the secret reaches the helper without ever being on screen. */
 function savePairingFile(code: string, secret: string): void {
   const file: PairingFile = { kind: 'relaydesk-pairing', server: location.origin, code, secret };
-  const url = URL.createObjectURL(new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = PAIRING_FILE_NAME;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' }), PAIRING_FILE_NAME);
 }
 
 export function RemoteControlPanel({ control, analyst }: { control: RemoteControl; analyst: string; screen?: MediaStream | null }) {

@@ -4,18 +4,8 @@ import { isFinal } from '../files/file-transfers.js';
 import { useI18n, type StringKey } from '../i18n/i18n.js';
 import type { SessionTools } from '../activity/session-tools.js';
 import { formatBytes } from '../files/transfer-rate.js';
+import { saveBlob } from './save-blob.js';
 
-function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 function TransferRow({ transfer, tools, peerName }: { transfer: Transfer; tools: SessionTools; peerName: string }) {
   const { t } = useI18n();
