@@ -3,6 +3,7 @@
 //   npm run admin -- set-password <username>
 //   npm run admin -- list-users
 //   npm run admin -- delete-user <username>
+//   npm run admin -- reset-totp <username>      (two-step sign-in lost with its recovery codes)
 // Passwords are asked for on the terminal (not echoed), or read from the first line of standard
 // input with --password-stdin. Works on DATA_DIR/accounts.json (default ./data); stop the server
 // first, or make later changes in the console, since a running server keeps its own copy.
@@ -19,7 +20,8 @@ const USAGE = `Usage: npm run admin -- <command> [options]
   set-password <username> [--password-stdin]
   set-queues <username> --queues q1,q2
   list-users
-  delete-user <username>`;
+  delete-user <username>
+  reset-totp <username>     removes the account's two-step sign-in (a lost phone)`;
 
 async function readPassword(fromStdin: boolean): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: !fromStdin && process.stdin.isTTY });
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
     case 'list-users': {
       const list = service.list();
       if (list.length === 0) console.log(`No accounts yet in ${repository.location}. Create one with: npm run admin -- create-user <username> --name "Your Name" --role admin`);
-      for (const a of list) console.log(`${a.username}\t${a.role}\t${a.disabled ? 'disabled' : 'active'}\t${a.displayName}\t[${a.queues.join(', ')}]`);
+      for (const a of list) console.log(`${a.username}\t${a.role}\t${a.disabled ? 'disabled' : 'active'}\t${a.displayName}\t[${a.queues.join(', ')}]${a.totp ? '\ttwo-step' : ''}`);
       return;
     }
     case 'create-user': {
@@ -90,12 +92,14 @@ async function main(): Promise<void> {
     }
     case 'set-password':
     case 'set-queues':
+    case 'reset-totp':
     case 'delete-user': {
       const account = username ? service.byUsername(username) : undefined;
       if (!account) fail(`No account "${username ?? ''}" in ${repository.location}. See: npm run admin -- list-users`);
       const result =
         command === 'delete-user' ? await service.remove(account.id)
         : command === 'set-queues' ? await service.update(account.id, { queues })
+        : command === 'reset-totp' ? await service.update(account.id, { totpReset: true })
         : await service.update(account.id, { password: await readPassword(values['password-stdin']!) });
       if (!result.ok) explain(result.code);
       await service.flush();

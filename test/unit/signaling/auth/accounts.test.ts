@@ -68,8 +68,22 @@ t.test('npm run admin creates the first admin from a script', async (t) => {
   t.match(run(['create-user', 'zoe', '--name', 'Zoé', '--role', 'admin', '--password-stdin'], 'a-long-password\n'), /Created admin "zoe"/);
   t.match(run(['list-users']), /zoe\tadmin\tactive\tZoé/);
   t.throws(() => run(['create-user', 'zoe', '--name', 'Again', '--password-stdin'], 'a-long-password\n'), 'a taken name is refused');
-  const { service } = await AccountService.open(new JsonFileAccountRepository(dir), QUEUES, [], new ManualClock());
+  const clock = new ManualClock(1_700_000_000_000);
+  const { service } = await AccountService.open(new JsonFileAccountRepository(dir), QUEUES, [], clock);
   t.ok(await service.authenticate('zoe', 'a-long-password'));
+
+  // Zoé loses her phone and her recovery codes: the CLI removes her two-step sign-in.
+  const { totp } = await import('../../../../signaling/auth/totp.js');
+  const zoe = service.byUsername('zoe')!;
+  const started = await service.startTotp(zoe.id, 'Relay Desk');
+  if (!started.ok) throw new Error(started.code);
+  t.ok((await service.confirmTotp(zoe.id, totp(started.secret, clock.now()), async () => true)).ok);
+  await service.flush();
+  t.match(run(['list-users']), /zoe\tadmin\tactive\tZoé\t\[general, printers\]\ttwo-step/);
+  t.match(run(['reset-totp', 'zoe']), /reset-totp: done for "zoe"/);
+  const { service: reopened } = await AccountService.open(new JsonFileAccountRepository(dir), QUEUES, [], clock);
+  t.equal(reopened.byUsername('zoe')?.totp, false, 'two-step sign-in is off in the file');
+  t.throws(() => run(['reset-totp', 'nobody']), 'an unknown user is refused');
 });
 
 t.test('hash parameters are stored with each hash; a weaker hash is made again at the next successful sign-in', async (t) => {
