@@ -3,6 +3,7 @@ import { RedisLink } from '../../signaling/redis/link.js';
 import { RedisTicketStore } from '../../signaling/redis/redis-store.js';
 import { startRedis } from '../helpers/redis.js';
 import { storeContract } from '../helpers/store-contract.js';
+import { storeProperties } from '../helpers/store-properties.js';
 
 // The same contract as the memory store, against a real redis-server; then two stores (two
 // nodes) sharing one Redis.
@@ -68,3 +69,26 @@ t.test('pairing codes on two nodes: wrong codes tried on either burn a live code
   const next = await b.issue('ticket-1');
   t.equal(await a.redeem(next.code), 'ticket-1', 'the new code pairs, on the other node');
 });
+
+// Random histories (fast-check) over two nodes on one Redis: the properties of the memory store,
+// with takes racing across nodes and each step's changes travelling to the other node.
+let runs = 0;
+storeProperties(t, async (clock) => {
+  const prefix = `props${runs++}:`;
+  const links = await Promise.all([RedisLink.connect(redis.url, prefix), RedisLink.connect(redis.url, prefix)]);
+  const nodes = (await Promise.all(links.map((link) => RedisTicketStore.open(link, clock)))) as [RedisTicketStore, RedisTicketStore];
+  const view = (store: RedisTicketStore) => JSON.stringify(store.all().map((x) => [x.id, x.version]).sort());
+  return {
+    nodes,
+    async settle() {
+      for (let waited = 0; view(nodes[0]) !== view(nodes[1]); waited += 5) {
+        if (waited > 3000) throw new Error('the two nodes did not agree within 3 s');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
+    async close() {
+      await Promise.all(nodes.map((store) => store.close()));
+      await Promise.all(links.map((link) => link.close()));
+    },
+  };
+}, { numRuns: 60, maxSteps: 30 });
