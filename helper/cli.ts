@@ -9,7 +9,7 @@
 // --server, --code and --secret instead: that puts the secret on screen, so not for customers.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Value } from '@sinclair/typebox/value';
+import { Value } from 'typebox/value';
 import WebSocket from 'ws';
 import { HELPER_CODE_PATTERN, HELPER_SECRET_PATTERN, HELPER_WS_PATH, PageToHelper, PairingFile, type HelperState, type ServerFrame } from '../protocol/index.js';
 import { LibnutInjector, type Injector } from './injector.js';

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 
 // Accounts family: analyst sign-in and the admin's account management (HTTP bodies).
 

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 
 // Shared field formats. The same limits apply in the page (for early feedback) and on the server.
 export const LIMITS = {

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 
 // The one error catalogue. Codes are stable and namespaced (clients and tests match on them);
 // messages say what to do next. Both the server and the browser import this file.
@@ -59,7 +59,7 @@ export type ErrorCode = keyof typeof ERRORS;
 export const ErrorBody = Type.Object(
   {
     error: Type.Object(
-      { code: Type.Union((Object.keys(ERRORS) as ErrorCode[]).map((code) => Type.Literal(code))), message: Type.String() },
+      { code: Type.Enum(Object.keys(ERRORS) as ErrorCode[]), message: Type.String() },
       { additionalProperties: false },
     ),
   },

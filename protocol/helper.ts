@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 
 // Helper family: pairing the remote-control helper with the customer's page, and relaying their
 // SDP/ICE. Input events never come here: they flow page → helper over their own data channel.

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 import { ErrorCode, ERRORS } from './errors.js';
 import { QueueSnapshot, QueueTicketRemoved, QueueTicketUpserted, TicketTake } from './queue.js';
 import { ConsentReply, SessionEnd, SessionIce, SessionRoute, SessionStarted, SessionStateFrame, ShareState } from './session.js';
@@ -18,7 +18,7 @@ export * from './signal.js';
 export * from './ticket.js';
 export * from './validate-fields.js';
 
-const ErrorCodeSchema = Type.Union(Object.keys(ERRORS).map((code) => Type.Literal(code)));
+const ErrorCodeSchema = Type.Enum(Object.keys(ERRORS) as ErrorCode[]);
 
 /** Server → client: something the client sent was refused. `ref` names the frame type it answers. */
 export const ErrorFrame = Type.Object(

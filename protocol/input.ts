@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 
 // Input family: remote-control events, analyst page → customer page → helper. Coordinates are
 // normalised to the shared picture (0..1), so resolution and scaling do not matter. `ts` is the
@@ -23,7 +23,7 @@ export const COMBOS = ['ctrlAltDelete', 'altTab', 'altF4', 'super', 'ctrlEscape'
 export type Combo = (typeof COMBOS)[number];
 /** Key combinations the analyst's own OS would swallow, sent from a menu. */
 export const InputCombo = Type.Object(
-  { k: Type.Literal('combo'), combo: Type.Union(COMBOS.map((c) => Type.Literal(c))), ts: Ts },
+  { k: Type.Literal('combo'), combo: Type.Enum([...COMBOS]), ts: Ts },
   { additionalProperties: false },
 );
 

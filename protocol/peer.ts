@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 
 // Peer family: messages the two browsers exchange over the session's WebRTC data channels. They
 // never pass through the server. Each browser validates what it receives against these schemas

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 import { Id, SessionState } from './common.js';
 
 // Queue family: what analysts see of the waiting tickets, live.

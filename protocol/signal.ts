@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 import { Role } from './common.js';
 
 // Signal family: WebRTC offers, answers and ICE candidates, relayed opaquely between the two

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 import { EndReason, Id, SessionState } from './common.js';
 
 // Ticket family: the customer's view of their own ticket, and the HTTP bodies that create one.

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { AccountCreateBody, AccountList, AccountPatchBody, AccountView, ErrorBody, errorBody } from '../../protocol/index.js';
 import type { AccountResult, Analyst } from '../auth/accounts.js';
 import { analystOf } from './auth.js';

@@ -1,9 +1,9 @@
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Compile } from 'typebox/compile';
 import { CLOSE_CODES, ClientFrame, FRAME_ROLES, LIMITS, type ErrorCode } from '../../protocol/index.js';
 import type { HandlerContext } from './handlers/context.js';
 import { HANDLERS } from './handlers/index.js';
 
-const checkFrame = TypeCompiler.Compile(ClientFrame);
+const checkFrame = Compile(ClientFrame);
 
 /** After this many refused frames on one socket, it is closed as a protocol violation. */
 export const MAX_INVALID_FRAMES = 20;

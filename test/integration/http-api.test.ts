@@ -79,7 +79,7 @@ t.test('analyst sign-in sets an HttpOnly SameSite=Strict cookie; wrong passwords
   t.match(cookie, /HttpOnly/);
   t.match(cookie, /SameSite=Strict/);
   const me = await fetch(`${server.url}/api/me`, { headers: { cookie: cookie.split(';')[0] } });
-  t.same(await me.json(), { id: 'alice', displayName: 'Alice Martin', role: 'admin', queues: ['general', 'printers'] });
+  t.same(await me.json(), { id: 'alice', displayName: 'Alice Martin', role: 'admin', queues: ['general', 'printers'], totp: false, totpSetupRequired: false });
   await fetch(`${server.url}/api/logout`, { method: 'POST', headers: { cookie: cookie.split(';')[0] } });
   t.equal((await fetch(`${server.url}/api/me`, { headers: { cookie: cookie.split(';')[0] } })).status, 401, 'logout ends the login');
 });

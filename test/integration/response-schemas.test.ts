@@ -1,5 +1,5 @@
-import { Value } from '@sinclair/typebox/value';
-import type { TSchema } from '@sinclair/typebox';
+import { Value } from 'typebox/value';
+import type { TSchema } from 'typebox';
 import t, { type Test } from 'tap';
 import { AccountList, AccountView, ErrorBody, QueueList, SignedInAnalyst, SignedOut, TicketCreated, TicketCurrent } from '../../protocol/index.js';
 import { startServer } from '../helpers/server.js';
@@ -20,7 +20,7 @@ async function call(path: string, init: { method?: string; body?: unknown; cooki
 
 function matches(t: Test, schema: TSchema, answer: { status: number; body: unknown }, status: number, what: string) {
   t.equal(answer.status, status, `${what}: ${status}`);
-  t.ok(Value.Check(schema, answer.body), `${what}: the body matches its schema ${JSON.stringify([...Value.Errors(schema, answer.body)].slice(0, 2).map((e) => e.path + ' ' + e.message))}`);
+  t.ok(Value.Check(schema, answer.body), `${what}: the body matches its schema ${JSON.stringify([...Value.Errors(schema, answer.body)].slice(0, 2).map((e) => e.instancePath + ' ' + e.message))}`);
 }
 
 t.test('every answer of the HTTP API matches the schema the browser imports', async (t) => {

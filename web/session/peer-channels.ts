@@ -1,4 +1,4 @@
-import { Value } from '@sinclair/typebox/value';
+import { Value } from 'typebox/value';
 import { InputEvent, PEER_ROLES, PeerMessage, type Role } from '../../protocol/index.js';
 import { isConnected, isInterrupted } from './connectivity.js';
 import { Emitter } from '../emitter.js';

@@ -1,4 +1,4 @@
-import { Value } from '@sinclair/typebox/value';
+import { Value } from 'typebox/value';
 import t from 'tap';
 import { isDataOnlySdp, PEER_LIMITS, PEER_ROLES, PeerMessage } from '../../../protocol/index.js';
 
