@@ -23,6 +23,9 @@ export function TwoStepPanel({ me, required = false, onChanged }: { me: SignedIn
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  /** On or off as this panel last made it (the signed-in analyst above refreshes a moment later). */
+  const [on, setOn] = useState(me.totp);
+  useEffect(() => setOn(me.totp), [me.totp]);
   const focusRef = useRef<HTMLInputElement | HTMLHeadingElement>(null);
   useEffect(() => focusRef.current?.focus(), [step.kind]);
 
@@ -46,6 +49,7 @@ export function TwoStepPanel({ me, required = false, onChanged }: { me: SignedIn
     const result = await api<TotpEnabled>('/api/me/totp/confirm', { body: { code: code.trim() } });
     setBusy(false);
     if (!result.ok) return setProblem(err(result.code, result.message));
+    setOn(true);
     go({ kind: 'recovery', codes: result.data.recoveryCodes });
   };
   const turnOff = async (event: Event) => {
@@ -54,6 +58,7 @@ export function TwoStepPanel({ me, required = false, onChanged }: { me: SignedIn
     const result = await api<SignedInAnalyst>('/api/me/totp', { method: 'DELETE', body: { code: code.trim() } });
     setBusy(false);
     if (!result.ok) return setProblem(err(result.code, result.message));
+    setOn(false);
     go({ kind: 'idle' });
     onChanged();
   };
@@ -74,9 +79,9 @@ export function TwoStepPanel({ me, required = false, onChanged }: { me: SignedIn
       {step.kind === 'idle' && (
         <>
           <p>{t('totp.intro')}</p>
-          <p data-testid="totp-status" data-on={me.totp ? 'true' : 'false'}><strong>{me.totp ? t('totp.statusOn') : t('totp.statusOff')}</strong></p>
+          <p data-testid="totp-status" data-on={on ? 'true' : 'false'}><strong>{on ? t('totp.statusOn') : t('totp.statusOff')}</strong></p>
           <div class="actions compact">
-            {me.totp
+            {on
               ? <button type="button" class="secondary" onClick={() => go({ kind: 'turnOff' })}>{t('totp.turnOff')}</button>
               : <button type="button" class="primary" onClick={() => go({ kind: 'password' })} data-testid="totp-start">{t('totp.start')}</button>}
           </div>
