@@ -29,6 +29,9 @@ export const EndReason = Type.Union([
   Type.Literal('analystEnded'),
   Type.Literal('customerLeft'),
   Type.Literal('analystLeft'),
+  /** The customer's page was closed (not reloaded: it did not come back within CLOSED_GRACE_MS). */
+  Type.Literal('customerClosed'),
+  Type.Literal('analystClosed'),
   Type.Literal('expired'),
   Type.Literal('serverShutdown'),
   /** One of them said the verification codes differ: someone may be in the middle. */

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { ErrorCode, ERRORS } from './errors.js';
 import { QueueSnapshot, QueueTicketRemoved, QueueTicketUpserted, TicketTake } from './queue.js';
-import { ConsentReply, SessionEnd, SessionIce, SessionRoute, SessionStarted, SessionStateFrame, ShareState } from './session.js';
+import { ConsentReply, SessionEnd, SessionIce, SessionPresence, SessionRoute, SessionStarted, SessionStateFrame, ShareState } from './session.js';
 import { SignalRelay, SignalSend } from './signal.js';
 import { HelperCode, HelperHello, HelperPair, HelperSignal, HelperStatus } from './helper.js';
 import { TicketCancel, TicketStatus } from './ticket.js';
@@ -45,6 +45,7 @@ export const ServerFrame = Type.Union([
   TicketStatus,
   SessionStarted,
   SessionStateFrame,
+  SessionPresence,
   SessionIce,
   SignalRelay,
   HelperCode,

@@ -22,6 +22,18 @@ export const SessionStateFrame = Type.Object(
 );
 export type SessionStateFrame = Static<typeof SessionStateFrame>;
 
+/**
+ * Server → both members, during a session: whether each member's page is connected right now. A
+ * member away is "reconnecting" for the other (a reload, a second tab, a network change), never
+ * "left", until the grace ends the session. `customerPage`: the customer's page is a new one (a
+ * reload, another tab): the analyst's page expects a new peer connection from it.
+ */
+export const SessionPresence = Type.Object(
+  { type: Type.Literal('session.presence'), sessionId: Id, customer: Type.Boolean(), analyst: Type.Boolean() },
+  { additionalProperties: false },
+);
+export type SessionPresence = Static<typeof SessionPresence>;
+
 /** Customer → server: the answer to the consent dialog. */
 export const ConsentReply = Type.Object(
   { type: Type.Literal('consent.reply'), allow: Type.Boolean() },

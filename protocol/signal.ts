@@ -7,13 +7,14 @@ import { Role } from './common.js';
 const SignalData = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown());
 
 /**
- * Which peer connection of the session a signal belongs to: 0 for the first. When a session's
- * connection is lost for good (a computer asleep, a network gone for more than ~15 s) or one page
- * reloads, the customer's page starts a new connection with the next number; the analyst's page
- * drops any connection with a lower number, and both ignore signals for a connection they left.
- * Absent means 0 (pages from before the field).
+ * Which peer connection of the session a signal belongs to. When a session's connection is lost
+ * for good (a computer asleep, a network gone for more than ~15 s) or a page reloads, the
+ * customer's page starts a new connection with a higher number; the analyst's page drops any
+ * connection with a lower number, and both ignore signals for a connection they left. The
+ * customer's page numbers them from the clock (milliseconds, and always above its last), so a
+ * reloaded page or a second tab starts above every earlier page. Absent means 0.
  */
-const LinkNumber = Type.Integer({ minimum: 0, maximum: 1_000_000 });
+const LinkNumber = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 
 /** Member → server. */
 export const SignalSend = Type.Object(

@@ -164,7 +164,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('request.notFound')));
 
-  const limits = { customer: config.customerGraceMs, link: config.linkTtlMs, member: config.memberGraceMs, maxWait: config.maxWaitMs };
+  const limits = { customer: config.customerGraceMs, link: config.linkTtlMs, member: config.memberGraceMs, closed: config.closedGraceMs, maxWait: config.maxWaitMs };
   sweep = setInterval(
     () => {
       hub.refreshIce();

@@ -44,6 +44,8 @@ export interface Config {
   customerGraceMs: number;
   /** How long a session waits for a member whose connection dropped (network blip, server restart). */
   memberGraceMs: number;
+  /** A session member whose page closed its socket on purpose (a closed tab, or a reload): the session waits this long for the page to come back. */
+  closedGraceMs: number;
   /** How often every socket is pinged; one that misses a ping is dropped (ws/keepalive.ts). */
   wsPingMs: number;
   /** How long a link an analyst created stays valid before the customer first opens it. */
@@ -224,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     customerGraceMs: int(env, 'CUSTOMER_GRACE_MS', 60_000, 0),
     linkTtlMs: int(env, 'LINK_TTL_MS', 30 * 60_000, 1000),
     memberGraceMs: int(env, 'MEMBER_GRACE_MS', 20_000, 0),
+    closedGraceMs: int(env, 'CLOSED_GRACE_MS', 8_000, 0, 60_000),
     wsPingMs: int(env, 'WS_PING_MS', 25_000, 100, 300_000),
     loginTtlMs: int(env, 'LOGIN_TTL_MS', 12 * 60 * 60_000, 1000),
     turnSecret: turnSecret ?? '',

@@ -1,4 +1,4 @@
-import { CLOSE_CODES, type QueueInfo, type ServerFrame, type SessionState, type TicketStatus, type TicketSummary } from '../protocol/index.js';
+import { CLOSE_CODES, type QueueInfo, type ServerFrame, type SessionPresence, type SessionState, type TicketStatus, type TicketSummary } from '../protocol/index.js';
 import { nodeOf, type Bus } from './bus.js';
 import type { Clock } from './clock.js';
 import type { HelperPairing } from './helper-pairing.js';
@@ -22,6 +22,14 @@ export function toSummary(ticket: TicketRecord): TicketSummary {
   };
 }
 
+/** Whether each member of a session is connected now. */
+export const presenceOf = (ticket: TicketRecord): SessionPresence => ({
+  type: 'session.presence',
+  sessionId: ticket.id,
+  customer: ticket.customerConnection !== null,
+  analyst: (ticket.analyst?.connectionId ?? null) !== null,
+});
+
 /**
  * Knows this node's sockets, and turns every store change into the frames each party should see.
  * It never decides about tickets itself (the store does); it reacts to the store's change events,
@@ -37,6 +45,8 @@ export class Hub {
 
   /** The position each local waiting customer was last told (so only changes are sent). */
   private readonly sentPositions = new Map<string, number>();
+  /** The presence last sent for each session with a member on this node (presenceToSend). */
+  private readonly sentPresence = new Map<string, string>();
   /** Queues whose waiting line changed this turn (linesToSend). */
   private readonly pendingLines = new Set<string>();
 
@@ -98,17 +108,18 @@ export class Hub {
     conn.send(this.statusFor(result.ticket));
     // Back in a running session (a reload, a reconnect): fresh credentials, the last may be old.
     if (mayRelaySignals(result.ticket.state)) this.sendIce(conn, result.ticket);
+    if (isInSession(result.ticket.state)) conn.send(presenceOf(result.ticket));
   }
 
   async attachAnalyst(conn: Connection, queues: QueueInfo[]): Promise<void> {
-    // Back after a dropped connection or a server restart: take the session up again where it was.
-    let mine: TicketRecord | undefined;
-    for (const t of this.store.all()) {
-      if (isInSession(t.state) && t.analyst?.id === conn.analyst?.id && !(await this.isConnected(t.analyst?.connectionId ?? null))) {
-        mine = t;
-        break;
-      }
+    // One console per analyst: the newest takes over (a second tab, a reload that raced the old
+    // socket); the older one is told (CLOSE_CODES.replaced) and offers to take over again.
+    for (const other of this.analysts) {
+      if (other !== conn && other.analyst?.id === conn.analyst?.id) other.close(CLOSE_CODES.replaced, 'replaced by a newer console');
     }
+    // Back after a reload, a dropped connection or a server restart: take the session up again where it was.
+    const mine = this.store.all().find((t) => isInSession(t.state) && t.analyst?.id === conn.analyst?.id);
+    if (mine?.analyst?.connectionId && mine.analyst.connectionId !== conn.id) this.closeRemote(mine.analyst.connectionId, CLOSE_CODES.replaced, 'replaced by a newer console');
     const resumed = mine ? await this.store.setPresence(mine.id, { analystConnection: conn.id }) : null;
     const session = resumed?.ok && isInSession(resumed.ticket.state) ? resumed.ticket : null;
     const tickets = queues.flatMap((q) => this.store.waitingIn(q.id)).map(toSummary);
@@ -124,6 +135,7 @@ export class Hub {
     conn.ticketId = session.id;
     conn.send({ type: 'session.started', sessionId: session.id, ticket: toSummary(session) });
     conn.send({ type: 'session.state', sessionId: session.id, state: session.state });
+    conn.send(presenceOf(session));
     if (mayRelaySignals(session.state)) this.sendIce(conn, session);
   }
 
@@ -193,9 +205,10 @@ export class Hub {
   }
 
   /**
-   * Called when a socket closes. A member who left on purpose (closed the tab: a clean close) ends
-   * the session at once; a dropped connection only marks them away, and the session waits
-   * MEMBER_GRACE_MS for them to reconnect (the sweep ends it after that).
+   * Called when a socket closes. The member is marked away and the session waits for them: a page
+   * that closed its socket on purpose (a closed tab, or a reload: the server cannot tell which)
+   * CLOSED_GRACE_MS, a dropped connection MEMBER_GRACE_MS; the sweep ends it after that
+   * (customerClosed, customerLeft...). "End session" ends it at once (session.end).
    */
   async detach(conn: Connection, cleanClose: boolean): Promise<void> {
     if (!this.connections.delete(conn.id)) return; // already handled (shutdown)
@@ -205,11 +218,9 @@ export class Hub {
       await this.store.setPresence(ticket.id, { helperConnection: null });
       this.sendTo(ticket.customerConnection, { type: 'helper.status', connected: false });
     } else if (conn.role === 'customer' && ticket?.customerConnection === conn.id) {
-      if (isWaiting(ticket.state) || !cleanClose) await this.store.setPresence(ticket.id, { customerConnection: null });
-      else await this.store.apply(ticket.id, 'end', 'customerLeft');
+      await this.store.setPresence(ticket.id, { customerConnection: null, closed: cleanClose && isInSession(ticket.state) });
     } else if (conn.role === 'analyst' && ticket?.analyst?.connectionId === conn.id) {
-      if (cleanClose) await this.store.apply(ticket.id, 'end', 'analystLeft');
-      else await this.store.setPresence(ticket.id, { analystConnection: null });
+      await this.store.setPresence(ticket.id, { analystConnection: null, closed: cleanClose });
     }
   }
 
@@ -271,6 +282,7 @@ export class Hub {
 
     const customer = this.local(ticket.customerConnection);
     if (customer && previous === 'offered' && ticket.state === 'consented') this.sendIce(customer, ticket);
+    this.presenceToSend(ticket);
     if (customer && stateChanged) customer.send(this.statusFor(ticket));
 
     // Positions move for everyone behind when a ticket joins or leaves the waiting line.
@@ -304,6 +316,20 @@ export class Hub {
         if (customer && this.sentPositions.get(other.id) !== index + 1) customer.send(this.statusFor(other, index + 1));
       });
     });
+  }
+
+  /** In a session, each member hears when the other's page goes away or comes back ("reconnecting…"). */
+  private presenceToSend(ticket: TicketRecord): void {
+    if (!isInSession(ticket.state)) {
+      this.sentPresence.delete(ticket.id);
+      return;
+    }
+    const frame = presenceOf(ticket);
+    const key = `${frame.customer}/${frame.analyst}`;
+    if (this.sentPresence.get(ticket.id) === key) return;
+    this.sentPresence.set(ticket.id, key);
+    this.local(ticket.customerConnection)?.send(frame);
+    this.local(ticket.analyst?.connectionId)?.send(frame);
   }
 
   private notifyQueueAnalysts(ticket: TicketRecord, previous: SessionState | null): void {

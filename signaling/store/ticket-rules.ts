@@ -65,14 +65,26 @@ export function decidePresence(ticket: TicketRecord | undefined, presence: Prese
   const customerConnection = presence.customerConnection === undefined ? ticket.customerConnection : presence.customerConnection;
   const helperConnection = presence.helperConnection === undefined ? ticket.helperConnection : presence.helperConnection;
   const analystConnection = presence.analystConnection === undefined || !ticket.analyst ? ticket.analyst?.connectionId : presence.analystConnection;
+  // Away on purpose (the page closed its socket) or not: kept until the member is back or drops.
+  const closed = presence.closed === true;
+  const customerClosed = presence.customerConnection === undefined ? ticket.customerClosed === true : customerConnection === null && closed;
+  const analystClosed = !ticket.analyst || presence.analystConnection === undefined ? ticket.analyst?.closed === true : analystConnection === null && closed;
   if (
     customerConnection === ticket.customerConnection &&
     helperConnection === ticket.helperConnection &&
-    analystConnection === ticket.analyst?.connectionId
+    analystConnection === ticket.analyst?.connectionId &&
+    customerClosed === (ticket.customerClosed === true) &&
+    analystClosed === (ticket.analyst?.closed === true)
   ) {
     return { ok: true, ticket };
   }
   const next = copy(ticket);
+  if (customerClosed) next.customerClosed = true;
+  else delete next.customerClosed;
+  if (next.analyst) {
+    if (analystClosed) next.analyst.closed = true;
+    else delete next.analyst.closed;
+  }
   next.customerConnection = customerConnection;
   next.helperConnection = helperConnection;
   if (next.analyst && analystConnection !== undefined && analystConnection !== next.analyst.connectionId) {
@@ -93,7 +105,7 @@ export function decidePresence(ticket: TicketRecord | undefined, presence: Prese
  * left (a link never opened lives longer), a ticket no analyst took within the maximum wait, or a
  * session member whose connection dropped and who did not come back within the grace.
  */
-export function dueToEnd(ticket: TicketRecord, now: number, limits: AbsenceLimits): 'expired' | 'customerLeft' | 'analystLeft' | 'waitedTooLong' | null {
+export function dueToEnd(ticket: TicketRecord, now: number, limits: AbsenceLimits): 'expired' | 'customerLeft' | 'analystLeft' | 'customerClosed' | 'analystClosed' | 'waitedTooLong' | null {
   if (isWaiting(ticket.state)) {
     // A socket kept open must not hold a place in the line for ever.
     if (now - ticket.createdAt >= limits.maxWait) return 'waitedTooLong';
@@ -102,9 +114,18 @@ export function dueToEnd(ticket: TicketRecord, now: number, limits: AbsenceLimit
     return now - ticket.offlineSince >= limit ? 'expired' : null;
   }
   if (!isInSession(ticket.state)) return null;
-  if (ticket.offlineSince !== null && now - ticket.offlineSince >= limits.member) return 'customerLeft';
+  // A page that closed on purpose gets the short grace (a reload is back in a second or two); a
+  // dropped network the longer one.
+  const closedGrace = Math.min(limits.closed, limits.member);
+  if (ticket.offlineSince !== null) {
+    if (ticket.customerClosed && now - ticket.offlineSince >= closedGrace) return 'customerClosed';
+    if (now - ticket.offlineSince >= limits.member) return 'customerLeft';
+  }
   const awaySince = ticket.analyst?.awaySince;
-  if (awaySince != null && now - awaySince >= limits.member) return 'analystLeft';
+  if (awaySince != null) {
+    if (ticket.analyst?.closed && now - awaySince >= closedGrace) return 'analystClosed';
+    if (now - awaySince >= limits.member) return 'analystLeft';
+  }
   return null;
 }
 

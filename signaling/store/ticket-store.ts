@@ -14,6 +14,8 @@ export interface AnalystRef {
   connectionId: string | null;
   /** Since when the analyst has been away (a dropped connection), null while connected. */
   awaySince?: number | null;
+  /** Away because their page closed its socket on purpose (a closed tab or a reload), not a dropped network. */
+  closed?: boolean;
 }
 
 /** One ticket and, once taken, its session (the session id is the ticket id). */
@@ -41,6 +43,8 @@ export interface TicketRecord {
   customerSeen: boolean;
   /** When the customer last went offline, or when the ticket was created before they ever connected. */
   offlineSince: number | null;
+  /** The customer is away because their page closed its socket on purpose (a closed tab or a reload). */
+  customerClosed?: boolean;
   /** Bumped by every change: optimistic concurrency between nodes (compare-and-set). */
   version: number;
 }
@@ -59,6 +63,8 @@ export interface Presence {
   helperConnection?: string | null;
   /** Only for a ticket an analyst took: their connection, or null while they are away. */
   analystConnection?: string | null;
+  /** With a null connection: the page closed its socket on purpose (the shorter CLOSED_GRACE_MS applies). */
+  closed?: boolean;
 }
 
 /** How long each kind of absence may last before the ticket or session ends. */
@@ -69,6 +75,8 @@ export interface AbsenceLimits {
   link: number;
   /** A session member whose connection dropped (network blip, server restart). */
   member: number;
+  /** A session member whose page closed (a closed tab, or a reload that should be back in a second or two). */
+  closed: number;
   /** A waiting ticket, however present its customer: no analyst took it in this time. */
   maxWait: number;
 }

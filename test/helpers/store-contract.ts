@@ -102,19 +102,19 @@ export function storeContract(t: Test, makeStore: (clock: ManualClock) => Promis
     const link = await store.create({ ...input('link'), createdBy: 'analyst' });
     await store.setPresence(left.id, { customerConnection: null });
     clock.advance(59_999);
-    t.same(await store.expireOffline({ customer: 60_000, link: 600_000, member: 20_000, maxWait: 7_200_000 }), []);
+    t.same(await store.expireOffline({ customer: 60_000, link: 600_000, member: 20_000, closed: 5_000, maxWait: 7_200_000 }), []);
     clock.advance(1);
-    t.same(await store.expireOffline({ customer: 60_000, link: 600_000, member: 20_000, maxWait: 7_200_000 }), [left.id]);
+    t.same(await store.expireOffline({ customer: 60_000, link: 600_000, member: 20_000, closed: 5_000, maxWait: 7_200_000 }), [left.id]);
     t.ok(store.get(stays.id), 'an online customer is never expired');
     t.ok(store.get(link.id), 'an unopened analyst link lives longer');
     clock.advance(600_000);
-    t.same(await store.expireOffline({ customer: 60_000, link: 600_000, member: 20_000, maxWait: 7_200_000 }), [link.id]);
+    t.same(await store.expireOffline({ customer: 60_000, link: 600_000, member: 20_000, closed: 5_000, maxWait: 7_200_000 }), [link.id]);
   });
 
   t.test('a session member whose connection dropped has a grace to come back, then the session ends', async (t) => {
     const { store, clock, make } = await setup();
     t.teardown(() => store.close());
-    const limits = { customer: 60_000, link: 600_000, member: 20_000, maxWait: 7_200_000 };
+    const limits = { customer: 60_000, link: 600_000, member: 20_000, closed: 5_000, maxWait: 7_200_000 };
     const ticket = await make('blip');
     await store.take(ticket.id, { id: 'a', name: 'A', connectionId: 'n.analyst' });
     await store.apply(ticket.id, 'allow');
@@ -133,10 +133,43 @@ export function storeContract(t: Test, makeStore: (clock: ManualClock) => Promis
     t.same(ended, ['analystLeft'], 'the analyst did not come back');
   });
 
+  t.test('a member whose page closed on purpose (a closed tab, a reload) gets the short grace; back in time, the session goes on', async (t) => {
+    const { store, clock, make } = await setup();
+    t.teardown(() => store.close());
+    const limits = { customer: 60_000, link: 600_000, member: 20_000, closed: 5_000, maxWait: 7_200_000 };
+    const ticket = await make('reload');
+    await store.take(ticket.id, { id: 'a', name: 'A', connectionId: 'n.analyst' });
+    await store.apply(ticket.id, 'allow');
+    await store.setPresence(ticket.id, { customerConnection: null, closed: true });
+    t.equal(store.get(ticket.id)?.customerClosed, true);
+    clock.advance(4_999);
+    t.same(await store.expireOffline(limits), [], 'a reload is back within the short grace');
+    await store.setPresence(ticket.id, { customerConnection: 'n.reloaded' });
+    t.notOk(store.get(ticket.id)?.customerClosed, 'back: no longer closed');
+    clock.advance(10_000);
+    t.same(await store.expireOffline(limits), []);
+    // The analyst's tab closes, and nothing comes back: ended after the short grace, as closed.
+    await store.setPresence(ticket.id, { analystConnection: null, closed: true });
+    const ended: string[] = [];
+    store.subscribe((t2) => t2.state === 'ended' && ended.push(t2.endReason ?? ''));
+    clock.advance(4_999);
+    t.same(await store.expireOffline(limits), []);
+    clock.advance(1);
+    t.same(await store.expireOffline(limits), [ticket.id]);
+    t.same(ended, ['analystClosed'], 'ended as a closed page, not a lost connection');
+
+    const customer = await make('closer');
+    await store.take(customer.id, { id: 'a', name: 'A', connectionId: 'n.analyst2' });
+    await store.setPresence(customer.id, { customerConnection: null, closed: true });
+    clock.advance(5_000);
+    t.same(await store.expireOffline(limits), [customer.id]);
+    t.same(ended.at(-1), 'customerClosed');
+  });
+
   t.test('a waiting ticket ends after the maximum wait, even with its customer online; a session does not', async (t) => {
     const { store, clock, make } = await setup();
     t.teardown(() => store.close());
-    const limits = { customer: 60_000, link: 600_000, member: 20_000, maxWait: 3_600_000 };
+    const limits = { customer: 60_000, link: 600_000, member: 20_000, closed: 5_000, maxWait: 3_600_000 };
     const patient = await make('patient');
     const served = await make('served');
     await store.take(served.id, { id: 'a', name: 'A', connectionId: 'n.analyst' });

@@ -8,16 +8,16 @@ import type { TicketRecord, TicketStore } from '../../signaling/store/ticket-sto
 
 const QUEUES = ['general', 'printers'] as const;
 const EVENTS: SessionEvent[] = ['take', 'allow', 'refuse', 'shareStart', 'shareStop', 'end'];
-const LIMITS = { customer: 60_000, link: 600_000, member: 20_000, maxWait: 3_600_000 };
+const LIMITS = { customer: 60_000, link: 600_000, member: 20_000, closed: 8_000, maxWait: 3_600_000 };
 
 /** One step of a random history. `ticket` picks among the tickets made so far (modulo their count); `node` which view does it. */
 type Op =
   | { op: 'create'; queue: (typeof QUEUES)[number]; byAnalyst: boolean }
-  | { op: 'presence'; ticket: number; node: number; online: boolean }
+  | { op: 'presence'; ticket: number; node: number; online: boolean; closed: boolean }
   | { op: 'take'; ticket: number; node: number }
   | { op: 'takeOnBoth'; ticket: number }
   | { op: 'apply'; ticket: number; node: number; event: SessionEvent }
-  | { op: 'analystAway'; ticket: number; node: number; away: boolean }
+  | { op: 'analystAway'; ticket: number; node: number; away: boolean; closed: boolean }
   | { op: 'advance'; ms: number }
   | { op: 'expire'; node: number };
 
@@ -25,11 +25,11 @@ const ticketIndex = fc.nat({ max: 20 });
 const node = fc.nat({ max: 1 });
 const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant('create' as const), queue: fc.constantFrom(...QUEUES), byAnalyst: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('presence' as const), ticket: ticketIndex, node, online: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('presence' as const), ticket: ticketIndex, node, online: fc.boolean(), closed: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('take' as const), ticket: ticketIndex, node }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('takeOnBoth' as const), ticket: ticketIndex }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('apply' as const), ticket: ticketIndex, node, event: fc.constantFrom(...EVENTS) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('analystAway' as const), ticket: ticketIndex, node, away: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('analystAway' as const), ticket: ticketIndex, node, away: fc.boolean(), closed: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('advance' as const), ms: fc.constantFrom(1_000, 15_000, 30_000, 120_000, 700_000, 3_600_000) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('expire' as const), node }) },
 );
@@ -95,7 +95,7 @@ export function storeProperties(t: Test, make: (clock: ManualClock) => Promise<S
             case 'presence': {
               const id = pick(step.ticket);
               const before = nodes[step.node].get(id);
-              const result = await nodes[step.node].setPresence(id, { customerConnection: step.online ? `n.c-${id}` : null });
+              const result = await nodes[step.node].setPresence(id, { customerConnection: step.online ? `n.c-${id}` : null, closed: step.closed });
               if (result.ok !== (before !== undefined)) problems.push(`presence for a ${before?.state ?? 'missing'} ticket gave ${result.ok ? 'ok' : result.code}`);
               return;
             }
@@ -127,7 +127,7 @@ export function storeProperties(t: Test, make: (clock: ManualClock) => Promise<S
             }
             case 'analystAway': {
               const id = pick(step.ticket);
-              await nodes[step.node].setPresence(id, { analystConnection: step.away ? null : 'n.alice' });
+              await nodes[step.node].setPresence(id, { analystConnection: step.away ? null : 'n.alice', closed: step.closed });
               return;
             }
             case 'advance':
@@ -159,6 +159,8 @@ export function storeProperties(t: Test, make: (clock: ManualClock) => Promise<S
             if (ended.has(ticket.id)) problems.push(`${where}: ${ticket.id} came back after it ended`);
             if (isInSession(ticket.state) !== (ticket.analyst !== undefined)) problems.push(`${where}: ${ticket.state} with${ticket.analyst ? '' : 'out'} an analyst`);
             if (ticket.customerOnline !== (ticket.customerConnection !== null)) problems.push(`${where}: online ${ticket.customerOnline} with connection ${ticket.customerConnection}`);
+            if (ticket.customerClosed && ticket.customerConnection !== null) problems.push(`${where}: closed while connected`);
+            if (ticket.analyst?.closed && ticket.analyst.connectionId !== null) problems.push(`${where}: the analyst closed while connected`);
             if (!isWaiting(ticket.state) && store.position(ticket.id) !== 0) problems.push(`${where}: a ${ticket.state} ticket has a position`);
           }
           for (const id of ended) if (store.get(id) !== undefined) problems.push(`${where}: get() still finds ended ${id}`);

@@ -5,8 +5,9 @@ import { createTicket, login, TestClient } from '../helpers/ws-client.js';
 
 // Two signaling nodes sharing one real redis-server, as behind a load balancer.
 const redis = await startRedis();
-const nodeA = await startServer({ redisUrl: redis.url, nodeId: 'a' });
-const nodeB = await startServer({ redisUrl: redis.url, nodeId: 'b' });
+// A closed page's session ends after CLOSED_GRACE_MS: short here, so each test starts clean.
+const nodeA = await startServer({ redisUrl: redis.url, nodeId: 'a', closedGraceMs: 300 }, { sweepIntervalMs: 50 });
+const nodeB = await startServer({ redisUrl: redis.url, nodeId: 'b', closedGraceMs: 300 }, { sweepIntervalMs: 50 });
 t.teardown(async () => {
   await nodeA.close();
   await nodeB.close();
@@ -34,8 +35,9 @@ t.test('a customer on node A and an analyst on node B see each other through a w
   t.same((await customer.next('signal')).data, { type: 'answer', sdp: 'from-B' }, 'relayed B → A');
 
   customer.socket.close(1001);
+  t.equal((await analyst.until('session.presence', (f) => !f.customer)).analyst, true, 'node B shows the customer away (reconnecting)');
   const ended = await analyst.until('session.state', (f) => f.state === 'ended');
-  t.equal(ended.endReason, 'customerLeft', 'the customer leaving node A ends the session on node B');
+  t.equal(ended.endReason, 'customerClosed', 'the customer\'s page closed on node A ends the session on node B after the grace');
   await analyst.close();
 });
 

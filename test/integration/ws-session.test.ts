@@ -4,7 +4,7 @@ import { MAX_INVALID_FRAMES } from '../../signaling/ws/dispatch.js';
 import { startServer } from '../helpers/server.js';
 import { createTicket, login, takenSession, TestClient } from '../helpers/ws-client.js';
 
-const server = await startServer({ customerGraceMs: 300 }, { sweepIntervalMs: 50 });
+const server = await startServer({ customerGraceMs: 300, closedGraceMs: 300 }, { sweepIntervalMs: 50 });
 t.teardown(() => server.close());
 const cookies = {
   alice: await login(server.url, 'alice'),
@@ -14,6 +14,11 @@ const cookies = {
 const clients: TestClient[] = [];
 t.afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
+  // A closed page's session lasts CLOSED_GRACE_MS (300 ms here): let it end, or the next test's
+  // console would take it up again (the newest console of an analyst takes over their session).
+  for (let waited = 0; server.app.relay.store.all().some((x) => x.state !== 'waiting') && waited < 3000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 });
 const analyst = async (name: keyof typeof cookies) => {
   const client = await TestClient.connect(server.wsUrl, { cookie: cookies[name] });
@@ -169,7 +174,7 @@ t.test('signals relay only between the two members, after consent, with the send
   // The connection number (a new peer connection after one is lost) travels with the signal.
   c.client.send({ type: 'signal', link: 2, data: { type: 'offer', sdp: 'v=0 second' } });
   t.same(await a.next('signal'), { type: 'signal', from: 'customer', link: 2, data: { type: 'offer', sdp: 'v=0 second' } });
-  for (const link of [-1, 1.5, '3', 2_000_000]) {
+  for (const link of [-1, 1.5, '3', 2 ** 60]) {
     c.client.send({ type: 'signal', link, data: {} } as never);
     t.equal((await c.client.next('error')).code, 'frame.invalid', `link ${JSON.stringify(link)} is refused`);
   }
@@ -185,17 +190,61 @@ t.test('signals relay only between the two members, after consent, with the send
   t.same(await c.client.pending('signal'), [], 'the customer got nothing from outsiders');
 });
 
-t.test('a customer closing the tab ends the session for the analyst; an analyst leaving ends it for the customer', async (t) => {
+t.test('a closed tab ends the session after CLOSED_GRACE_MS, as closed; the other side sees the member away meanwhile, never "left"', async (t) => {
   const first = await consentedSession();
-  first.c.client.socket.close(1001); // what a browser sends when its tab closes
-  const ended = await first.a.next('session.state');
-  t.same([ended.state, ended.endReason], ['ended', 'customerLeft']);
+  const closedAt = Date.now();
+  first.c.client.socket.close(1001); // what a browser sends when its tab closes, or reloads
+  const away = await first.a.until('session.presence', (f) => !f.customer);
+  t.same([away.customer, away.analyst], [false, true], 'the analyst sees the customer away');
+  const ended = await first.a.until('session.state', (f) => f.state === 'ended');
+  t.same([ended.state, ended.endReason], ['ended', 'customerClosed'], 'then closed, not lost');
+  t.ok(Date.now() - closedAt >= 250, `not at once (${Date.now() - closedAt} ms)`);
 
   const second = await consentedSession();
   second.a.socket.close(1001);
+  t.same((await second.c.client.until('session.presence', (f) => !f.analyst)).customer, true, 'the customer sees the analyst away');
   const status = await second.c.client.until('ticket.status', (f) => f.state === 'ended');
-  t.equal(status.endReason, 'analystLeft');
+  t.equal(status.endReason, 'analystClosed');
   t.equal(server.app.relay.store.get(second.c.ticket.ticketId), undefined);
+});
+
+t.test('a reload (close, then the same link again within the grace) keeps the session; both see the member back', async (t) => {
+  const { a, c } = await consentedSession();
+  c.client.socket.close(1001);
+  await a.until('session.presence', (f) => !f.customer);
+  const again = await TestClient.connect(server.wsUrl, { token: c.ticket.token });
+  clients.push(again);
+  t.equal((await again.next('ticket.status')).state, 'consented', 'the reloaded page is back in the session');
+  t.same((await again.next('session.presence')), { type: 'session.presence', sessionId: c.ticket.ticketId, customer: true, analyst: true });
+  t.ok(await again.next('session.ice'), 'with fresh credentials');
+  await a.until('session.presence', (f) => f.customer);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  t.equal(server.app.relay.store.get(c.ticket.ticketId)?.state, 'consented', 'still running after the grace');
+  again.send({ type: 'signal', link: 5, data: { type: 'offer', sdp: 'after reload' } });
+  t.same((await a.next('signal')).data, { type: 'offer', sdp: 'after reload' }, 'signals flow to the analyst again');
+
+  // The analyst's console reloads too.
+  a.socket.close(1001);
+  await again.until('session.presence', (f) => !f.analyst);
+  const console2 = await TestClient.connect(server.wsUrl, { cookie: cookies.alice });
+  clients.push(console2);
+  t.equal((await console2.next('queue.snapshot')).resumedSessionId, c.ticket.ticketId, 'the reloaded console takes the session up again');
+  t.same((await again.until('session.presence', (f) => f.analyst)).customer, true);
+});
+
+t.test('a second tab takes over: the customer\'s newest page and the analyst\'s newest console; the older is told it was replaced', async (t) => {
+  const { a, c } = await consentedSession();
+  const tab2 = await TestClient.connect(server.wsUrl, { token: c.ticket.token });
+  clients.push(tab2);
+  t.equal((await tab2.next('ticket.status')).state, 'consented');
+  t.equal((await c.client.closed).code, CLOSE_CODES.replaced, 'the first tab is replaced');
+  const console2 = await TestClient.connect(server.wsUrl, { cookie: cookies.alice });
+  clients.push(console2);
+  t.equal((await console2.next('queue.snapshot')).resumedSessionId, c.ticket.ticketId, 'the second console has the session');
+  t.equal((await a.closed).code, CLOSE_CODES.replaced, 'the first console is replaced');
+  tab2.send({ type: 'signal', link: 9, data: { type: 'offer', sdp: 'from tab 2' } });
+  t.same((await console2.next('signal')).data, { type: 'offer', sdp: 'from tab 2' }, 'the session runs between the two newest');
+  t.equal(server.app.relay.store.get(c.ticket.ticketId)?.state, 'consented');
 });
 
 t.test('a waiting customer who disconnects keeps their ticket through the grace, then it expires', async (t) => {

@@ -37,6 +37,11 @@ interface Wiring {
   schedule?: (run: () => void, ms: number) => () => void;
   /** The jitter's dice (fixed in unit tests). */
   random?: () => number;
+  /**
+   * The number of the next connection after `previous` (null for the page's first). The pages
+   * number from the clock, so that a reloaded page starts above the one it replaces; 0, 1, 2... by default.
+   */
+  linkNumber?: (previous: number | null) => number;
 }
 
 const timers = (run: () => void, ms: number) => {
@@ -51,7 +56,7 @@ const timers = (run: () => void, ms: number) => {
  */
 export class CustomerConnections<C extends ConnectionLike = SessionConnection> {
   private current: C | null = null;
-  private next = 0;
+  private last: number | null = null;
   private attempt = 0;
   private cancelReplacement: () => void = () => undefined;
   private ice: IceConfig = NO_ICE;
@@ -90,6 +95,17 @@ export class CustomerConnections<C extends ConnectionLike = SessionConnection> {
     connection.signal(frame.data);
   }
 
+  /**
+   * The analyst's page is back after being away (a reload, another tab, a network change): a
+   * connection that is not up now was made for a page that is gone, or its offer went nowhere.
+   * The next one starts at once.
+   */
+  renewIfDown(): void {
+    const connection = this.current;
+    if (!connection || this.stopped || connection.isConnected) return;
+    this.replace(connection, 0);
+  }
+
   /** The session is over (or the page goes): no more connections. Idempotent. */
   stop(): void {
     if (this.stopped) return;
@@ -101,7 +117,9 @@ export class CustomerConnections<C extends ConnectionLike = SessionConnection> {
   }
 
   private open(): void {
-    const number = this.next++;
+    const first = this.last === null;
+    const number = this.wiring.linkNumber ? this.wiring.linkNumber(this.last) : (this.last ?? -1) + 1;
+    this.last = number;
     const connection: C = this.make('customer', number, this.ice, {
       onSignal: (data) => void this.wiring.send({ type: 'signal', link: number, data }),
       onConnect: () => {
@@ -122,7 +140,7 @@ export class CustomerConnections<C extends ConnectionLike = SessionConnection> {
     this.current = connection;
     this.events.emit('connection', connection);
     // An offer lost on the way (signaling was down, say): the connection never connects; try the next.
-    if (number > 0) {
+    if (!first) {
       this.schedule(() => {
         if (this.current === connection && !connection.isConnected && !connection.isClosed) this.replace(connection, replacementDelay(this.attempt, this.wiring.random));
       }, CONNECTION_TIMEOUT_MS);
@@ -149,6 +167,8 @@ export class CustomerConnections<C extends ConnectionLike = SessionConnection> {
  */
 export class AnalystConnections<C extends ConnectionLike = SessionConnection> {
   private current: C | null = null;
+  /** The customer's page came back: its next connection replaces ours, whatever its number (another device's clock). */
+  private expectingNewPage = false;
   private ice: IceConfig = NO_ICE;
   private readonly events = new Emitter<ConnectionEvents<C>>();
 
@@ -172,10 +192,17 @@ export class AnalystConnections<C extends ConnectionLike = SessionConnection> {
     this.current?.updateIce(ice);
   }
 
+  /** The customer was away and is back (session.presence): a new page may start over with any number. */
+  expectNewPage(): void {
+    this.expectingNewPage = true;
+  }
+
   onSignal(frame: Extract<ServerFrame, { type: 'signal' }>): void {
     if (isLinkClosed(frame.data)) return; // only the analyst's page says that
     const number = frame.link ?? 0;
-    const fate = analystSignalFate(this.current, number);
+    const newPage = this.expectingNewPage && this.current !== null && number !== this.current.number;
+    if (this.expectingNewPage && (newPage || this.current?.number === number)) this.expectingNewPage = false;
+    const fate = newPage ? 'replace' : analystSignalFate(this.current, number);
     if (fate === 'ignore') return;
     (fate === 'replace' ? this.open(number) : this.current!).signal(frame.data);
   }

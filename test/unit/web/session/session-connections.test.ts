@@ -40,7 +40,7 @@ class FakeConnection implements ConnectionLike {
   }
 }
 
-function harness<K extends 'customer' | 'analyst'>(kind: K) {
+function harness<K extends 'customer' | 'analyst'>(kind: K, linkNumber?: (previous: number | null) => number) {
   const made: FakeConnection[] = [];
   const sent: ClientFrame[] = [];
   const timers: Array<{ run: () => void; ms: number; cancelled: boolean }> = [];
@@ -49,6 +49,7 @@ function harness<K extends 'customer' | 'analyst'>(kind: K) {
     send: (frame: ClientFrame) => (sent.push(frame), true),
     isSignalingOpen: () => signalingOpen,
     random: noJitter,
+    ...(linkNumber ? { linkNumber } : {}),
     schedule: (run: () => void, ms: number) => {
       const timer = { run, ms, cancelled: false };
       timers.push(timer);
@@ -142,4 +143,42 @@ t.test('analyst: answers the customer\'s newest connection, ignores older ones, 
   t.same(sent.at(-1), { type: 'signal', link: 2, data: { type: 'linkClosed' } }, 'the customer hears at once');
   owner.drop();
   t.same(streams.at(-1), null, 'the picture is cleared');
+});
+
+t.test('customer: numbered from the clock, a reloaded page starts above the old one; the analyst\'s page back renews a connection that is down', async (t) => {
+  let now = 1_700_000_000_000;
+  const byClock = (previous: number | null) => Math.max((previous ?? -1) + 1, now);
+  const old = harness('customer', byClock);
+  old.owner.ensure();
+  old.made[0].connect();
+  old.made[0].fail();
+  old.tick();
+  t.same(old.made.map((c) => c.number), [now, now + 1], 'above the last, even within the same millisecond');
+  now += 700; // the page reloads
+  const reloaded = harness('customer', byClock);
+  reloaded.owner.ensure();
+  t.ok(reloaded.made[0].number > old.made[1].number, 'the reloaded page\'s first connection is above every earlier one');
+
+  // The analyst's page was away (a reload) and is back: our connection is not up, so the next starts now.
+  reloaded.owner.renewIfDown();
+  t.same(reloaded.tick(), [0], 'at once');
+  t.equal(reloaded.made.length, 2);
+  reloaded.made[1].connect();
+  reloaded.owner.renewIfDown();
+  t.notOk(reloaded.tick().includes(0), 'a connection that is up stays');
+  t.equal(reloaded.made.length, 2);
+});
+
+t.test('analyst: once the customer\'s page is back, its next connection replaces ours whatever its number', async (t) => {
+  const { owner, made } = harness('analyst');
+  owner.onSignal(signal(500, { type: 'offer', sdp: 'first page' }));
+  t.equal(made[0].number, 500);
+  owner.onSignal(signal(20, { type: 'offer', sdp: 'late' }));
+  t.equal(made.length, 1, 'a lower number is a leftover');
+  owner.expectNewPage(); // another device, its clock behind
+  owner.onSignal(signal(20, { type: 'offer', sdp: 'new page' }));
+  t.equal(made.length, 2, 'the new page\'s connection is answered');
+  t.same(made[1].signals, [{ type: 'offer', sdp: 'new page' }]);
+  owner.onSignal(signal(19, { type: 'candidate' }));
+  t.equal(made.length, 2, 'after that, lower numbers are leftovers again');
 });
