@@ -118,7 +118,9 @@ export class Hub {
       if (other !== conn && other.analyst?.id === conn.analyst?.id) other.close(CLOSE_CODES.replaced, 'replaced by a newer console');
     }
     // Back after a reload, a dropped connection or a server restart: take the session up again where it was.
-    const mine = this.store.all().find((t) => isInSession(t.state) && t.analyst?.id === conn.analyst?.id);
+    // Not one whose customer closed their page: it ends within CLOSED_GRACE_MS anyway, and this
+    // console shows the queue meanwhile (its customer, if they come back, finds the analyst back too).
+    const mine = this.store.all().find((t) => isInSession(t.state) && t.analyst?.id === conn.analyst?.id && !t.customerClosed);
     if (mine?.analyst?.connectionId && mine.analyst.connectionId !== conn.id) this.closeRemote(mine.analyst.connectionId, CLOSE_CODES.replaced, 'replaced by a newer console');
     const resumed = mine ? await this.store.setPresence(mine.id, { analystConnection: conn.id }) : null;
     const session = resumed?.ok && isInSession(resumed.ticket.state) ? resumed.ticket : null;

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { logSharing, type SharingSource } from '../activity/sharing-activity.js';
-import { StreamVideo } from '../ui/components.js';
+import { Notice, StreamVideo } from '../ui/components.js';
 import { SessionToolsPanel } from '../ui/SessionToolsPanel.js';
 import { VerificationCode } from '../ui/VerificationCode.js';
 import { useSessionTools } from '../activity/use-session-tools.js';
@@ -42,8 +42,10 @@ function useVideoStats(peer: SessionConnection | null, active: boolean) {
   return stats;
 }
 
-export function AnalystSession({ session, stream, peer, sharing, onEnd, onClose, onRoute }: {
+export function AnalystSession({ session, stream, peer, sharing, customerPresent, onEnd, onClose, onRoute }: {
   session: AnalystSessionInfo;
+  /** False while the customer's page is away (reconnecting): the session goes on. */
+  customerPresent: boolean;
   sharing: SharingSource;
   stream: MediaStream | null;
   peer: SessionConnection | null;
@@ -84,6 +86,7 @@ export function AnalystSession({ session, stream, peer, sharing, onEnd, onClose,
       <p role="status" data-testid="session-status" data-end-reason={session.endReason ?? ''}>
         {ended ? t(endedKey, { name }) : t(statusKey, { name })}
       </p>
+      {!ended && !customerPresent && <Notice kind="info" testId="customer-reconnecting">{t('analystSession.customerReconnecting', { name })}</Notice>}
       {!ended && (session.state === 'consented' || session.state === 'live') && <VerificationCode tools={tools} role="analyst" peerName={name} onMismatch={() => onEnd('codeMismatch')} />}
       {!ended && session.state === 'live' && (
         <>

@@ -23,7 +23,13 @@ export function Console({ me, onSignOut, onSignedOut, onAccountChanged }: { me: 
         <button type="button" class="link-button" onClick={onSignOut}>{t('analyst.signOut')}</button>
       </PageHeader>
       <main class="container wide">
-        {console.socket === 'closed' && <Notice kind="info">{t('analyst.connection.lost')}</Notice>}
+        {console.replaced && (
+          <div class="card" data-testid="replaced">
+            <Notice kind="info">{t('replaced.analyst')}</Notice>
+            <button type="button" class="primary" onClick={() => location.reload()} data-testid="use-this-tab">{t('replaced.useHere')}</button>
+          </div>
+        )}
+        {console.socket === 'closed' && !console.replaced && <Notice kind="info">{t('analyst.connection.lost')}</Notice>}
         {console.notice && (
           <Notice kind="error" testId="analyst-notice">
             {err(console.notice)}{' '}
@@ -31,7 +37,7 @@ export function Console({ me, onSignOut, onSignedOut, onAccountChanged }: { me: 
           </Notice>
         )}
         {console.session && (
-          <AnalystSession session={console.session} stream={console.remoteStream} peer={console.peer} sharing={console.sharing}
+          <AnalystSession session={console.session} stream={console.remoteStream} peer={console.peer} sharing={console.sharing} customerPresent={console.customerPresent}
             onEnd={console.endSession} onClose={console.closeSession} onRoute={console.reportRoute} />
         )}
         {!inSession && (

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { EndReason, ErrorCode, QueueInfo, SessionState, TicketSummary } from '../../protocol/index.js';
+import { CLOSE_CODES, type EndReason, type ErrorCode, type QueueInfo, type SessionState, type TicketSummary } from '../../protocol/index.js';
 import type { SessionConnection } from '../session/session-connection.js';
 import { AnalystConnections } from '../session/session-connections.js';
 import { SignalingClient, type SocketState } from '../session/signaling-client.js';
@@ -28,6 +28,10 @@ export interface AnalystConsole {
   notice: ErrorCode | null;
   /** When the customer starts and stops sharing, as the server says (the activity log listens). */
   sharing: SharingSource;
+  /** The customer's page is connected (false: reconnecting, after a reload or a network change). */
+  customerPresent: boolean;
+  /** This console is open in a newer tab, which has the session now. */
+  replaced: boolean;
   take(ticketId: string): void;
   /** Hangs up; `codeMismatch` when the analyst said the verification codes differ. */
   endSession(reason?: 'codeMismatch'): void;
@@ -47,6 +51,8 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
   const [remoteStream, setRemoteStream] = useState<MediaStream | null>(null);
   const [peerState, setPeerState] = useState<SessionConnection | null>(null);
   const [notice, setNotice] = useState<ErrorCode | null>(null);
+  const [customerPresent, setCustomerPresent] = useState(true);
+  const [replaced, setReplaced] = useState(false);
   const client = useRef<SignalingClient | null>(null);
   /** The session's connection (answering each new one the customer makes): session-connections.ts. */
   const connections = useRef<AnalystConnections | null>(null);
@@ -73,7 +79,22 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
       },
     });
     client.current = signaling;
-    signaling.onState((state) => !disposed && setSocket(state));
+    signaling.onState((state, close) => {
+      if (disposed) return;
+      setSocket(state);
+      if (state === 'closed' && close?.code === CLOSE_CODES.replaced) {
+        // A newer console (another tab) has this analyst's session now: let go of the connection.
+        setReplaced(true);
+        dropPeer();
+      }
+    });
+    let customerWasPresent = true;
+    signaling.on('session.presence', (frame) => {
+      // The customer is back: a reloaded page, or a new tab, starts a new connection.
+      if (!customerWasPresent && frame.customer) sessionConnections.expectNewPage();
+      customerWasPresent = frame.customer;
+      setCustomerPresent(frame.customer);
+    });
     const sessionConnections = new AnalystConnections({ send: (frame) => signaling.send(frame), isSignalingOpen: () => signaling.isOpen });
     connections.current = sessionConnections;
     sessionConnections.on('connection', (connection) => setPeerState(connection));
@@ -95,6 +116,8 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
     signaling.on('queue.ticketRemoved', (frame) => setTickets((list) => list.filter((t) => t.id !== frame.ticketId)));
     signaling.on('session.started', (frame) => {
       setNotice(null);
+      customerWasPresent = true;
+      setCustomerPresent(true);
       // The same session again after a reconnection: keep the picture and the peer connection.
       setSession((current) =>
         current?.id === frame.sessionId
@@ -108,7 +131,7 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
           ? { ...current, state: frame.state, endReason: frame.endReason ?? null, endedAt: frame.state === 'ended' ? Date.now() : null }
           : current,
       );
-      if (frame.state === 'consented' || frame.state === 'live') sessionConnections.ensure();
+      // The answering end is made by the customer's first offer, with its number (session-connections.ts).
       if (frame.state === 'consented') setRemoteStream(null);
       if (frame.state === 'ended') dropPeer();
     });
@@ -134,6 +157,8 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
     peer: peerState,
     notice,
     sharing,
+    customerPresent,
+    replaced,
     take: (ticketId) => {
       setNotice(null);
       client.current?.send({ type: 'ticket.take', ticketId });

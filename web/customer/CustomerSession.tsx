@@ -36,6 +36,8 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
         {session.peerConnected ? t('session.connected', { analyst }) : t('session.connecting', { analyst })}{' '}
         {session.peerConnected && <ConnectionIndicator peer={session.peer} />}
       </p>
+      {!session.analystPresent && <Notice kind="info" testId="analyst-reconnecting">{t('session.analystReconnecting', { analyst })}</Notice>}
+      {session.shareAgain && !sharing && <Notice kind="info" testId="share-again">{t('session.shareAgain', { analyst })}</Notice>}
       {sharing ? (
         <div class="sharing-banner" role="status" data-testid="sharing-indicator">
           <span class="dot" aria-hidden="true" /> {t('session.sharing', { analyst })}

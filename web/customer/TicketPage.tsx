@@ -36,5 +36,12 @@ export function TicketPage({ token }: { token: string }) {
       return <CustomerSession session={session} analyst={analyst} />;
     case 'ended':
       return <EndedScreen reason={session.endReason} />;
+    case 'replaced':
+      return (
+        <section class="card" data-testid="replaced">
+          <Notice kind="info">{t('replaced.customer')}</Notice>
+          <button type="button" class="primary" onClick={session.takeOver} data-testid="use-this-tab">{t('replaced.useHere')}</button>
+        </section>
+      );
   }
 }

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { EndReason, ErrorCode, TicketCurrent, TicketStatus } from '../../protocol/index.js';
+import { CLOSE_CODES, type EndReason, type ErrorCode, type TicketCurrent, type TicketStatus } from '../../protocol/index.js';
 import { api } from '../api.js';
 import type { SessionConnection } from '../session/session-connection.js';
 import { CustomerConnections } from '../session/session-connections.js';
 import { ScreenShare, type ShareProblem } from './screen-share.js';
 import { SignalingClient, type SocketState } from '../session/signaling-client.js';
 
-export type CustomerPhase = 'checking' | 'invalid' | 'waiting' | 'offered' | 'session' | 'ended';
+/** `replaced`: the same link is open in a newer tab, which has the session now. */
+export type CustomerPhase = 'checking' | 'invalid' | 'waiting' | 'offered' | 'session' | 'ended' | 'replaced';
 export type { ShareProblem } from './screen-share.js';
 
 export interface CustomerTicket {
@@ -25,6 +26,12 @@ export interface CustomerTicket {
   peer: SessionConnection | null;
   /** The signaling connection (remote control pairs its helper through it). */
   signaling: SignalingClient | null;
+  /** The analyst's page is connected (false: they are reconnecting, after a reload or a network change). */
+  analystPresent: boolean;
+  /** This page came back into a session whose screen was shared (a reload): sharing needs the customer's click again. */
+  shareAgain: boolean;
+  /** The session moved to a newer tab: this one takes it back. */
+  takeOver(): void;
   cancel(): void;
   answerConsent(allow: boolean): void;
   startSharing(): Promise<void>;
@@ -63,6 +70,8 @@ export function useCustomerTicket(token: string): CustomerTicket {
   const [signalingState, setSignalingState] = useState<SignalingClient | null>(null);
 
   const [shareState, setShareState] = useState<ScreenShare<SessionConnection> | null>(null);
+  const [analystPresent, setAnalystPresent] = useState(true);
+  const [shareAgain, setShareAgain] = useState(false);
 
   const client = useRef<SignalingClient | null>(null);
   const peer = useRef<SessionConnection | null>(null);
@@ -105,7 +114,12 @@ export function useCustomerTicket(token: string): CustomerTicket {
     client.current = signaling;
     setSignalingState(signaling);
 
-    const sessionConnections = new CustomerConnections({ send: (frame) => signaling.send(frame), isSignalingOpen: () => signaling.isOpen });
+    const sessionConnections = new CustomerConnections({
+      send: (frame) => signaling.send(frame),
+      isSignalingOpen: () => signaling.isOpen,
+      // From the clock, always above the last: a reloaded page or a second tab starts above every earlier page.
+      linkNumber: (previous) => Math.max((previous ?? -1) + 1, Date.now()),
+    });
     connections.current = sessionConnections;
     const screenShare = new ScreenShare<SessionConnection>({
       connection: () => sessionConnections.connection,
@@ -113,7 +127,10 @@ export function useCustomerTicket(token: string): CustomerTicket {
     });
     share.current = screenShare;
     setShareState(screenShare);
-    screenShare.on('change', (stream) => setScreen(stream));
+    screenShare.on('change', (stream) => {
+      setScreen(stream);
+      if (stream) setShareAgain(false);
+    });
     screenShare.on('problem', (problem) => setShareProblem(problem));
     sessionConnections.on('connection', (connection) => {
       peer.current = connection;
@@ -132,16 +149,38 @@ export function useCustomerTicket(token: string): CustomerTicket {
     signaling.onState((state, close) => {
       if (disposed) return;
       setSocket(state);
+      if (state === 'closed' && close?.code === CLOSE_CODES.replaced) {
+        // A newer tab has the session: this one lets go of it, and offers to take it back.
+        setPhase((current) => (current === 'ended' ? current : 'replaced'));
+        teardownMedia();
+        return;
+      }
       if (state === 'closed' && close?.final) {
         setPhase((current) => (current === 'ended' ? current : 'ended'));
         teardownMedia();
       }
     });
+    let firstStatus = true;
     signaling.on('ticket.status', (frame) => {
       setStatus(frame);
       if (frame.state === 'ended') return finish(frame.endReason ?? null);
       setPhase(phaseOf(frame));
+      // Back in a session whose screen was shared (this page was reloaded, or is a new tab): the
+      // browser needs the customer's click to share again. The server hears it is not shared now.
+      if (frame.state === 'live' && !screenShare.isSharing) {
+        signaling.send({ type: 'share.state', sharing: false });
+        if (firstStatus) setShareAgain(true);
+      }
+      firstStatus = false;
       if (frame.state === 'consented' || frame.state === 'live') sessionConnections.ensure();
+    });
+    let analystWasPresent = true;
+    signaling.on('session.presence', (frame) => {
+      // Back after a reload or a network change: a connection that is down now was made for a
+      // page that is gone, or its offer went nowhere: the next one starts at once.
+      if (!analystWasPresent && frame.analyst) sessionConnections.renewIfDown();
+      analystWasPresent = frame.analyst;
+      setAnalystPresent(frame.analyst);
     });
     signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => sessionConnections.setIce({ iceServers, iceTransportPolicy }));
     signaling.on('signal', (frame) => sessionConnections.onSignal(frame));
@@ -178,6 +217,10 @@ export function useCustomerTicket(token: string): CustomerTicket {
     share: shareState,
     peer: peerState,
     signaling: signalingState,
+    analystPresent,
+    shareAgain,
+    // The page starts over and, as the newest, takes the session (the other tab is told).
+    takeOver: () => location.reload(),
     cancel: () => client.current?.send({ type: 'ticket.cancel' }),
     answerConsent: (allow) => client.current?.send({ type: 'consent.reply', allow }),
     startSharing: async () => share.current?.start(),

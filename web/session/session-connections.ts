@@ -182,11 +182,6 @@ export class AnalystConnections<C extends ConnectionLike = SessionConnection> {
     return this.current;
   }
 
-  /** The session is consented or live: the answering end of connection 0, if there is none yet. */
-  ensure(): C {
-    return this.current ?? this.open(0);
-  }
-
   setIce(ice: IceConfig): void {
     this.ice = ice;
     this.current?.updateIce(ice);

@@ -1,0 +1,132 @@
+import t from 'tap';
+import type { Page } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser.js';
+import { analystSignsIn, analystTakes, customerRequestsHelp, waitForDecodedFrames } from '../helpers/flows.js';
+import { startServer } from '../helpers/server.js';
+import { connectedSession } from '../helpers/session.js';
+
+// People reload, open the link in a second tab, close a tab by mistake: the session goes on.
+// Real pages, real reloads; the other side is shown "reconnecting…", never "left".
+t.setTimeout(240_000);
+const server = await startServer();
+const browser = await launchBrowser();
+t.teardown(async () => {
+  await browser.close();
+  await server.close();
+});
+const pages: Page[] = [];
+t.afterEach(async () => {
+  await Promise.all(pages.splice(0).map((p) => p.context().close().catch(() => undefined)));
+});
+const track = (...list: Page[]) => (pages.push(...list), list);
+
+const notEnded = async (analyst: Page) => (await analyst.getByTestId('session-status').getAttribute('data-end-reason')) === '';
+const timings: Record<string, number> = {};
+
+t.test('the customer reloads a live session: back within 5 s, asked to share again; the analyst saw "reconnecting", never "left"', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Reload Rita');
+  track(customer, analyst);
+  await customer.getByTestId('start-share').click();
+  await waitForDecodedFrames(analyst, 5);
+
+  const started = Date.now();
+  await customer.reload();
+  await customer.getByTestId('customer-session').waitFor({ timeout: 5000 });
+  await customer.locator('[data-testid="peer-state"][data-connected="true"]').waitFor({ timeout: 10_000 });
+  timings.customerReloadToConnected = Date.now() - started;
+  t.ok(timings.customerReloadToConnected < 5000, `back in the session, connected, ${timings.customerReloadToConnected} ms after the reload`);
+  t.ok(await notEnded(analyst), 'the analyst\'s session never ended');
+  t.match(await customer.getByTestId('share-again').textContent(), /share.*again/i, 'the customer is asked to share again');
+  await customer.getByTestId('start-share').click();
+  await waitForDecodedFrames(analyst, 5);
+  timings.customerReloadToFrames = Date.now() - started;
+  t.pass(`frames again ${timings.customerReloadToFrames} ms after the reload (with the click)`);
+  t.equal(await customer.getByTestId('share-again').count(), 0, 'the notice goes once shared');
+});
+
+t.test('the analyst reloads a live session: the customer sees "reconnecting…", keeps sharing, and the picture comes back', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Steady Sam');
+  track(customer, analyst);
+  await customer.getByTestId('start-share').click();
+  await waitForDecodedFrames(analyst, 5);
+
+  const started = Date.now();
+  const reload = analyst.reload();
+  await customer.getByTestId('analyst-reconnecting').waitFor({ timeout: 5000 });
+  t.pass('the customer is told the analyst is reconnecting');
+  await reload;
+  await analyst.locator('[data-testid="analyst-session"][data-state="live"]').waitFor({ timeout: 5000 });
+  timings.analystReloadToSession = Date.now() - started;
+  await waitForDecodedFrames(analyst, 5);
+  timings.analystReloadToFrames = Date.now() - started;
+  t.ok(timings.analystReloadToFrames < 10_000, `frames again ${timings.analystReloadToFrames} ms after the reload, without a click`);
+  await customer.getByTestId('analyst-reconnecting').waitFor({ state: 'detached' });
+  t.equal(await customer.getByTestId('sharing-indicator').count(), 1, 'the customer never stopped sharing');
+});
+
+t.test('reloads while waiting and at the consent dialog come back to the same step', async (t) => {
+  const [customer, analyst] = track(await browser.newPage(), await browser.newPage());
+  await analystSignsIn(analyst, server.url);
+  await customerRequestsHelp(customer, server.url, 'Waiting Wendy');
+  await customer.getByTestId('waiting-room').waitFor();
+  await customer.reload();
+  await customer.getByTestId('waiting-room').waitFor({ timeout: 5000 });
+  t.pass('still waiting after a reload');
+  await analystTakes(analyst, customer, 'Waiting Wendy');
+  await customer.reload();
+  await customer.getByTestId('consent-allow').waitFor({ timeout: 5000 });
+  t.ok(await notEnded(analyst), 'the consent dialog is back, the session still offered');
+  await customer.getByTestId('consent-allow').click();
+  await customer.getByTestId('customer-session').waitFor();
+  t.pass('and allowing works after the reload');
+});
+
+t.test('closing the tab ends the session for the other side within 10 s, and says it was closed; "End session" ends it at once', async (t) => {
+  const first = await connectedSession(browser, server.url, 'Closing Chloe');
+  track(first.customer, first.analyst);
+  const closedAt = Date.now();
+  await first.customer.close();
+  await first.analyst.getByTestId('customer-reconnecting').waitFor({ timeout: 5000 });
+  await first.analyst.locator('[data-testid="session-status"][data-end-reason="customerClosed"]').waitFor({ timeout: 12_000 });
+  const after = Date.now() - closedAt;
+  t.ok(after < 10_500, `ended ${after} ms after the tab closed`);
+  t.match(await first.analyst.getByTestId('session-status').textContent(), /closed their page/);
+
+  const second = await connectedSession(browser, server.url, 'Ending Eva');
+  track(second.customer, second.analyst);
+  const endAt = Date.now();
+  await second.analyst.getByTestId('analyst-end').click();
+  await second.customer.locator('[data-testid="ended"][data-reason="analystEnded"]').waitFor({ timeout: 3000 });
+  t.ok(Date.now() - endAt < 3000, 'End session: at once');
+});
+
+t.test('a second tab with the same link takes over; the first says so and can take it back', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Twin Tabs');
+  track(customer, analyst);
+  const second = await customer.context().newPage();
+  await second.goto(customer.url());
+  await second.getByTestId('customer-session').waitFor({ timeout: 5000 });
+  await customer.getByTestId('replaced').waitFor({ timeout: 5000 });
+  t.match(await customer.getByTestId('replaced').textContent(), /open in another tab/);
+  await second.locator('[data-testid="peer-state"][data-connected="true"]').waitFor({ timeout: 10_000 });
+  t.ok(await notEnded(analyst), 'the session goes on with the newer tab');
+
+  await customer.getByTestId('use-this-tab').click();
+  await customer.getByTestId('customer-session').waitFor({ timeout: 5000 });
+  await second.getByTestId('replaced').waitFor({ timeout: 5000 });
+  await customer.locator('[data-testid="peer-state"][data-connected="true"]').waitFor({ timeout: 10_000 });
+  t.pass('the first tab took it back');
+
+  // The analyst's console opened twice: the same rule.
+  const console2 = await analyst.context().newPage();
+  await console2.goto(`${server.url}/analyst`);
+  await console2.getByTestId('analyst-session').waitFor({ timeout: 5000 });
+  await analyst.getByTestId('replaced').waitFor({ timeout: 5000 });
+  t.pass('the newer console has the session; the older one says so');
+  t.ok(await notEnded(console2));
+});
+
+t.test('timings', async (t) => {
+  t.comment(JSON.stringify(timings));
+  t.pass('recorded');
+});
