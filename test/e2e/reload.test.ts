@@ -1,3 +1,7 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
@@ -124,6 +128,59 @@ t.test('a second tab with the same link takes over; the first says so and can ta
   await analyst.getByTestId('replaced').waitFor({ timeout: 5000 });
   t.pass('the newer console has the session; the older one says so');
   t.ok(await notEnded(console2));
+});
+
+t.test('what can come back does: the chat, the log and the files; a running transfer ends as interrupted; nothing is left once the session ends', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'relaydesk-reload-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, bytes: number) => {
+    const path = join(dir, name);
+    const data = randomBytes(bytes);
+    writeFileSync(path, data);
+    return { path, sha256: createHash('sha256').update(data).digest('hex') };
+  };
+  const row = (page: Page, name: string) => page.locator(`[data-testid="transfer"][data-name="${name}"]`);
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Keeping Kim');
+  track(customer, analyst);
+  await customer.getByTestId('chat-input').fill('my printer is jammed');
+  await customer.getByTestId('chat-input').press('Enter');
+  await analyst.getByTestId('chat-message').filter({ hasText: 'my printer is jammed' }).waitFor();
+  const driver = file('driver.bin', 300_000);
+  await analyst.getByTestId('file-input').setInputFiles(driver.path);
+  await row(customer, 'driver.bin').getByTestId('accept-file').click();
+  await customer.locator('[data-testid="transfer"][data-name="driver.bin"][data-state="done"]').waitFor({ timeout: 30_000 });
+  // A big one from the customer, still running at the reload.
+  const big = file('logs.zip', 60_000_000);
+  await customer.getByTestId('file-input').setInputFiles(big.path);
+  await row(analyst, 'logs.zip').getByTestId('accept-file').click();
+  await customer.locator('[data-testid="transfer"][data-name="logs.zip"][data-state="transferring"]').waitFor({ timeout: 10_000 });
+
+  await customer.reload();
+  await customer.getByTestId('customer-session').waitFor({ timeout: 5000 });
+  await customer.getByTestId('chat-message').filter({ hasText: 'my printer is jammed' }).waitFor({ timeout: 5000 });
+  t.pass('the chat came back');
+  await customer.locator('[data-testid="activity"][data-key="tools.event.pageReloaded"]').waitFor();
+  t.pass('the log says the page was reloaded');
+  await customer.locator('[data-testid="transfer"][data-name="logs.zip"] [data-testid="transfer-state"][data-reason="pageReloaded"]').waitFor();
+  t.pass('the running transfer ended as interrupted by the reload');
+  const [download] = await Promise.all([customer.waitForEvent('download'), row(customer, 'driver.bin').getByTestId('save-file').click()]);
+  const saved = join(dir, 'saved-driver.bin');
+  await download.saveAs(saved);
+  t.equal(createHash('sha256').update(readFileSync(saved)).digest('hex'), driver.sha256, 'the file received before the reload is still savable, byte for byte');
+  await analyst.locator('[data-testid="transfer"][data-name="logs.zip"][data-state="failed"]').waitFor({ timeout: 20_000 });
+  t.pass('the analyst sees the running transfer fail too');
+
+  // The analyst reloads too: the chat is back there as well.
+  await analyst.reload();
+  await analyst.getByTestId('chat-message').filter({ hasText: 'my printer is jammed' }).waitFor({ timeout: 5000 });
+  t.pass('the analyst\'s chat came back');
+
+  // The session ends: nothing of it stays in either browser.
+  await analyst.getByTestId('analyst-end').click();
+  await customer.getByTestId('ended').waitFor();
+  const kept = (page: Page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('relaydesk.session.')).length);
+  t.equal(await kept(customer), 0, 'the customer\'s browser keeps no record of the session');
+  t.equal(await kept(analyst), 0, 'nor the analyst\'s');
 });
 
 t.test('timings', async (t) => {

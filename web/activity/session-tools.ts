@@ -1,5 +1,6 @@
 import { checkPushUrl, PEER_LIMITS, type PeerMessage, type PushUrlProblem } from '../../protocol/index.js';
-import { FileTransfers, type Transfer, type TransferEvent } from '../files/file-transfers.js';
+import { FileTransfers, isFinal, type Transfer, type TransferEvent } from '../files/file-transfers.js';
+import { savedTransfers, type SavedSession, type SessionHistory } from './session-history.js';
 import type { StringKey } from '../i18n/i18n.js';
 import type { SessionConnection } from '../session/session-connection.js';
 import { SessionFiles } from '../files/session-files.js';
@@ -27,8 +28,10 @@ const localId = () => `${Date.now().toString(36)}-${(seq++).toString(36)}`;
 export class SessionTools {
   /** The current link's transfers. */
   transfers: FileTransfers;
-  /** The session's received files on disk, across its links; cleared when the session is over. */
-  readonly files = new SessionFiles();
+  /** The session's received files on disk, across its links (and reloads); removed when the session is over. */
+  readonly files: SessionFiles;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly flushOnHide = () => this.save();
   /** How the transfers of the session's earlier links ended (a received file can still be saved). */
   private earlier: Transfer[] = [];
   timeline: TimelineEntry[] = [];
@@ -47,8 +50,20 @@ export class SessionTools {
   /** The phone verification code with its commitment, across the session's connections (verification.ts). */
   readonly verification: Verification;
 
-  constructor(private peer: SessionConnection, private readonly names: { me: string; peer: string }) {
-    this.verification = new Verification(peer.role);
+  /**
+   * `keep`: where this page keeps the session for a reload (session-history.ts), and what it kept
+   * before one (`saved`): the log, the chat and the transfers come back, and the received files
+   * from disk.
+   */
+  constructor(
+    private peer: SessionConnection,
+    private readonly names: { me: string; peer: string },
+    private readonly keep: { sessionId: string; history: SessionHistory; saved: SavedSession | null } | null = null,
+  ) {
+    const saved = keep?.saved ?? null;
+    this.files = new SessionFiles(undefined, undefined, saved?.scope);
+    if (saved) this.restore(saved);
+    this.verification = new Verification(peer.role, { firstCode: saved?.firstCode ?? null });
     this.verification.on('change', () => this.emit());
     this.verification.on('code', (code, changed) => {
       if (!changed || this.changedCodes.has(code)) return;
@@ -57,7 +72,45 @@ export class SessionTools {
     });
     this.verification.on('alarm', (reason) => this.addEvent(`tools.event.alarm.${reason}` as StringKey, { name: this.names.peer }));
     this.verification.on('confirmed', (by) => this.addEvent(by === 'me' ? 'tools.event.codeConfirmed.me' : 'tools.event.codeConfirmed.peer', { name: this.names.peer }));
-    this.transfers = this.listen(peer, false);
+    this.transfers = this.listen(peer, saved !== null);
+    if (keep) {
+      this.events.on('change', () => this.scheduleSave());
+      addEventListener('pagehide', this.flushOnHide);
+      this.save();
+    }
+  }
+
+  /** What the page kept before it was reloaded: the timeline, the transfer list, the received files. */
+  private restore(saved: SavedSession): void {
+    this.timeline = saved.timeline.slice(-TIMELINE_MAX);
+    this.earlier = saved.transfers.map((transfer) => ({ ...transfer }));
+    for (const transfer of this.earlier) {
+      if (transfer.direction !== 'in' || transfer.state !== 'done') continue;
+      void this.files.open(transfer.id).then((blob) => {
+        if (!blob) return;
+        transfer.blob = blob;
+        this.emit();
+      });
+    }
+    this.push({ id: localId(), at: Date.now(), kind: 'event', key: 'tools.event.pageReloaded', params: {} });
+  }
+
+  private scheduleSave(): void {
+    if (this.disposed || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.save(), 300);
+  }
+
+  private save(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    if (!this.keep || this.disposed) return;
+    this.keep.history.save({
+      sessionId: this.keep.sessionId,
+      scope: this.files.scope,
+      timeline: this.timeline,
+      transfers: savedTransfers(this.allTransfers(), (t) => isFinal(t.state)),
+      firstCode: this.verification.firstCodeOfSession,
+    });
   }
 
   /** The current connection's verification code; `changed` when it differs from the session's first. */
@@ -163,6 +216,9 @@ export class SessionTools {
   }
 
   dispose(reason: 'peerLeft' | 'connectionLost' | 'sessionEnded'): void {
+    // Saved a last time first (a reload: the page goes), then never again (session-history.ts).
+    this.save();
+    if (this.keep) removeEventListener('pagehide', this.flushOnHide);
     this.disposed = true;
     this.verification.detach();
     this.transfers.dispose(reason);

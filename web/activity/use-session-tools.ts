@@ -1,6 +1,7 @@
 import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import type { StringKey } from '../i18n/i18n.js';
 import type { SessionConnection } from '../session/session-connection.js';
+import { SessionHistory } from './session-history.js';
 import { SessionTools } from './session-tools.js';
 
 /**
@@ -9,7 +10,7 @@ import { SessionTools } from './session-tools.js';
  * end. While the page is visible everything is read at once; while it is hidden (the customer is
  * busy in the window they share) the title counts what is new.
  */
-export function useSessionTools(peer: SessionConnection | null, names: { me: string; peer: string }, openingEvent: StringKey | null): SessionTools | null {
+export function useSessionTools(peer: SessionConnection | null, names: { me: string; peer: string }, openingEvent: StringKey | null, sessionId: string | null = null): SessionTools | null {
   const [tools, setTools] = useState<SessionTools | null>(null);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const live = useRef<{ tools: SessionTools; end(): void } | null>(null);
@@ -22,8 +23,11 @@ export function useSessionTools(peer: SessionConnection | null, names: { me: str
       return;
     }
     if (live.current) return live.current.tools.attach(peer);
-    const created = new SessionTools(peer, names);
-    if (openingEvent) created.addEvent(openingEvent, { name: names.peer });
+    // What the page kept of this session before a reload comes back (session-history.ts).
+    const history = new SessionHistory();
+    const saved = sessionId ? history.load(sessionId) : null;
+    const created = new SessionTools(peer, names, sessionId ? { sessionId, history, saved } : null);
+    if (openingEvent && !saved) created.addEvent(openingEvent, { name: names.peer });
     const baseTitle = document.title;
     const onChange = () => {
       if (!document.hidden) created.markRead();
@@ -41,9 +45,9 @@ export function useSessionTools(peer: SessionConnection | null, names: { me: str
         offChange();
         document.removeEventListener('visibilitychange', onVisible);
         document.title = baseTitle;
-        // This session's files go with it (never another session's). A save the user just started
-        // gets a moment to finish copying; its lock keeps a loading page from taking them meanwhile.
-        setTimeout(() => void created.files.clear(), 30_000);
+        // The files stay on disk while the session goes on (a reload, another tab); when the page
+        // sees the session end, SessionHistory.end() removes them (use-customer-ticket, use-analyst-console).
+        created.files.release();
       },
     };
     setTools(created);

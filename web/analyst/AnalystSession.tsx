@@ -58,7 +58,7 @@ export function AnalystSession({ session, stream, peer, sharing, customerPresent
   const quality = useVideoStats(peer, session.state === 'live' && stream !== null);
   const stats = quality?.current ?? null;
   const ended = session.state === 'ended';
-  const tools = useSessionTools(peer, { me: '', peer: name }, 'tools.event.consented.analyst');
+  const tools = useSessionTools(peer, { me: '', peer: name }, 'tools.event.consented.analyst', session.id);
   const control = useControlState(peer);
   // The activity log follows the share from the session's state (use-analyst-console.ts).
   useEffect(() => (tools ? logSharing(sharing, tools, 'analyst', name) : undefined), [tools, sharing, name]);

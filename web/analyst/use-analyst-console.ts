@@ -5,6 +5,8 @@ import { AnalystConnections } from '../session/session-connections.js';
 import { SignalingClient, type SocketState } from '../session/signaling-client.js';
 import type { SharingSource } from '../activity/sharing-activity.js';
 import { SessionSharing } from './session-sharing.js';
+import { SessionHistory } from '../activity/session-history.js';
+import { removeScopeFiles } from '../files/session-files.js';
 
 export interface AnalystSessionInfo {
   id: string;
@@ -104,6 +106,7 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
       setSession((current) => {
         if (!current || current.state === 'ended' || current.id === frame.resumedSessionId) return current;
         dropPeer();
+        new SessionHistory().end(current.id, removeScopeFiles);
         return { ...current, state: 'ended', endReason: 'analystLeft', endedAt: Date.now() };
       });
       setQueues(frame.queues);
@@ -133,7 +136,11 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
       );
       // The answering end is made by the customer's first offer, with its number (session-connections.ts).
       if (frame.state === 'consented') setRemoteStream(null);
-      if (frame.state === 'ended') dropPeer();
+      if (frame.state === 'ended') {
+        dropPeer();
+        // What this browser kept of the session for a reload goes now (session-history.ts).
+        new SessionHistory().end(frame.sessionId, removeScopeFiles);
+      }
     });
     signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => sessionConnections.setIce({ iceServers, iceTransportPolicy }));
     signaling.on('signal', (frame) => sessionConnections.onSignal(frame));

@@ -14,7 +14,7 @@ import { logSharing } from '../activity/sharing-activity.js';
 export function CustomerSession({ session, analyst }: { session: CustomerTicket; analyst: string }) {
   const { t } = useI18n();
   const sharing = session.screen !== null;
-  const tools = useSessionTools(session.peer, { me: session.status?.name ?? '', peer: analyst }, 'tools.event.consented.customer');
+  const tools = useSessionTools(session.peer, { me: session.status?.name ?? '', peer: analyst }, 'tools.event.consented.customer', session.status?.ticketId ?? null);
   const control = useRemoteControl(session.peer, session.signaling, session.share);
   // Remote control's steps go to the activity log from the model, whichever panel is shown.
   useEffect(() => (control && tools ? logControlSteps(control, tools, analyst) : undefined), [control, tools, analyst]);

@@ -4,6 +4,8 @@ import { api } from '../api.js';
 import type { SessionConnection } from '../session/session-connection.js';
 import { CustomerConnections } from '../session/session-connections.js';
 import { ScreenShare, type ShareProblem } from './screen-share.js';
+import { SessionHistory } from '../activity/session-history.js';
+import { removeScopeFiles } from '../files/session-files.js';
 import { SignalingClient, type SocketState } from '../session/signaling-client.js';
 
 /** `replaced`: the same link is open in a newer tab, which has the session now. */
@@ -92,7 +94,10 @@ export function useCustomerTicket(token: string): CustomerTicket {
   useEffect(() => {
     let disposed = false;
 
+    let ticketId: string | null = null;
     const finish = (reason: EndReason | null) => {
+      // What this browser kept of the session for a reload goes now (session-history.ts).
+      if (ticketId) new SessionHistory().end(ticketId, removeScopeFiles);
       setEndReason(reason);
       setPhase('ended');
       teardownMedia();
@@ -162,6 +167,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
     });
     let firstStatus = true;
     signaling.on('ticket.status', (frame) => {
+      ticketId = frame.ticketId;
       setStatus(frame);
       if (frame.state === 'ended') return finish(frame.endReason ?? null);
       setPhase(phaseOf(frame));

@@ -5,6 +5,7 @@ import { randomHex } from '../hex.js';
 export interface FileFolder {
   keys(): AsyncIterable<string>;
   removeEntry(name: string): Promise<void>;
+  getFileHandle?(name: string): Promise<{ getFile(): Promise<File> }>;
 }
 
 /** What this module needs of the Web Locks API (navigator.locks). */
@@ -26,21 +27,23 @@ const SEPARATOR = '.';
  */
 export class SessionFiles {
   readonly scope: string;
-  private release: () => void = () => undefined;
+  private releaseLock: () => void = () => undefined;
   private readonly held: Promise<void>;
   private cleared = false;
 
+  /** `scope`: the session's scope from before a reload (session-history.ts), to find its files again. */
   constructor(
     private readonly folder: () => Promise<FileFolder | null> = transferFolder,
     private readonly locks: Locks | null = browserLocks(),
+    scope?: string,
   ) {
-    this.scope = randomScope();
+    this.scope = scope && /^[0-9a-f]{16}$/.test(scope) ? scope : randomScope();
     // The lock is held until clear(): the callback's promise settles only then.
     this.held = new Promise<void>((granted) => {
       if (!this.locks) return granted();
       void this.locks.request(`${LOCK_PREFIX}${this.scope}`, {}, () => {
         granted();
-        return new Promise<void>((release) => (this.release = release));
+        return new Promise<void>((release) => (this.releaseLock = release));
       });
     });
   }
@@ -53,6 +56,21 @@ export class SessionFiles {
   /** Resolves once this session holds its lock (before then a loading page could take its files for orphans). */
   ready(): Promise<void> {
     return this.held;
+  }
+
+  /** A received file of this session, from disk (after a reload: the page's memory is gone, the file is not). */
+  async open(transferId: string): Promise<Blob | null> {
+    const folder = await this.folder();
+    try {
+      return (await folder?.getFileHandle?.(this.fileName(transferId))?.then((handle) => handle.getFile())) ?? null;
+    } catch {
+      return null; // removed meanwhile
+    }
+  }
+
+  /** This page is done with the session's files but the session goes on (a reload, another tab): the lock goes, the files stay. */
+  release(): void {
+    this.releaseLock();
   }
 
   /** Removes this session's files (the session goes on). */
@@ -68,7 +86,7 @@ export class SessionFiles {
     try {
       await this.removeAll();
     } finally {
-      this.release();
+      this.releaseLock();
     }
   }
 }
@@ -77,7 +95,7 @@ export class SessionFiles {
  * At page load: removes the files of every session no page holds any more (a crash, a tab closed
  * before its session's end), and files named by no session at all (an older version's).
  */
-export async function removeOrphanedFiles(folder: () => Promise<FileFolder | null> = transferFolder, locks: Locks | null = browserLocks()): Promise<number> {
+export async function removeOrphanedFiles(folder: () => Promise<FileFolder | null> = transferFolder, locks: Locks | null = browserLocks(), keep: ReadonlySet<string> = new Set()): Promise<number> {
   const dir = await folder();
   if (!dir || !locks) return 0;
   const scopes = new Set<string>();
@@ -90,12 +108,20 @@ export async function removeOrphanedFiles(folder: () => Promise<FileFolder | nul
   let removed = 0;
   for (const name of unscoped) removed += await dir.removeEntry(name).then(() => 1, () => 0);
   for (const scope of scopes) {
+    // A session saved for a reload (session-history.ts) keeps its files until it ends.
+    if (keep.has(scope)) continue;
     // ifAvailable: the callback gets null when a page still holds the lock (its session is on).
     await locks.request(`${LOCK_PREFIX}${scope}`, { ifAvailable: true }, async (lock) => {
       if (lock) removed += await removeWhere(dir, (name) => scopeOf(name) === scope);
     });
   }
   return removed;
+}
+
+/** Removes the files of a session that is over, by its scope, whichever page held them. */
+export async function removeScopeFiles(scope: string, folder: () => Promise<FileFolder | null> = transferFolder): Promise<number> {
+  const dir = await folder();
+  return dir ? removeWhere(dir, (name) => scopeOf(name) === scope) : 0;
 }
 
 function scopeOf(name: string): string | null {

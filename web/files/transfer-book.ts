@@ -1,7 +1,8 @@
 import { Emitter } from '../emitter.js';
 import { isFinal, transition, type TransferMove, type TransferState } from './transfer-machine.js';
 
-export type FailReason = 'peerLeft' | 'connectionLost' | 'sessionEnded' | 'storage' | 'tooLarge' | 'protocol' | 'linkLost';
+/** `pageReloaded`: it was running when the page was reloaded (session-history.ts). */
+export type FailReason = 'peerLeft' | 'connectionLost' | 'sessionEnded' | 'storage' | 'tooLarge' | 'protocol' | 'linkLost' | 'pageReloaded';
 
 /** One transfer as the pages show it. */
 export interface Transfer {

@@ -50,6 +50,8 @@ export interface VerificationOptions {
   sha256?: Sha256;
   /** How long the analyst's page waits for the customer's round on a connection with new keys. */
   roundTimeoutMs?: number;
+  /** The session's first code, from before this page was reloaded: later codes are compared with it. */
+  firstCode?: string | null;
   schedule?: (run: () => void, ms: number) => () => void;
 }
 
@@ -115,6 +117,12 @@ export class Verification {
     this.random = options.random ?? webRandom;
     this.sha256 = options.sha256 ?? webSha256;
     this.schedule = options.schedule ?? timers;
+    this.firstCode = options.firstCode ?? null;
+  }
+
+  /** The session's first code (kept across a reload, session-history.ts). */
+  get firstCodeOfSession(): string | null {
+    return this.firstCode;
   }
 
   on<K extends keyof VerificationEvents>(event: K, listener: (...args: VerificationEvents[K]) => void): () => void {

@@ -39,7 +39,11 @@ function TransferRow({ transfer, tools, peerName }: { transfer: Transfer; tools:
       {transfer.state === 'offered' && (
         <div class="muted">{transfer.direction === 'out' ? t('tools.files.waitingAccept', { peer: peerName }) : t('tools.files.offeredToYou', { peer: peerName })}</div>
       )}
-      {isFinal(transfer.state) && <div class={`transfer-state ${transfer.state}`}>{t(`tools.files.state.${transfer.state}` as StringKey)}</div>}
+      {isFinal(transfer.state) && (
+        <div class={`transfer-state ${transfer.state}`} data-testid="transfer-state" data-reason={transfer.failReason ?? ''}>
+          {transfer.failReason === 'pageReloaded' ? t('tools.files.state.interruptedByReload') : t(`tools.files.state.${transfer.state}` as StringKey)}
+        </div>
+      )}
       <div class="actions compact">
         {transfer.direction === 'in' && transfer.state === 'offered' && (
           <>
