@@ -225,7 +225,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPasswordGenerated: demoPassword === '',
     customerGraceMs: int(env, 'CUSTOMER_GRACE_MS', 60_000, 0),
     linkTtlMs: int(env, 'LINK_TTL_MS', 30 * 60_000, 1000),
-    memberGraceMs: int(env, 'MEMBER_GRACE_MS', 20_000, 0),
+    // Longer than a network change takes (Wi-Fi to a tether, 30 s offline): the session waits it out.
+    memberGraceMs: int(env, 'MEMBER_GRACE_MS', 45_000, 0),
     closedGraceMs: int(env, 'CLOSED_GRACE_MS', 8_000, 0, 60_000),
     wsPingMs: int(env, 'WS_PING_MS', 25_000, 100, 300_000),
     loginTtlMs: int(env, 'LOGIN_TTL_MS', 12 * 60 * 60_000, 1000),

@@ -65,3 +65,24 @@ t.test('ICE restart after the relay path breaks: the session survives, frames fl
   });
   t.ok(received >= 300_000, `the file travelled on the new link (${received} bytes)`);
 });
+
+t.test('a network change: the customer offline 30 s (signaling and the relay path gone), then back: signaling at once, frames again, the session never ended', async (t) => {
+  t.setTimeout(120_000);
+  const { customer, analyst } = await liveSession(t, browser, server.url, 'Offline Olga', server.url, CAPTURE_CHANNELS);
+  const before = await analystVideoStats(analyst);
+  await customer.context().setOffline(true);
+  await coturn.stop(); // the relay path goes with the network
+  await customer.waitForTimeout(30_000);
+  coturn = await startCoturn(coturn);
+  // Whether the browser's offline mode took the signaling socket down too (the analyst then sees the customer away).
+  const socketDropped = (await analyst.getByTestId('customer-reconnecting').count()) > 0;
+  const back = Date.now();
+  await customer.context().setOffline(false); // the browser fires "online"
+  await analyst.locator('[data-testid="customer-reconnecting"]').waitFor({ state: 'detached', timeout: 10_000 });
+  const signalingBack = Date.now() - back;
+  const frames = await waitForDecodedFrames(analyst, 30, 60_000).catch(async () => waitForDecodedFrames(analyst, before.frames + 30, 30_000));
+  const framesBack = Date.now() - back;
+  t.ok(frames.frames > 0, `frames again ${framesBack} ms after the network came back (signaling: ${signalingBack} ms)`);
+  t.equal(await analyst.getByTestId('analyst-session').getAttribute('data-state'), 'live', 'the session never ended');
+  t.comment(JSON.stringify({ offlineMs: 30_000, socketDropped, signalingBackMs: signalingBack, framesBackMs: framesBack }));
+});

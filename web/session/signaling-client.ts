@@ -34,6 +34,11 @@ export interface SignalingOptions {
   openSocket?: (pathAndQuery: string) => SocketLike;
   /** Timers, injectable for tests. */
   schedule?: (run: () => void, ms: number) => () => void;
+  /**
+   * Calls `listener` when the device is back online (the browser's `online` event: Wi-Fi to a
+   * tether, a network back after 30 s): a socket waiting out its backoff reconnects at once.
+   */
+  onOnline?: (listener: () => void) => void;
 }
 
 const OPEN = 1;
@@ -49,6 +54,9 @@ export class SignalingClient {
   private cancelRetry: () => void = () => undefined;
   private stopped = false;
   private goodbyeHooked = false;
+  private onlineHooked = false;
+  /** A retry is waiting out its backoff (retry()). */
+  private waiting = false;
   private readonly frames = new Emitter<FrameEvents>();
   private readonly states = new Emitter<{ state: [state: SocketState, close?: CloseInfo] }>();
   private readonly policy: ReconnectPolicy;
@@ -73,8 +81,21 @@ export class SignalingClient {
       this.goodbyeHooked = true;
       addEventListener('pagehide', () => this.socket?.close(1000, 'page closed'));
     }
+    if (!this.onlineHooked) {
+      this.onlineHooked = true;
+      const onOnline = this.options.onOnline ?? ((listener: () => void) => typeof addEventListener === 'function' && addEventListener('online', listener));
+      onOnline(() => this.reconnectNow());
+    }
     this.stopped = false;
     this.open();
+  }
+
+  /** Back online: a reconnection waiting out its backoff goes now (the jitter spreads the rest: backoff.ts). */
+  private reconnectNow(): void {
+    if (this.stopped || !this.waiting) return;
+    this.cancelRetry();
+    this.waiting = false;
+    void this.reconnect();
   }
 
   on<T extends FrameType>(type: T, listener: (frame: Extract<ServerFrame, { type: T }>) => void): () => void {
@@ -136,16 +157,22 @@ export class SignalingClient {
 
   private retry(closeCode: number): void {
     this.attempt += 1;
-    this.cancelRetry = this.schedule(async () => {
-      if (this.stopped) return;
-      const goOn = this.options.beforeReconnect ? await this.options.beforeReconnect().catch(() => true) : true;
-      if (this.stopped) return;
-      if (!goOn) {
-        this.stopped = true;
-        return;
-      }
-      this.open();
+    this.waiting = true;
+    this.cancelRetry = this.schedule(() => {
+      this.waiting = false;
+      void this.reconnect();
     }, this.policy.delayMs(this.attempt, closeCode));
+  }
+
+  private async reconnect(): Promise<void> {
+    if (this.stopped) return;
+    const goOn = this.options.beforeReconnect ? await this.options.beforeReconnect().catch(() => true) : true;
+    if (this.stopped) return;
+    if (!goOn) {
+      this.stopped = true;
+      return;
+    }
+    this.open();
   }
 }
 

@@ -35,8 +35,10 @@ class FakeSocket implements SocketLike {
 function harness(beforeReconnect?: () => Promise<boolean>) {
   const sockets: FakeSocket[] = [];
   const timers: Array<{ run: () => void; ms: number; cancelled: boolean }> = [];
+  let backOnline: () => void = () => undefined;
   const client = new SignalingClient('?token=abc', {
     beforeReconnect,
+    onOnline: (listener) => (backOnline = listener),
     policy: { delayMs: (attempt, code) => (code === 4503 ? 1000 : 100 * attempt) },
     openSocket: (path) => {
       const socket = new FakeSocket(path);
@@ -54,8 +56,23 @@ function harness(beforeReconnect?: () => Promise<boolean>) {
     if (timer && !timer.cancelled) timer.run();
     await new Promise((r) => setImmediate(r));
   };
-  return { client, sockets, timers, fire };
+  return { client, sockets, timers, fire, online: () => backOnline() };
 }
+
+t.test('back online: a reconnection waiting out its backoff goes at once', async (t) => {
+  const { client, sockets, timers, online } = harness();
+  client.connect();
+  sockets[0].accept();
+  sockets[0].drop(1006);
+  t.equal(timers.length, 1, 'a retry is scheduled');
+  online();
+  await new Promise((r) => setImmediate(r));
+  t.equal(sockets.length, 2, 'reconnected without waiting');
+  t.ok(timers[0].cancelled, 'the scheduled retry is cancelled');
+  online();
+  await new Promise((r) => setImmediate(r));
+  t.equal(sockets.length, 2, 'an online event while connecting or connected does nothing');
+});
 
 t.test('listeners stay subscribed across reconnections; the backoff grows and resets once connected', async (t) => {
   const { client, sockets, timers, fire } = harness();
