@@ -132,7 +132,8 @@ export const QualityMode = Type.Object(
  * man in the middle must choose its values before it can know the code: one chance in 10^6.
  */
 const Hex256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
-const Round = Type.Integer({ minimum: 1, maximum: 1_000_000 });
+/** Each connection's round has a higher number than the last; the pages number them from the clock, so a reloaded page starts above the one before. */
+const Round = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 export const VerifyCommit = Type.Object({ type: Type.Literal('verify.commit'), round: Round, hash: Hex256 }, { additionalProperties: false });
 export const VerifyNonce = Type.Object({ type: Type.Literal('verify.nonce'), round: Round, nonce: Hex256 }, { additionalProperties: false });
 export const VerifyReveal = Type.Object({ type: Type.Literal('verify.reveal'), round: Round, nonce: Hex256 }, { additionalProperties: false });

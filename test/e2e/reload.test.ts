@@ -32,6 +32,7 @@ t.test('the customer reloads a live session: back within 5 s, asked to share aga
   track(customer, analyst);
   await customer.getByTestId('start-share').click();
   await waitForDecodedFrames(analyst, 5);
+  const firstCode = await customer.getByTestId('verification-code').getAttribute('data-code');
 
   const started = Date.now();
   await customer.reload();
@@ -41,6 +42,14 @@ t.test('the customer reloads a live session: back within 5 s, asked to share aga
   t.ok(timings.customerReloadToConnected < 5000, `back in the session, connected, ${timings.customerReloadToConnected} ms after the reload`);
   t.ok(await notEnded(analyst), 'the analyst\'s session never ended');
   t.match(await customer.getByTestId('share-again').textContent(), /share.*again/i, 'the customer is asked to share again');
+  // A new connection has new keys: a new code, compared with the session's first on both pages.
+  const codes = await Promise.all([customer, analyst].map(async (page) => {
+    const element = page.locator('[data-testid="verification-code"][data-changed="true"]');
+    await element.waitFor({ timeout: 10_000 });
+    return element.getAttribute('data-code');
+  }));
+  t.equal(codes[0], codes[1], `both pages show the same new code (${codes[0]}), marked as changed from the first (${firstCode})`);
+  t.not(codes[0], firstCode);
   await customer.getByTestId('start-share').click();
   await waitForDecodedFrames(analyst, 5);
   timings.customerReloadToFrames = Date.now() - started;

@@ -171,6 +171,31 @@ t.test("control starts with the customer's priority (before any move of the anal
   t.notOk(/keysym 0x7a, z\)/.test(recorder.output()), 'nothing injected after the share stopped');
 });
 
+t.test('the customer reloads during remote control: control is off until they allow it again, and nothing more is injected', async (t) => {
+  const { customer, analyst } = await controlAllowed(t, 'Reloading Rob');
+  const helper = runHelper(xvfb.display, { file: await savePairingFile(customer) });
+  t.teardown(() => stopChild(helper.child));
+  await customer.locator('[data-testid="control-indicator"][data-state="active"]').waitFor({ timeout: 15_000 });
+  await analyst.locator('[data-testid="analyst-control"][data-state="active"]').waitFor();
+
+  await customer.reload();
+  await customer.getByTestId('customer-session').waitFor({ timeout: 5000 });
+  await analyst.locator('[data-testid="analyst-control"][data-state="active"]').waitFor({ state: 'detached', timeout: 10_000 });
+  t.pass("the analyst's page no longer shows control");
+  t.equal(await customer.getByTestId('control-indicator').count(), 0, 'no control on the reloaded page');
+  const frozen = pointerAt(xvfb.display);
+  await analyst.keyboard.type('qq');
+  await analyst.waitForTimeout(500);
+  t.same(pointerAt(xvfb.display), frozen);
+  t.notOk(/keysym 0x71, q\)/.test(recorder.output()), 'nothing injected after the reload');
+  // Control needs the customer's consent again (and their screen shared again).
+  await customer.getByTestId('start-share').click();
+  await waitForDecodedFrames(analyst, 3);
+  await analyst.getByTestId('request-control').click();
+  await customer.getByTestId('control-allow').waitFor({ timeout: 10_000 });
+  t.pass('the customer is asked again');
+});
+
 t.test('without the helper the analyst can point: a highlight shows on the customer\'s preview', async (t) => {
   const { customer, analyst } = await connectedSession(browser, server.url, 'Pointed Paul');
   t.teardown(async () => {

@@ -63,7 +63,11 @@ export class SessionTools {
     const saved = keep?.saved ?? null;
     this.files = new SessionFiles(undefined, undefined, saved?.scope);
     if (saved) this.restore(saved);
-    this.verification = new Verification(peer.role, { firstCode: saved?.firstCode ?? null });
+    this.verification = new Verification(peer.role, {
+      firstCode: saved?.firstCode ?? null,
+      // In the pages (kept for a reload): rounds numbered from the clock, above any earlier page's.
+      ...(keep ? { roundNumber: (last: number) => Math.max(last + 1, Date.now()) } : {}),
+    });
     this.verification.on('change', () => this.emit());
     this.verification.on('code', (code, changed) => {
       if (!changed || this.changedCodes.has(code)) return;

@@ -52,6 +52,12 @@ export interface VerificationOptions {
   roundTimeoutMs?: number;
   /** The session's first code, from before this page was reloaded: later codes are compared with it. */
   firstCode?: string | null;
+  /**
+   * The customer's number for its next round, after `last` (0 before the first): the pages take
+   * the clock, so that a reloaded page's round is above every round the analyst's page has seen
+   * (it drops a round that is not newer). 1, 2, 3... by default.
+   */
+  roundNumber?: (last: number) => number;
   schedule?: (run: () => void, ms: number) => () => void;
 }
 
@@ -200,7 +206,8 @@ export class Verification {
   }
 
   private async commit(state: ConnectionRound): Promise<void> {
-    state.round = ++this.lastRound;
+    state.round = this.options.roundNumber ? this.options.roundNumber(this.lastRound) : this.lastRound + 1;
+    this.lastRound = state.round;
     state.nonce = hex(this.random());
     const hash = await commitment(state.round, state.keys!.customer, state.nonce, this.sha256);
     if (this.connection !== state.connection) return;
