@@ -9,6 +9,8 @@ import { startServer } from '../helpers/server.js';
 import { connectedSession } from '../helpers/session.js';
 
 // Chat, pushed links and files between two real Chromium pages, peer to peer over data channels.
+// Many sessions, some with 80 MB files: ~110 s alone on 2 cores, more beside other files.
+t.setTimeout(300_000);
 const server = await startServer();
 const browser = await launchBrowser();
 const dir = mkdtempSync(join(tmpdir(), 'relaydesk-files-'));
