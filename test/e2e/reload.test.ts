@@ -113,6 +113,28 @@ t.test('closing the tab ends the session for the other side within 10 s, and say
   t.ok(Date.now() - endAt < 3000, 'End session: at once');
 });
 
+t.test('the tab closed by mistake and the link opened again within the grace: back in the session, with the chat', async (t) => {
+  const { customer, analyst } = await connectedSession(browser, server.url, 'Oops Olivia');
+  track(customer, analyst);
+  await customer.getByTestId('chat-input').fill('before I closed it');
+  await customer.getByTestId('chat-input').press('Enter');
+  await analyst.getByTestId('chat-message').filter({ hasText: 'before I closed it' }).waitFor();
+  const link = customer.url();
+  const context = customer.context();
+  await customer.waitForTimeout(500); // the page saves its history within 300 ms of a change
+  await customer.close();
+  await analyst.getByTestId('customer-reconnecting').waitFor({ timeout: 5000 });
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const reopened = await context.newPage();
+  const started = Date.now();
+  await reopened.goto(link);
+  await reopened.getByTestId('customer-session').waitFor({ timeout: 5000 });
+  timings.reopenToSession = Date.now() - started;
+  await reopened.getByTestId('chat-message').filter({ hasText: 'before I closed it' }).waitFor({ timeout: 5000 });
+  await analyst.getByTestId('customer-reconnecting').waitFor({ state: 'detached', timeout: 5000 });
+  t.ok(await notEnded(analyst), `back in the session ${timings.reopenToSession} ms after opening the link again, with the chat; the analyst's session never ended`);
+});
+
 t.test('a second tab with the same link takes over; the first says so and can take it back', async (t) => {
   const { customer, analyst } = await connectedSession(browser, server.url, 'Twin Tabs');
   track(customer, analyst);
