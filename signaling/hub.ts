@@ -112,12 +112,10 @@ export class Hub {
   }
 
   async attachAnalyst(conn: Connection, queues: QueueInfo[]): Promise<void> {
-    // One console per analyst: the newest takes over (a second tab, a reload that raced the old
-    // socket); the older one is told (CLOSE_CODES.replaced) and offers to take over again.
-    for (const other of this.analysts) {
-      if (other !== conn && other.analyst?.id === conn.analyst?.id) other.close(CLOSE_CODES.replaced, 'replaced by a newer console');
-    }
-    // Back after a reload, a dropped connection or a server restart: take the session up again where it was.
+    // Back after a reload, a dropped connection or a server restart, or opened in a second tab: the
+    // newest console takes the analyst's session up again where it was, and the console that held
+    // it is told (CLOSE_CODES.replaced) and offers to take it back. Consoles without a session (a
+    // second window on the queue) stay.
     // Not one whose customer closed their page: it ends within CLOSED_GRACE_MS anyway, and this
     // console shows the queue meanwhile (its customer, if they come back, finds the analyst back too).
     const mine = this.store.all().find((t) => isInSession(t.state) && t.analyst?.id === conn.analyst?.id && !t.customerClosed);

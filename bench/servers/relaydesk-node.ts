@@ -9,6 +9,9 @@ const config = {
   ticketRatePerMinute: 1e9,
   loginRatePerMinute: 1e9,
   frameRatePerSecond: 1e6,
+  // Thousands of tickets from one address (the load generator): the waiting caps out of the way.
+  waitingPerQueueMax: 1e6,
+  waitingPerAddressMax: 1e6,
 };
 const app = await buildApp(config, { logger: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
