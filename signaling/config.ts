@@ -227,7 +227,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     linkTtlMs: int(env, 'LINK_TTL_MS', 30 * 60_000, 1000),
     // Longer than a network change takes (Wi-Fi to a tether, 30 s offline): the session waits it out.
     memberGraceMs: int(env, 'MEMBER_GRACE_MS', 45_000, 0),
-    closedGraceMs: int(env, 'CLOSED_GRACE_MS', 8_000, 0, 60_000),
+    // A reload is back in well under a second; a closed tab must end the session within 10 s (the sweep runs each second).
+    closedGraceMs: int(env, 'CLOSED_GRACE_MS', 6_000, 0, 60_000),
     wsPingMs: int(env, 'WS_PING_MS', 25_000, 100, 300_000),
     loginTtlMs: int(env, 'LOGIN_TTL_MS', 12 * 60 * 60_000, 1000),
     turnSecret: turnSecret ?? '',
