@@ -223,9 +223,8 @@ export class AccountService {
     if (!record?.totp) return 'none';
     const given = code?.trim() ?? '';
     if (!given) return 'missing';
-    const step = matchTotp(record.totp.secret, given.replace(/\s/g, ''), this.clock.now());
-    // A step, once used, is refused for as long as it could still match.
-    if (step !== null) return (await claim(`totp:${id}:${step}`, TOTP_STEP_MS * 4)) ? 'ok' : 'wrong';
+    const claimed = await this.claimStep(id, record.totp.secret, given, claim);
+    if (claimed !== null) return claimed ? 'ok' : 'wrong';
     const hash = recoveryHash(given);
     if (!record.recoveryHashes?.includes(hash)) return 'wrong';
     if (!(await claim(`recovery:${id}:${hash}`, 24 * 60 * 60_000))) return 'wrong';
@@ -259,8 +258,7 @@ export class AccountService {
     if (record.totp) return { ok: false, code: 'totp.alreadyOn' };
     const pending = record.totpPending;
     if (!pending || pending.until <= this.clock.now()) return { ok: false, code: 'totp.notStarted' };
-    const step = matchTotp(pending.secret, code.replace(/\s/g, ''), this.clock.now());
-    if (step === null || !(await claim(`totp:${id}:${step}`, TOTP_STEP_MS * 4))) return { ok: false, code: 'totp.codeInvalid' };
+    if (!(await this.claimStep(id, pending.secret, code, claim))) return { ok: false, code: 'totp.codeInvalid' };
     const recoveryCodes = newRecoveryCodes();
     const current = this.records.get(id);
     if (!current || current.totpPending !== pending) return { ok: false, code: 'totp.notStarted' };
@@ -281,6 +279,16 @@ export class AccountService {
     record.generation = (record.generation ?? 0) + 1;
     this.changed(id);
     return { ok: true };
+  }
+
+  /**
+   * Whether `code` is the code of a step near now for `secret`, claimed for this account: null when
+   * it matches no step, false when it matches one already used (a step, once used, is refused for
+   * as long as it could still match, on every node).
+   */
+  private async claimStep(id: string, secret: string, code: string, claim: ClaimOnce): Promise<boolean | null> {
+    const step = matchTotp(secret, code.replace(/\s/g, ''), this.clock.now());
+    return step === null ? null : claim(`totp:${id}:${step}`, TOTP_STEP_MS * 4);
   }
 
   private clearTotp(record: AccountRecord): void {

@@ -32,7 +32,7 @@ export async function totpRoutes(instance: FastifyInstance): Promise<void> {
     const me = await accountOf(app, req);
     if (!me) return reply.code(401).send(errorBody('auth.required'));
     const locked = await throttle.begin([codeKey(me.id)]);
-    if (locked > 0) return reply.code(429).header('retry-after', Math.ceil(locked / 1000)).send(errorBody('auth.locked'));
+    if (locked > 0) return refuse(reply, { status: 429, code: 'auth.locked', retryAfterS: Math.ceil(locked / 1000) });
     const confirmed = await accounts.confirmTotp(me.id, req.body.code, claim);
     if (!confirmed.ok) return reply.code(confirmed.code === 'totp.codeInvalid' ? 400 : 409).send(errorBody(confirmed.code));
     await throttle.succeed([codeKey(me.id).key]);
@@ -46,7 +46,7 @@ export async function totpRoutes(instance: FastifyInstance): Promise<void> {
     if (!me) return reply.code(401).send(errorBody('auth.required'));
     if (!me.totp) return reply.code(409).send(errorBody('totp.notStarted'));
     const locked = await throttle.begin([codeKey(me.id)]);
-    if (locked > 0) return reply.code(429).header('retry-after', Math.ceil(locked / 1000)).send(errorBody('auth.locked'));
+    if (locked > 0) return refuse(reply, { status: 429, code: 'auth.locked', retryAfterS: Math.ceil(locked / 1000) });
     if ((await accounts.secondFactor(me.id, req.body.code, claim)) !== 'ok') return reply.code(400).send(errorBody('auth.codeInvalid'));
     await throttle.succeed([codeKey(me.id).key]);
     const off = await accounts.disableTotp(me.id);

@@ -6,6 +6,7 @@ import type { SessionConnection } from '../session/session-connection.js';
 import { SessionFiles } from '../files/session-files.js';
 import { formatBytes } from '../files/transfer-rate.js';
 import { Emitter } from '../emitter.js';
+import { numberAboveClock } from '../session/connection-replacement.js';
 import { Verification } from '../session/verification.js';
 import { FloodGuard, type FloodKind } from './flood-guard.js';
 
@@ -66,7 +67,7 @@ export class SessionTools {
     this.verification = new Verification(peer.role, {
       firstCode: saved?.firstCode ?? null,
       // In the pages (kept for a reload): rounds numbered from the clock, above any earlier page's.
-      ...(keep ? { roundNumber: (last: number) => Math.max(last + 1, Date.now()) } : {}),
+      ...(keep ? { roundNumber: (last: number) => numberAboveClock(last) } : {}),
     });
     this.verification.on('change', () => this.emit());
     this.verification.on('code', (code, changed) => {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { CLOSE_CODES, type EndReason, type ErrorCode, type TicketCurrent, type TicketStatus } from '../../protocol/index.js';
 import { api } from '../api.js';
 import type { SessionConnection } from '../session/session-connection.js';
+import { numberAboveClock } from '../session/connection-replacement.js';
 import { CustomerConnections } from '../session/session-connections.js';
 import { ScreenShare, type ShareProblem } from './screen-share.js';
 import { SessionHistory } from '../activity/session-history.js';
@@ -123,7 +124,7 @@ export function useCustomerTicket(token: string): CustomerTicket {
       send: (frame) => signaling.send(frame),
       isSignalingOpen: () => signaling.isOpen,
       // From the clock, always above the last: a reloaded page or a second tab starts above every earlier page.
-      linkNumber: (previous) => Math.max((previous ?? -1) + 1, Date.now()),
+      linkNumber: (previous) => numberAboveClock(previous),
     });
     connections.current = sessionConnections;
     const screenShare = new ScreenShare<SessionConnection>({

@@ -14,22 +14,22 @@ export interface Locks {
 }
 
 const LOCK_PREFIX = 'relaydesk-files:';
-/** `<scope>.<transfer id>`: the scope is one session on one page. */
+/** `<scope>.<transfer id>`: the scope is one session, kept across its page's reloads (session-history.ts). */
 const SEPARATOR = '.';
 
 /**
  * The received files of one session on this page, in the Origin Private File System. Each session
- * has its own random scope, the prefix of its files' names, and holds a Web Lock named after it
- * while it lasts. So files live as long as their session: `clear()` at its end removes its own
- * files, never another session's (the analyst's next session, another tab); and the files of a
- * page that crashed or was closed are removed by the next page of the origin that loads
- * (`removeOrphanedFiles`), since no page holds their lock any more.
+ * has its own random scope, the prefix of its files' names, and a page holds a Web Lock named
+ * after it while it shows the session. So files live as long as their session: at its end
+ * `removeScopeFiles` removes its own files, never another session's (the analyst's next session,
+ * another tab); and the files of a page that crashed or was closed are removed by the next page of
+ * the origin that loads (`removeOrphanedFiles`), since no page holds their lock any more, unless
+ * the session is kept for a reload.
  */
 export class SessionFiles {
   readonly scope: string;
   private releaseLock: () => void = () => undefined;
   private readonly held: Promise<void>;
-  private cleared = false;
 
   /** `scope`: the session's scope from before a reload (session-history.ts), to find its files again. */
   constructor(
@@ -38,7 +38,7 @@ export class SessionFiles {
     scope?: string,
   ) {
     this.scope = scope && /^[0-9a-f]{16}$/.test(scope) ? scope : randomScope();
-    // The lock is held until clear(): the callback's promise settles only then.
+    // The lock is held until release(): the callback's promise settles only then.
     this.held = new Promise<void>((granted) => {
       if (!this.locks) return granted();
       void this.locks.request(`${LOCK_PREFIX}${this.scope}`, {}, () => {
@@ -68,26 +68,17 @@ export class SessionFiles {
     }
   }
 
-  /** This page is done with the session's files but the session goes on (a reload, another tab): the lock goes, the files stay. */
+  /** Removes this session's files while it goes on (the benchmark between runs). */
+  removeAll(): Promise<number> {
+    return removeScopeFiles(this.scope, this.folder);
+  }
+
+  /**
+   * This page is done with the session's files: the lock goes. The files stay while the session
+   * goes on (a reload, another tab); its end removes them (`removeScopeFiles`).
+   */
   release(): void {
     this.releaseLock();
-  }
-
-  /** Removes this session's files (the session goes on). */
-  async removeAll(): Promise<number> {
-    const folder = await this.folder();
-    return folder ? removeWhere(folder, (name) => scopeOf(name) === this.scope) : 0;
-  }
-
-  /** The session is over: removes its files and lets go of its lock. Idempotent. */
-  async clear(): Promise<void> {
-    if (this.cleared) return;
-    this.cleared = true;
-    try {
-      await this.removeAll();
-    } finally {
-      this.releaseLock();
-    }
   }
 }
 

@@ -25,6 +25,13 @@ export const CONNECTION_TIMEOUT_MS = 15_000;
  */
 export const replacementDelay = (attempt: number, random: () => number = Math.random): number => jitteredBackoff(attempt, random, 1000, 30_000);
 
+/**
+ * The next number after `previous` (null: none yet), from the clock and always above the last: a
+ * page's connections and its verification rounds are numbered so, and the other page drops what is
+ * not newer, so a reloaded page or a second tab starts above everything an earlier page sent.
+ */
+export const numberAboveClock = (previous: number | null, now: number = Date.now()): number => Math.max((previous ?? -1) + 1, now);
+
 export type SignalFate = 'deliver' | 'replace' | 'ignore';
 
 /**

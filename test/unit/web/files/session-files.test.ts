@@ -1,5 +1,5 @@
 import t from 'tap';
-import { removeOrphanedFiles, SessionFiles, type FileFolder, type Locks } from '../../../../web/files/session-files.js';
+import { removeOrphanedFiles, removeScopeFiles, SessionFiles, type FileFolder, type Locks } from '../../../../web/files/session-files.js';
 
 // Small fakes of the browser's Origin Private File System folder and of the Web Locks API.
 class FakeFolder implements FileFolder {
@@ -47,11 +47,15 @@ t.test('a session\'s end removes its own files only, never those of the next ses
   const next = session();
   await next.ready();
   folder.names.add(next.fileName('c'));
-  await first.clear();
+  const end = async (files: SessionFiles) => {
+    await removeScopeFiles(files.scope, async () => folder);
+    files.release();
+  };
+  await end(first);
   t.same([...folder.names], [next.fileName('c')], 'the next session\'s file is still there');
-  await first.clear();
-  t.same([...folder.names], [next.fileName('c')], 'clear() twice changes nothing');
-  await next.clear();
+  await end(first);
+  t.same([...folder.names], [next.fileName('c')], 'ending it twice changes nothing');
+  await end(next);
   t.same([...folder.names], [], 'and it goes with its own session');
 });
 
@@ -79,6 +83,6 @@ t.test('without OPFS or Web Locks nothing is removed and nothing throws', async 
   const files = new SessionFiles(async () => folder, null);
   await files.ready();
   folder.names.add(files.fileName('z'));
-  await files.clear();
+  await removeScopeFiles(files.scope, async () => folder);
   t.same([...folder.names], ['x.y'], 'a session still clears its own');
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { ClientFrame, IceConfig, Role } from '../../../../protocol/index.js';
-import { CONNECTION_TIMEOUT_MS, replacementDelay } from '../../../../web/session/connection-replacement.js';
+import { CONNECTION_TIMEOUT_MS, numberAboveClock, replacementDelay } from '../../../../web/session/connection-replacement.js';
 
 /** The jitter at its top: each wait is its step in full. */
 const noJitter = () => 1;
@@ -147,7 +147,7 @@ t.test('analyst: answers the customer\'s newest connection, ignores older ones, 
 
 t.test('customer: numbered from the clock, a reloaded page starts above the old one; the analyst\'s page back renews a connection that is down', async (t) => {
   let now = 1_700_000_000_000;
-  const byClock = (previous: number | null) => Math.max((previous ?? -1) + 1, now);
+  const byClock = (previous: number | null) => numberAboveClock(previous, now);
   const old = harness('customer', byClock);
   old.owner.ensure();
   old.made[0].connect();
