@@ -206,6 +206,8 @@ t.test('scale-out: two signaling containers and the store carry one session acro
 
   for (const service of ['signaling', 'signaling-2']) {
     await compose(scaled, ['restart', service], 120_000);
+    // Healthy again before going on: the next step opens a page on node 2, which must be listening.
+    await waitHealthy(engine.host, projectName, [service], 60_000);
     await analyst.getByText('Connection to the server lost').waitFor({ state: 'detached', timeout: 30_000 });
     await analyst.locator('[data-testid="analyst-session"][data-state="live"]').waitFor({ timeout: 30_000 });
     const stats = await waitForDecodedFrames(analyst, 5, 10_000);

@@ -17,6 +17,8 @@ export async function launchFirefox(): Promise<{ browser: Browser; newPage(): Pr
       browser: 'firefox',
       executablePath: FIREFOX_PATH,
       headless: false,
+      // The suite runs the container test beside it: a first Firefox start can take longer than puppeteer's 30 s.
+      timeout: 120_000,
       env: { ...process.env, DISPLAY: xvfb.display, MOZ_CRASHREPORTER_DISABLE: '1' },
       extraPrefsFirefox: {
         'media.navigator.permission.disabled': true,
