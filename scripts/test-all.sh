@@ -31,12 +31,8 @@ npx tap build
 # The container test (test/containers/stack.test.ts) needs a Docker engine and the stand-in base
 # images, made here, outside the suite's namespace, where Debian's archive and npm are reachable.
 bash test/containers/base-images.sh
-# A Docker engine this run started (base-images.sh notes its pid) is stopped when the suite ends.
-stop_build_engine() {
-  [ -f /run/relaydesk-build-dockerd.pid ] || return 0
-  kill "$(cat /run/relaydesk-build-dockerd.pid)" 2>/dev/null || true
-  rm -f /run/relaydesk-build-dockerd.pid
-}
+# A Docker engine this run started (base-images.sh) is stopped when the suite ends.
+stop_build_engine() { bash test/containers/engine.sh stop /run/relaydesk-build-docker; }
 trap stop_build_engine EXIT
 
 log=$(mktemp)

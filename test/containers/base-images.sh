@@ -34,14 +34,11 @@ fi
 
 # The build engine, on the host's network (the builds fetch packages). No bridge and no iptables
 # rules: nothing it runs is published anywhere; the stack itself runs in the suite's namespace.
+# scripts/test-all.sh stops the engine this started (test/containers/engine.sh stop) when the suite ends.
 if ! docker -H unix:///var/run/docker.sock info >/dev/null 2>&1; then
   echo "base-images: starting dockerd"
-  # Detached (own session, no inherited stdin/stdout), so a CI runner does not wait on it; its pid
-  # is noted for scripts/test-all.sh, which stops the engine it started when the suite ends.
-  setsid nohup dockerd --bridge=none --iptables=false --ip6tables=false </dev/null >/var/log/relaydesk-dockerd.log 2>&1 &
-  echo $! > /run/relaydesk-build-dockerd.pid
-  for _ in $(seq 1 60); do docker -H unix:///var/run/docker.sock info >/dev/null 2>&1 && break; sleep 0.5; done
-  docker -H unix:///var/run/docker.sock info >/dev/null 2>&1 || { echo "base-images: dockerd did not start, see /var/log/relaydesk-dockerd.log" >&2; exit 1; }
+  bash test/containers/engine.sh start /run/relaydesk-build-docker /var/lib/docker /var/run/docker.sock /var/log/relaydesk-dockerd.log \
+    || { echo "base-images: the Docker engine did not start (log: /var/log/relaydesk-dockerd.log)" >&2; exit 1; }
 fi
 export DOCKER_HOST=unix:///var/run/docker.sock
 has() { docker image inspect "$1" >/dev/null 2>&1; }
@@ -75,4 +72,6 @@ empty="$work/empty"; mkdir -p "$empty"
 has "$COTURN_IMAGE" || build "$COTURN_IMAGE" "$here/coturn.Dockerfile" "$empty"
 has "$HAPROXY_IMAGE" || build "$HAPROXY_IMAGE" "$here/haproxy.Dockerfile" "$empty"
 has "$STORE_IMAGE" || build "$STORE_IMAGE" "$here/valkey.Dockerfile" "$empty"
+# Each run of the container test builds the signaling image anew; what older runs left is only disk.
+docker image prune -f --filter until=48h >/dev/null
 echo "base-images: ready"

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -9,6 +9,7 @@ export const BUILD_ENGINE = 'unix:///var/run/docker.sock';
 
 const ROOT = '/run/relaydesk-test-docker';
 const DATA_ROOT = '/var/lib/relaydesk-test-docker';
+const ENGINE_SCRIPT = fileURLToPath(new URL('../containers/engine.sh', import.meta.url));
 
 /** Runs the docker CLI against one engine; rejects with what it printed. */
 export async function docker(host: string, args: string[], timeoutMs = 120_000): Promise<string> {
@@ -29,52 +30,25 @@ export interface RunEngine {
 /**
  * A second Docker engine inside the suite's network namespace, so that containers on the host
  * network ("network_mode: host") share the namespace with the tests' browsers and nothing they
- * serve is reachable from outside the machine. It starts its own containerd (in its exec root),
- * since a containerd outside would put the containers in the machine's namespace. Images persist
- * in its data root between runs.
+ * serve is reachable from outside the machine. test/containers/engine.sh starts it here with a
+ * containerd of its own (one outside would put the containers in the machine's namespace). Images
+ * persist in its data root between runs.
  */
 export async function startRunEngine(): Promise<RunEngine> {
   if (process.env.RELAYDESK_ISOLATED !== '1') {
     throw new Error('the container test runs the stack inside the suite namespace: run it through scripts/isolated-net.sh (npm run test:containers)');
   }
-  mkdirSync(ROOT, { recursive: true });
-  // An engine left by an interrupted run lives in a namespace that is gone: end it first.
-  const pidFile = `${ROOT}/docker.pid`;
-  if (existsSync(pidFile)) {
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    try {
-      process.kill(pid, 'SIGTERM');
-      for (let i = 0; i < 100 && alive(pid); i++) await sleep(100);
-    } catch {
-      // already gone
-    }
-  }
   const host = `unix://${ROOT}/docker.sock`;
-  let output = '';
-  const child = spawn('dockerd', [
-    '--host', host, '--data-root', DATA_ROOT, '--exec-root', `${ROOT}/exec`, '--pidfile', pidFile,
-    '--bridge=none', '--iptables=false', '--ip6tables=false', '--ip-masq=false',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (c) => (output += c));
-  child.stderr.on('data', (c) => (output = (output + c).slice(-20_000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      await docker(host, ['info', '--format', '{{.ServerVersion}}'], 5000);
-      break;
-    } catch (err) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`dockerd in the namespace did not start: ${(err as Error).message}\n${output}`);
-      await sleep(250);
-    }
+  try {
+    await run('bash', [ENGINE_SCRIPT, 'start', ROOT, DATA_ROOT, `${ROOT}/docker.sock`, `${ROOT}/engine.log`], { timeout: 400_000 });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`the Docker engine in the namespace did not start: ${e.stderr || e.message}`);
   }
   return {
     host,
     async stop() {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
+      await run('bash', [ENGINE_SCRIPT, 'stop', ROOT], { timeout: 60_000 });
     },
   };
 }
@@ -125,15 +99,6 @@ export async function waitHealthy(host: string, project: string, services: strin
     await sleep(500);
   }
   throw new Error(`services not healthy: ${JSON.stringify(last)}`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
