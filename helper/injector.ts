@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Combo, InputEvent } from '../protocol/index.js';
 import { COMBO_KEYS, keyName } from './keymap.js';
+import { loadAddon } from './native.js';
 
 /** What the helper needs from the desktop: inject input, and read where the pointer is. */
 export interface Injector {
@@ -23,15 +24,17 @@ interface Libnut {
   setKeyboardDelay(ms: number): void;
 }
 
-/** X11 XTEST through libnut (prebuilt native module from the npm registry; needs libxtst6). */
+/** libnut's prebuilt package for this system (from the npm registry). */
+const LIBNUT_PACKAGE = process.platform === 'win32' ? '@nut-tree-fork/libnut-win32' : process.platform === 'darwin' ? '@nut-tree-fork/libnut-darwin' : '@nut-tree-fork/libnut-linux';
+
+/** Input through libnut: X11 XTEST on Linux (needs libxtst6), SendInput on Windows. */
 export class LibnutInjector implements Injector {
   private readonly nut: Libnut;
   private readonly heldKeys = new Set<string>();
   private readonly heldButtons = new Set<'left' | 'middle' | 'right'>();
 
   constructor() {
-    const require = createRequire(import.meta.url);
-    this.nut = require('@nut-tree-fork/libnut-linux') as Libnut;
+    this.nut = loadAddon('libnut', () => createRequire(import.meta.url)(LIBNUT_PACKAGE) as Libnut);
     // libnut sleeps after each event by default; remote input must not.
     this.nut.setMouseDelay(0);
     this.nut.setKeyboardDelay(0);

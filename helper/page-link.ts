@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { HELPER_PROOF_PATTERN, helperProofInput, sdpFingerprint } from '../protocol/index.js';
+import { loadAddon } from './native.js';
 
 // The helper's end of its WebRTC data channel with the customer's page (node-datachannel, the
 // libdatachannel binding from the npm registry). Host candidates on loopback only: the page is on
@@ -49,8 +50,8 @@ export class PageLink {
       const proof = typeof data.proof === 'string' && HELPER_PROOF_PATTERN.test(data.proof) ? Buffer.from(data.proof, 'hex') : null;
       if (!proof || !timingSafeEqual(proof, expected)) return this.events.refused();
       this.close();
-      const require = createRequire(import.meta.url);
-      const ndc = require('node-datachannel') as { PeerConnection: new (name: string, config: object) => NdcPeer };
+      // The binding itself (its PeerConnection is what node-datachannel's own wrapper exports).
+      const ndc = loadAddon('datachannel', () => createRequire(import.meta.url)('node-datachannel') as { PeerConnection: new (name: string, config: object) => NdcPeer });
       const peer = new ndc.PeerConnection('relaydesk-helper', { iceServers: [], bindAddress: '127.0.0.1' });
       this.peer = peer;
       peer.onLocalDescription((sdp, type) =>

@@ -9,12 +9,16 @@ import { Type, type Static } from 'typebox';
  */
 export const HelperPair = Type.Object({ type: Type.Literal('helper.pair'), drop: Type.Optional(Type.Literal(true)) }, { additionalProperties: false });
 
-/** Server → customer: the code to type into the helper; single use, short-lived. */
+/**
+ * Server → customer: the code the helper pairs with (single use, short-lived), and the token that
+ * lets this page download the helper while the code lives (GET /helper/download/<platform>).
+ */
 export const HelperCode = Type.Object(
   {
     type: Type.Literal('helper.code'),
     code: Type.String({ pattern: '^[0-9]{6}$' }),
     expiresAt: Type.Number(),
+    download: Type.String({ pattern: '^[0-9a-f]{32}$' }),
     /** The previous code was burned: wrong codes were tried (someone may be guessing). */
     burned: Type.Optional(Type.Literal(true)),
   },
@@ -91,6 +95,66 @@ export const PairingFile = Type.Object(
 );
 export type PairingFile = Static<typeof PairingFile>;
 export const PAIRING_FILE_NAME = 'relaydesk-pairing.json';
+
+/**
+ * The pairing carried by the downloaded helper itself. The customer's page appends it to the
+ * program it downloaded (the server never sees the secret): the JSON of a PairingFile, its length
+ * as 4 bytes little-endian, then this marker. Windows and Linux ignore bytes after the end of an
+ * executable image; the helper reads them back from its own file.
+ */
+export const EMBEDDED_PAIRING_MARKER = 'RELAYDESK-PAIRING-1';
+const MAX_EMBEDDED_PAIRING = 4096;
+
+export function embeddedPairingTrailer(pairing: PairingFile): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(pairing));
+  const marker = new TextEncoder().encode(EMBEDDED_PAIRING_MARKER);
+  const out = new Uint8Array(json.length + 4 + marker.length);
+  out.set(json, 0);
+  new DataView(out.buffer).setUint32(json.length, json.length, true);
+  out.set(marker, json.length + 4);
+  return out;
+}
+
+/**
+ * The last bytes of a file (at least embeddedPairingTail() of them) → the JSON text of the pairing
+ * it carries, or null when it carries none.
+ */
+export function readEmbeddedPairing(tail: Uint8Array): string | null {
+  const marker = new TextEncoder().encode(EMBEDDED_PAIRING_MARKER);
+  if (tail.length < marker.length + 4) return null;
+  const at = tail.length - marker.length;
+  for (let i = 0; i < marker.length; i++) if (tail[at + i] !== marker[i]) return null;
+  const length = new DataView(tail.buffer, tail.byteOffset, tail.byteLength).getUint32(at - 4, true);
+  if (length === 0 || length > MAX_EMBEDDED_PAIRING || length > at - 4) return null;
+  return new TextDecoder().decode(tail.subarray(at - 4 - length, at - 4));
+}
+/** How many bytes from the end of a file readEmbeddedPairing() needs at most. */
+export const EMBEDDED_PAIRING_TAIL = MAX_EMBEDDED_PAIRING + 4 + EMBEDDED_PAIRING_MARKER.length;
+
+/** The helper programs the server can serve (`npm run helper:build` writes them to dist/helper). */
+export const HELPER_PLATFORMS = ['win-x64', 'linux-x64'] as const;
+export type HelperPlatform = (typeof HELPER_PLATFORMS)[number];
+export const helperFileName = (platform: HelperPlatform): string => `relaydesk-helper-${platform}${platform.startsWith('win') ? '.exe' : ''}`;
+export const HELPER_DOWNLOAD_PATH = '/helper/download';
+
+/** GET /helper/downloads: what this server can serve, with sizes (for the page's button). */
+export const HelperDownloads = Type.Object(
+  {
+    version: Type.String(),
+    platforms: Type.Array(Type.Object(
+      { platform: Type.String(), file: Type.String(), size: Type.Integer(), sha256: Type.String() },
+      { additionalProperties: false },
+    )),
+  },
+  { additionalProperties: false },
+);
+export type HelperDownloads = Static<typeof HelperDownloads>;
+
+/** The download's query: the customer's ticket and the token of its live pairing code. */
+export const HelperDownloadQuery = Type.Object(
+  { ticket: Type.Optional(Type.String({ maxLength: 100 })), token: Type.Optional(Type.String({ maxLength: 64 })) },
+);
+export type HelperDownloadQuery = Static<typeof HelperDownloadQuery>;
 
 /** Digits of a pairing code, as the helper sends it in its WebSocket URL (`/ws/helper?code=`). */
 export const HELPER_CODE_PATTERN = /^[0-9]{6}$/;

@@ -32,7 +32,9 @@ export type InputEvent = Static<typeof InputEvent>;
 
 /** Customer page → helper: the page is the gate and tells the helper when control is on. */
 export const HelperControl = Type.Object({ k: Type.Literal('control'), active: Type.Boolean() }, { additionalProperties: false });
-export const PageToHelper = Type.Union([InputEvent, HelperControl]);
+/** Customer page → helper, once their channel opens: who the helper works for (shown in its window). */
+export const HelperWho = Type.Object({ k: Type.Literal('who'), analyst: Type.String({ maxLength: 100 }) }, { additionalProperties: false });
+export const PageToHelper = Type.Union([InputEvent, HelperControl, HelperWho]);
 export type PageToHelper = Static<typeof PageToHelper>;
 
 /** Helper → customer page: control paused because the customer moved their own mouse, or back. */

@@ -29,6 +29,7 @@ import { authRoutes } from './routes/auth.js';
 import { totpRoutes } from './routes/totp.js';
 import { healthRoutes } from './routes/health.js';
 import { pageRoutes } from './routes/pages.js';
+import { helperDownloadRoutes } from './routes/helper-downloads.js';
 import { securityHeaders } from './routes/security-headers.js';
 import { queueRoutes } from './routes/queues.js';
 import { ticketRoutes } from './routes/tickets.js';
@@ -122,7 +123,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     knownAddresses: link ? new RedisKnownAddresses(link, clock) : new MemoryKnownAddresses(clock),
     throttle: link ? new RedisLoginThrottle(link, clock, throttleOptions) : new MemoryLoginThrottle(clock, throttleOptions),
     // Per address and minute; with Redis, one budget for all nodes.
-    limits: await requestLimits(app, { login: config.loginRatePerMinute, tickets: config.ticketRatePerMinute, helperPairing: 10 }, link && { client: link.cmd, prefix: link.prefix }),
+    limits: await requestLimits(app, { login: config.loginRatePerMinute, tickets: config.ticketRatePerMinute, helperPairing: 10, helperDownload: 20 }, link && { client: link.cmd, prefix: link.prefix }),
     pairing,
     logins: link ? new RedisLoginSessions(link, config.loginTtlMs) : new MemoryLoginSessions(clock, config.loginTtlMs),
     shuttingDown: false,
@@ -196,6 +197,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(ticketRoutes);
   await app.register(adminRoutes);
   await app.register(wsRoutes);
+  await app.register(helperDownloadRoutes);
   await app.register(pageRoutes);
   return app;
 }

@@ -90,6 +90,8 @@ export interface Config {
   nodeId: string;
   /** Directory of the built web bundle. */
   webRoot: string;
+  /** Directory of the built helper programs (npm run helper:build). */
+  helperDir: string;
 }
 
 export class ConfigError extends Error {
@@ -252,5 +254,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisConnectWaitMs: int(env, 'REDIS_CONNECT_WAIT_MS', 30_000, 0, 600_000),
     nodeId: nodeId(env.NODE_ID),
     webRoot: env.WEB_ROOT || new URL('../web/dist/', import.meta.url).pathname,
+    helperDir: env.HELPER_DIR || new URL('../dist/helper/', import.meta.url).pathname,
   };
 }

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { Clock } from './clock.js';
 import type { RedisLink } from './redis/link.js';
 
@@ -12,7 +12,13 @@ import type { RedisLink } from './redis/link.js';
  * addresses gets PAIRING_BURN_AFTER tries per code, one chance in 200,000.
  */
 export interface HelperPairing {
-  issue(ticketId: string): Promise<{ code: string; expiresAt: number }>;
+  /** A new code for the ticket (replacing its previous one), with the token of its helper download. */
+  issue(ticketId: string): Promise<IssuedCode>;
+  /**
+   * The ticket a download token belongs to, and whether its code is still live (not yet used by a
+   * helper, not expired); null for a token never issued or long gone. Does not consume anything.
+   */
+  download(token: string): Promise<{ ticketId: string; live: boolean } | null>;
   /** The ticket a code belongs to, consuming the code; null when unknown or expired. */
   redeem(code: string): Promise<string | null>;
   /** A wrong code was tried: the tickets whose live codes are now burned (they need new ones). */
@@ -20,7 +26,17 @@ export interface HelperPairing {
   revoke(ticketId: string): Promise<void>;
 }
 
-const PAIRING_TTL_MS = 2 * 60_000;
+export interface IssuedCode {
+  code: string;
+  expiresAt: number;
+  download: string;
+}
+
+/** How long a code (and the helper downloaded with it) works: time to download and start the helper. */
+export const PAIRING_TTL_MS = 5 * 60_000;
+/** How long a spent download token is still recognised, to say "expired" rather than "not valid". */
+const DOWNLOAD_MEMORY_MS = 30 * 60_000;
+const newToken = () => randomBytes(16).toString('hex');
 /** Wrong codes tried, from anywhere, after which a live code is burned. */
 export const PAIRING_BURN_AFTER = 5;
 const newCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -29,19 +45,31 @@ const newCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
 export class MemoryHelperPairing implements HelperPairing {
   private readonly byCode = new Map<string, { ticketId: string; expiresAt: number; failuresAtIssue: number }>();
   private readonly byTicket = new Map<string, string>();
+  private readonly downloads = new Map<string, { ticketId: string; code: string; forgetAt: number }>();
   private failures = 0;
 
   constructor(private readonly clock: Clock, private readonly ttlMs = PAIRING_TTL_MS) {}
 
-  async issue(ticketId: string): Promise<{ code: string; expiresAt: number }> {
+  async issue(ticketId: string): Promise<IssuedCode> {
     await this.revoke(ticketId);
     let code: string;
     do code = newCode();
     while (this.byCode.has(code));
-    const expiresAt = this.clock.now() + this.ttlMs;
+    const now = this.clock.now();
+    const expiresAt = now + this.ttlMs;
     this.byCode.set(code, { ticketId, expiresAt, failuresAtIssue: this.failures });
     this.byTicket.set(ticketId, code);
-    return { code, expiresAt };
+    for (const [token, entry] of this.downloads) if (entry.forgetAt <= now) this.downloads.delete(token);
+    const download = newToken();
+    this.downloads.set(download, { ticketId, code, forgetAt: expiresAt + DOWNLOAD_MEMORY_MS });
+    return { code, expiresAt, download };
+  }
+
+  async download(token: string): Promise<{ ticketId: string; live: boolean } | null> {
+    const entry = this.downloads.get(token);
+    if (!entry || entry.forgetAt <= this.clock.now()) return null;
+    const code = this.byCode.get(entry.code);
+    return { ticketId: entry.ticketId, live: !!code && code.ticketId === entry.ticketId && code.expiresAt > this.clock.now() };
   }
 
   async redeem(code: string): Promise<string | null> {
@@ -75,7 +103,7 @@ export class MemoryHelperPairing implements HelperPairing {
 export class RedisHelperPairing implements HelperPairing {
   constructor(private readonly link: RedisLink, private readonly clock: Clock, private readonly ttlMs = PAIRING_TTL_MS) {}
 
-  async issue(ticketId: string): Promise<{ code: string; expiresAt: number }> {
+  async issue(ticketId: string): Promise<IssuedCode> {
     await this.revoke(ticketId);
     for (;;) {
       const code = newCode();
@@ -85,9 +113,18 @@ export class RedisHelperPairing implements HelperPairing {
         // Live codes by the failure count at their issue (shared by all nodes): recordFailure() burns the old ones.
         const failures = Number((await this.link.cmd.get(this.link.key('pairfail'))) ?? 0);
         await this.link.cmd.zadd(this.link.key('pairlive'), failures, code);
-        return { code, expiresAt: this.clock.now() + this.ttlMs };
+        const download = newToken();
+        await this.link.cmd.set(this.link.key(`pairdl:${download}`), `${ticketId} ${code}`, 'PX', this.ttlMs + DOWNLOAD_MEMORY_MS);
+        return { code, expiresAt: this.clock.now() + this.ttlMs, download };
       }
     }
+  }
+
+  async download(token: string): Promise<{ ticketId: string; live: boolean } | null> {
+    const entry = await this.link.cmd.get(this.link.key(`pairdl:${token}`));
+    if (!entry) return null;
+    const [ticketId, code] = entry.split(' ');
+    return { ticketId, live: (await this.link.cmd.get(this.link.key(`pair:${code}`))) === ticketId };
   }
 
   async redeem(code: string): Promise<string | null> {

@@ -10,6 +10,7 @@ export interface RequestLimits {
   login: RequestLimit;
   tickets: RequestLimit;
   helperPairing: RequestLimit;
+  helperDownload: RequestLimit;
 }
 
 /**
@@ -17,7 +18,7 @@ export interface RequestLimits {
  * memory, or in Redis when there is one, so that every node counts against the same budget (N
  * nodes must not give an attacker N times the requests). Each limit has its own keys.
  */
-export async function requestLimits(app: FastifyInstance, perMinute: { login: number; tickets: number; helperPairing: number }, redis: { client: Redis; prefix: string } | null): Promise<RequestLimits> {
+export async function requestLimits(app: FastifyInstance, perMinute: { login: number; tickets: number; helperPairing: number; helperDownload: number }, redis: { client: Redis; prefix: string } | null): Promise<RequestLimits> {
   await app.register(rateLimit, {
     global: false,
     timeWindow: 60_000,
@@ -34,7 +35,7 @@ export async function requestLimits(app: FastifyInstance, perMinute: { login: nu
       return !result.isAllowed && result.isExceeded ? Math.max(1, result.ttl) : 0;
     };
   };
-  return { login: limit('login', perMinute.login), tickets: limit('tickets', perMinute.tickets), helperPairing: limit('helper', perMinute.helperPairing) };
+  return { login: limit('login', perMinute.login), tickets: limit('tickets', perMinute.tickets), helperPairing: limit('helper', perMinute.helperPairing), helperDownload: limit('helperdl', perMinute.helperDownload) };
 }
 
 /** Token bucket for one WebSocket connection: `rate` frames per second, bursts up to twice that. */
