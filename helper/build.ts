@@ -105,6 +105,19 @@ await build({
   logLevel: 'warning',
 });
 
+// Up to date when the bundle and every pinned input are the ones the programs were made from.
+const inputsHash = createHash('sha256').update(readFileSync(bundle)).update(JSON.stringify({ NODE_VERSION, INPUTS })).digest('hex');
+const manifestPath = join(OUT, 'manifest.json');
+try {
+  const previous = JSON.parse(readFileSync(manifestPath, 'utf8')) as { inputsHash?: string; platforms: Array<{ file: string; gzipFile: string }> };
+  if (previous.inputsHash === inputsHash && previous.platforms.every((p) => existsSync(join(OUT, p.file)) && existsSync(join(OUT, p.gzipFile)))) {
+    step('up to date');
+    process.exit(0);
+  }
+} catch {
+  // no previous build
+}
+
 const require = createRequire(import.meta.url);
 const { inject } = require('postject') as { inject(file: string, name: string, data: Buffer, options: { sentinelFuse: string; overwrite?: boolean }): Promise<void> };
 // The blob is made by the same Node as the programs (the Linux one runs here); no code cache or
@@ -112,7 +125,7 @@ const { inject } = require('postject') as { inject(file: string, name: string, d
 const nodeHere = fetchInput(INPUTS['linux-x64'].node);
 chmodSync(nodeHere, 0o755);
 
-const manifest = { version, node: NODE_VERSION, platforms: [] as Array<Record<string, unknown>> };
+const manifest = { version, node: NODE_VERSION, inputsHash, platforms: [] as Array<Record<string, unknown>> };
 for (const platform of Object.keys(INPUTS) as HelperPlatform[]) {
   const inputs = INPUTS[platform];
   const node = fetchInput(inputs.node);
@@ -143,6 +156,6 @@ for (const platform of Object.keys(INPUTS) as HelperPlatform[]) {
     platform, file, size: statSync(out).size, sha256: await sha256(out), gzipFile: `${file}.gz`, gzipSize: statSync(`${out}.gz`).size,
   });
 }
-writeFileSync(join(OUT, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 for (const p of manifest.platforms) step(`${p.file}: ${((p.size as number) / 1e6).toFixed(1)} MB (${((p.gzipSize as number) / 1e6).toFixed(1)} MB compressed)`);
 step('done');

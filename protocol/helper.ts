@@ -105,7 +105,7 @@ export const PAIRING_FILE_NAME = 'relaydesk-pairing.json';
 export const EMBEDDED_PAIRING_MARKER = 'RELAYDESK-PAIRING-1';
 const MAX_EMBEDDED_PAIRING = 4096;
 
-export function embeddedPairingTrailer(pairing: PairingFile): Uint8Array {
+export function embeddedPairingTrailer(pairing: PairingFile): Uint8Array<ArrayBuffer> {
   const json = new TextEncoder().encode(JSON.stringify(pairing));
   const marker = new TextEncoder().encode(EMBEDDED_PAIRING_MARKER);
   const out = new Uint8Array(json.length + 4 + marker.length);
@@ -142,7 +142,14 @@ export const HelperDownloads = Type.Object(
   {
     version: Type.String(),
     platforms: Type.Array(Type.Object(
-      { platform: Type.String(), file: Type.String(), size: Type.Integer(), sha256: Type.String() },
+      {
+        platform: Type.String(),
+        file: Type.String(),
+        /** The program's size, and what crosses the network (precompressed, for browsers that take gzip). */
+        size: Type.Integer(),
+        transfer: Type.Integer(),
+        sha256: Type.String(),
+      },
       { additionalProperties: false },
     )),
   },

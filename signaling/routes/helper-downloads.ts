@@ -14,7 +14,7 @@ interface Manifest extends HelperDownloads {
 }
 
 const TOKEN_PATTERN = /^[0-9a-f]{32}$/;
-const listed = ({ platform, file, size, sha256 }: Manifest['platforms'][number]) => ({ platform, file, size, sha256 });
+const listed = ({ platform, file, size, sha256, gzipSize }: Manifest['platforms'][number]) => ({ platform, file, size, transfer: gzipSize ?? size, sha256 });
 
 /**
  * The remote-control helper, served to the customer whose session allowed control: GET

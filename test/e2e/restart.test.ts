@@ -34,6 +34,9 @@ t.test('restart during a live session: frames and chat continue, both sides re-a
   // Both pages reconnect by themselves; the analyst's console says so when it is back.
   await analyst.getByText('Connection to the server lost').waitFor({ state: 'detached', timeout: 20_000 });
   await analyst.locator('[data-testid="analyst-session"][data-state="live"]').waitFor();
+  // The customer reconnects on their own schedule (the old server marked them away): the analyst's
+  // console shows them back before the end can reach them (a CI run ended while they were still away).
+  await analyst.getByTestId('customer-reconnecting').waitFor({ state: 'detached', timeout: 20_000 });
   await analyst.waitForTimeout(500);
   await analyst.getByTestId('analyst-end').click();
   await customer.locator('[data-testid="ended"][data-reason="analystEnded"]').waitFor({ timeout: 10_000 });

@@ -15,7 +15,7 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
   const { t } = useI18n();
   const sharing = session.screen !== null;
   const tools = useSessionTools(session.peer, { me: session.status?.name ?? '', peer: analyst }, 'tools.event.consented.customer', session.status?.ticketId ?? null);
-  const control = useRemoteControl(session.peer, session.signaling, session.share);
+  const control = useRemoteControl(session.peer, session.signaling, session.share, analyst);
   // Remote control's steps go to the activity log from the model, whichever panel is shown.
   useEffect(() => (control && tools ? logControlSteps(control, tools, analyst) : undefined), [control, tools, analyst]);
   // An alarm (verification.ts: someone may be in the middle) stops what could reach them at once.
@@ -46,7 +46,7 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
         <p>{t('session.notSharing')}</p>
       )}
       {session.peerConnected && <VerificationCode tools={tools} role="customer" peerName={analyst} onMismatch={() => session.endSession('codeMismatch')} />}
-      {control && <RemoteControlPanel control={control} analyst={analyst} screen={session.screen} />}
+      {control && <RemoteControlPanel control={control} analyst={analyst} ticketId={session.status?.ticketId ?? null} screen={session.screen} />}
       {problemKey && <Notice kind="error">{t(problemKey)}</Notice>}
       {session.peerError && <Notice kind="error">{t('session.peerError', { detail: session.peerError })}</Notice>}
       <div class="actions">

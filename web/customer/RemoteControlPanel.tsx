@@ -1,15 +1,16 @@
-import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { Dialog } from '../ui/components.js';
 import { saveBlob } from '../ui/save-blob.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { SessionConnection } from '../session/session-connection.js';
 import type { SignalingClient } from '../session/signaling-client.js';
 import { openControlIndicator, type ControlIndicator } from './control-indicator.js';
-import { PAIRING_FILE_NAME, type PairingFile } from '../../protocol/index.js';
+import { PAIRING_FILE_NAME, type HelperDownloads, type HelperPlatform, type PairingFile } from '../../protocol/index.js';
+import { downloadHelper, HelperDownloadError, helperDownloads, isHelperPlatform, thisSystem } from './helper-download.js';
 import { RemoteControl, type ControlledScreen } from './remote-control.js';
 
 /** One RemoteControl per session connection, re-rendering on every change. */
-export function useRemoteControl(peer: SessionConnection | null, signaling: SignalingClient | null, screen: ControlledScreen | null): RemoteControl | null {
+export function useRemoteControl(peer: SessionConnection | null, signaling: SignalingClient | null, screen: ControlledScreen | null, analyst = ''): RemoteControl | null {
   const [control, setControl] = useState<RemoteControl | null>(null);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
@@ -22,6 +23,7 @@ export function useRemoteControl(peer: SessionConnection | null, signaling: Sign
       created.dispose();
     };
   }, [peer, signaling, screen]);
+  if (control) control.analystName = analyst;
   return control;
 }
 
@@ -31,7 +33,7 @@ function savePairingFile(code: string, secret: string): void {
   saveBlob(new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' }), PAIRING_FILE_NAME);
 }
 
-export function RemoteControlPanel({ control, analyst }: { control: RemoteControl; analyst: string; screen?: MediaStream | null }) {
+export function RemoteControlPanel({ control, analyst, ticketId }: { control: RemoteControl; analyst: string; ticketId: string | null; screen?: MediaStream | null }) {
   const { t } = useI18n();
   const { state, code, secret, refusedHelper, codeBurned } = control.view;
   const indicator = useRef<ControlIndicator | null>(null);
@@ -77,17 +79,24 @@ export function RemoteControlPanel({ control, analyst }: { control: RemoteContro
         <h3 id="control-heading">{t('control.title')}</h3>
         {codeBurned && <p class="field-error" role="alert" data-testid="code-burned">{t('control.codeBurned')}</p>}
         {refusedHelper && <p class="field-error" role="alert" data-testid="helper-refused" data-reason={refusedHelper}>{t(`control.refusedHelper.${refusedHelper}`)}</p>}
-        <p>{t('control.needHelper', { analyst })}</p>
+        <HelperDownload control={control} analyst={analyst} ticketId={ticketId} />
+        <p class="muted small" aria-live="polite">{t('control.waiting')}</p>
+        <details class="other-ways">
+          <summary>{t('control.otherWays')}</summary>
+          <p class="muted small">{t('control.needHelper', { analyst })}</p>
+          <div class="actions compact">
+            <button type="button" class="secondary" disabled={!code || !secret} onClick={() => code && secret && savePairingFile(code, secret)} data-testid="save-pairing">{t('control.saveFile')}</button>
+          </div>
+          <p class="muted small">{t('control.fileHint')}</p>
+          <label for="helper-command">{t('control.command')}</label>
+          <input id="helper-command" readOnly value={command} onFocus={(e) => (e.target as HTMLInputElement).select()} />
+          <p class="muted small">{t('control.codeLabel')} <span class="pairing-code" data-testid="pairing-code" aria-live="polite">{code ? `${code.slice(0, 3)} ${code.slice(3)}` : '…'}</span></p>
+          <p class="muted small">{t('control.codeExpires')}</p>
+          <div class="actions compact">
+            <button type="button" class="secondary" onClick={() => control.newCode()}>{t('control.newCode')}</button>
+          </div>
+        </details>
         <div class="actions compact">
-          <button type="button" class="primary" disabled={!code || !secret} onClick={() => code && secret && savePairingFile(code, secret)} data-testid="save-pairing">{t('control.saveFile')}</button>
-        </div>
-        <p class="muted small">{t('control.fileHint')}</p>
-        <label for="helper-command">{t('control.command')}</label>
-        <input id="helper-command" readOnly value={command} onFocus={(e) => (e.target as HTMLInputElement).select()} />
-        <p class="muted small">{t('control.codeLabel')} <span class="pairing-code" data-testid="pairing-code" aria-live="polite">{code ? `${code.slice(0, 3)} ${code.slice(3)}` : '…'}</span></p>
-        <p class="muted small">{t('control.codeExpires')} {t('control.waiting')}</p>
-        <div class="actions compact">
-          <button type="button" class="secondary" onClick={() => control.newCode()}>{t('control.newCode')}</button>
           <button type="button" class="secondary" onClick={() => control.stop()}>{t('control.cancel')}</button>
         </div>
       </section>
@@ -97,6 +106,103 @@ export function RemoteControlPanel({ control, analyst }: { control: RemoteContro
     <div class={`control-banner ${state}`} role="status" data-testid="control-indicator" data-state={state}>
       <span class="dot" aria-hidden="true" /> {state === 'suspended' ? t('control.suspended', { analyst }) : t('control.active', { analyst })}
       <button type="button" class="danger" onClick={() => control.stop()} data-testid="stop-control">{t('control.stop')}</button>
+    </div>
+  );
+}
+
+const megabytes = (bytes: number) => Math.max(1, Math.round(bytes / 1e6));
+
+/**
+ * The one button of remote control: the helper for this computer, downloaded with this session's
+ * pairing in it (helper-download.ts), then how to start it. Another system can be chosen.
+ */
+function HelperDownload({ control, analyst, ticketId }: { control: RemoteControl; analyst: string; ticketId: string | null }) {
+  const { t, err } = useI18n();
+  const { code, secret, download } = control.view;
+  const system = useMemo(thisSystem, []);
+  const [available, setAvailable] = useState<HelperDownloads['platforms'] | null>(null);
+  const [chosen, setChosen] = useState<HelperPlatform | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [saved, setSaved] = useState<{ platform: HelperPlatform; name: string; code: string } | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const abort = useRef<AbortController | null>(null);
+  useEffect(() => {
+    void helperDownloads().then(setAvailable);
+    return () => abort.current?.abort();
+  }, []);
+  const platform = chosen ?? (isHelperPlatform(system) ? system : null);
+  const entry = available?.find((p) => p.platform === platform);
+  const ready = !!entry && !!code && !!secret && !!download && !!ticketId && progress === null;
+
+  const start = async () => {
+    if (!entry || !platform || !code || !secret || !download || !ticketId) return;
+    setProblem(null);
+    setProgress(0);
+    abort.current = new AbortController();
+    try {
+      const pairing: PairingFile = { kind: 'relaydesk-pairing', server: location.origin, code, secret };
+      const file = await downloadHelper({ platform, ticketId, token: download, pairing, size: entry.size, onProgress: setProgress, signal: abort.current.signal });
+      saveBlob(file.blob, file.name);
+      setSaved({ platform, name: file.name, code });
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') return;
+      const failure = e instanceof HelperDownloadError ? e.code : 'network';
+      setProblem(err(failure));
+      // A spent or expired code: the next click downloads with a new one.
+      if (failure === 'helper.downloadExpired') control.newCode();
+    } finally {
+      setProgress(null);
+    }
+  };
+
+  const others = (available ?? []).filter((p) => p.platform !== platform && isHelperPlatform(p.platform));
+  // The file saved carries the code it was made with: a newer code (expired, burned, refused) needs a new file.
+  const stale = saved !== null && saved.code !== code;
+  const linuxCommand = saved ? `chmod +x ./${saved.name} && ./${saved.name}` : '';
+  return (
+    <div class="helper-download" data-testid="helper-download" data-platform={platform ?? system}>
+      {available === null ? <p class="muted small">…</p> : !platform ? (
+        <p data-testid="helper-unavailable">{t(system === 'macos' ? 'control.noHelperMac' : 'control.noHelperOther', { analyst })}</p>
+      ) : !entry ? (
+        <p data-testid="helper-unavailable">{t('control.notBuiltHere')}</p>
+      ) : (
+        <>
+          <p>{t('control.downloadHint', { analyst })}</p>
+          <div class="actions compact">
+            <button type="button" class="primary" disabled={!ready} onClick={() => void start()} data-testid="download-helper">
+              {t(saved && !stale ? 'control.downloadAgain' : 'control.download', { system: t(`control.system.${platform}`), size: t('control.megabytes', { n: megabytes(entry.transfer) }) })}
+            </button>
+          </div>
+          {progress !== null && (
+            <p class="muted small" role="status" data-testid="helper-progress">
+              <progress max={1} value={progress} aria-label={t('control.downloading', { percent: Math.round(progress * 100) })} /> {t('control.downloading', { percent: Math.round(progress * 100) })}
+            </p>
+          )}
+        </>
+      )}
+      {problem && <p class="field-error" role="alert" data-testid="helper-download-error">{problem}</p>}
+      {saved && !stale && (
+        <div class="helper-run" data-testid="helper-run">
+          <p>{t(saved.platform === 'win-x64' ? 'control.runWindows' : 'control.runLinux', { file: saved.name })}</p>
+          {saved.platform === 'linux-x64' && (
+            <input readOnly value={linuxCommand} aria-label={t('control.command')} onFocus={(e) => (e.target as HTMLInputElement).select()} data-testid="linux-command" />
+          )}
+          <p class="muted small">{t('control.runHint')}</p>
+        </div>
+      )}
+      {stale && <p class="field-error" role="alert" data-testid="helper-stale">{t('control.downloadStale')}</p>}
+      {others.length > 0 && (
+        <details class="other-systems">
+          <summary>{t('control.otherSystem')}</summary>
+          <div class="actions compact">
+            {others.map((p) => (
+              <button type="button" class="secondary" key={p.platform} onClick={() => setChosen(p.platform as HelperPlatform)} data-testid={`choose-${p.platform}`}>
+                {t(`control.system.${p.platform as HelperPlatform}`)}
+              </button>
+            ))}
+          </div>
+        </details>
+      )}
     </div>
   );
 }

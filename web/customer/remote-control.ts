@@ -35,6 +35,8 @@ export interface RemoteControlView {
   /** The last code was burned by wrong tries (someone may be guessing); this one replaces it. */
   codeBurned: boolean;
   codeExpiresAt: number | null;
+  /** The token that lets this page download the helper while the code lives (the server's, not a secret of the pairing). */
+  download: string | null;
   helperConnected: boolean;
   /** Last spot the analyst pointed at (guidance without the helper), with when. */
   pointer: { x: number; y: number; at: number } | null;
@@ -44,7 +46,9 @@ export interface RemoteControlView {
 export type ControlStep = 'asked' | 'granted' | 'refused' | 'active' | 'stopped' | 'stoppedNoScreen' | 'helperRefused' | 'codeBurned';
 
 export class RemoteControl {
-  view: RemoteControlView = { state: 'off', code: null, secret: null, refusedHelper: null, codeBurned: false, codeExpiresAt: null, helperConnected: false, pointer: null };
+  view: RemoteControlView = { state: 'off', code: null, secret: null, refusedHelper: null, codeBurned: false, codeExpiresAt: null, download: null, helperConnected: false, pointer: null };
+  /** The analyst's name, which the helper shows the customer once it is connected. */
+  analystName = '';
   private helper: HelperLink | null = null;
   private readonly events = new Emitter<{ change: []; step: [step: ControlStep] }>();
   private readonly offs: Array<() => void>;
@@ -73,9 +77,9 @@ export class RemoteControl {
         // Burned (wrong codes were tried): the pairing file saved for the old code is useless; a new secret goes with the new code.
         if (frame.burned && this.view.state === 'waitingHelper') {
           this.events.emit('step', 'codeBurned');
-          return this.set({ code: frame.code, codeExpiresAt: frame.expiresAt, secret: this.makeSecret(), codeBurned: true });
+          return this.set({ code: frame.code, codeExpiresAt: frame.expiresAt, download: frame.download, secret: this.makeSecret(), codeBurned: true });
         }
-        this.set({ code: frame.code, codeExpiresAt: frame.expiresAt, codeBurned: false });
+        this.set({ code: frame.code, codeExpiresAt: frame.expiresAt, download: frame.download, codeBurned: false });
       }),
       signaling.on('helper.status', (frame) => {
         this.set({ helperConnected: frame.connected });
@@ -128,7 +132,7 @@ export class RemoteControl {
   stop(step: 'stopped' | 'stoppedNoScreen' = 'stopped'): void {
     const before = this.view.state;
     if (before === 'off') return;
-    this.set({ state: 'off', code: null, secret: null, codeExpiresAt: null });
+    this.set({ state: 'off', code: null, secret: null, codeExpiresAt: null, download: null });
     if (before !== 'asked') this.events.emit('step', step);
     this.helper?.send({ k: 'control', active: false });
   }
@@ -158,6 +162,7 @@ export class RemoteControl {
         this.signaling.send({ type: 'helper.pair', drop: true });
       },
       open: () => {
+        this.helper?.send({ k: 'who', analyst: this.analystName });
         if (this.view.state === 'waitingHelper') this.activate();
       },
       state: (state) => {
@@ -173,7 +178,7 @@ export class RemoteControl {
   }
 
   private activate(): void {
-    this.set({ state: 'active', code: null, secret: null, codeExpiresAt: null });
+    this.set({ state: 'active', code: null, secret: null, codeExpiresAt: null, download: null });
     this.events.emit('step', 'active');
     this.helper?.send({ k: 'control', active: true });
   }
