@@ -108,9 +108,9 @@ export async function createTicket(baseUrl: string, body: Record<string, unknown
   return (await res.json()) as { ticketId: string; token: string; url: string };
 }
 
-/** An analyst (alice) who took a fresh ticket on `server`; with `consent`, the customer allowed it. */
-export async function takenSession(server: { url: string; wsUrl: string }, consent: boolean) {
-  const cookie = await login(server.url, 'alice');
+/** An analyst (alice unless told) who took a fresh ticket on `server`; with `consent`, the customer allowed it. */
+export async function takenSession(server: { url: string; wsUrl: string }, consent: boolean, username = 'alice') {
+  const cookie = await login(server.url, username);
   const analyst = await TestClient.connect(server.wsUrl, { cookie });
   await analyst.next('queue.snapshot');
   const ticket = await createTicket(server.url);
