@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
-import type { Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
 import { runHelper, savePairingFile } from '../helpers/helper-process.js';
 import { rogueHelper } from '../helpers/rogue-helper.js';
 import { startServer } from '../helpers/server.js';
 import { connectedSession } from '../helpers/session.js';
+import { controlAllowed as allowedControl, expected, near, spot, waitFor } from '../helpers/control.js';
 import { waitForDecodedFrames } from '../helpers/flows.js';
 import { moveLocalPointer, pointerAt, startEventRecorder, startXvfb, stopChild } from '../helpers/xvfb.js';
 
@@ -24,31 +24,7 @@ t.teardown(async () => {
   await xvfb.stop();
 });
 
-/** Client coordinates on the analyst's video for a normalised spot of the picture. */
-async function spot(analyst: Page, x: number, y: number) {
-  return analyst.evaluate(([nx, ny]) => {
-    const video = document.querySelector<HTMLVideoElement>('[data-testid="remote-screen"]')!;
-    const box = video.getBoundingClientRect();
-    const scale = Math.min(box.width / video.videoWidth, box.height / video.videoHeight);
-    const [w, h] = [video.videoWidth * scale, video.videoHeight * scale];
-    return { x: box.left + (box.width - w) / 2 + nx * w, y: box.top + (box.height - h) / 2 + ny * h };
-  }, [x, y] as const);
-}
-const expected = (x: number, y: number) => ({ x: Math.round(x * 1279), y: Math.round(y * 799) });
-
-/** A live session whose customer shares the screen and allowed control (separate consents: sharing is not control). */
-async function controlAllowed(t: Test, name: string): Promise<{ customer: Page; analyst: Page }> {
-  const { customer, analyst } = await connectedSession(browser, server.url, name);
-  t.teardown(async () => {
-    await customer.context().close();
-    await analyst.context().close();
-  });
-  await customer.getByTestId('start-share').click();
-  await waitForDecodedFrames(analyst, 3);
-  await analyst.getByTestId('request-control').click();
-  await customer.getByTestId('control-allow').click();
-  return { customer, analyst };
-}
+const controlAllowed = (t: Test, name: string) => allowedControl(t, browser, server.url, name);
 
 t.test('a helper with a wrong pairing code is refused', async (t) => {
   const helper = runHelper(xvfb.display, { server: server.url, code: '000000', secret: '0'.repeat(32) });
@@ -162,7 +138,8 @@ t.test("control starts with the customer's priority (before any move of the anal
   await customer.getByTestId('stop-share').click();
   await customer.locator('[data-testid="activity"][data-key="tools.event.control.stoppedNoScreen"]').waitFor({ timeout: 5000 });
   t.equal(await customer.getByTestId('control-indicator').count(), 0, 'control stopped with the share');
-  await t.resolves(waitFor(() => /Remote control is off/.test(helper.output())), 'the helper is told');
+  await t.resolves(waitFor(() => /Remote control was stopped/.test(helper.output())), 'the helper is told');
+  t.equal(await helper.exited, 0, 'and ends with control');
   t.equal(await analyst.locator('[data-testid="analyst-control"][data-state="active"]').count(), 0, "the analyst's page no longer shows control");
   const frozen = pointerAt(xvfb.display);
   await analyst.keyboard.type('zz');
@@ -211,15 +188,3 @@ t.test('without the helper the analyst can point: a highlight shows on the custo
   const left = await highlight.evaluate((el) => (el as HTMLElement).style.left);
   t.match(left, /^7[45]\.\d*%$|^75%$/, `at the spot the analyst clicked (${left})`);
 });
-
-function near(a: { x: number; y: number }, b: { x: number; y: number }) {
-  return Math.abs(a.x - b.x) <= 3 && Math.abs(a.y - b.y) <= 3;
-}
-
-async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,8 +26,75 @@ export function runHelper(display: string, pairing: HelperPairing, extra: string
 
 /** The customer saves the pairing file from the page (a real download); resolves with where it went. */
 export async function savePairingFile(customer: Page): Promise<string> {
+  // Under "Other ways to start the helper" (the download is the page's one button).
+  const otherWays = customer.locator('details.other-ways');
+  if (!(await otherWays.evaluate((d) => (d as unknown as { open: boolean }).open))) await otherWays.locator('summary').click();
   const [download] = await Promise.all([customer.waitForEvent('download'), customer.getByTestId('save-pairing').click()]);
   const path = join(mkdtempSync(join(tmpdir(), 'relaydesk-pairing-')), download.suggestedFilename());
   await download.saveAs(path);
   return path;
+}
+
+/** The customer clicks the page's download button; resolves with where the program was saved. */
+export async function downloadHelperProgram(customer: Page, platform?: 'win-x64' | 'linux-x64'): Promise<string> {
+  if (platform) {
+    const chooser = customer.getByTestId(`choose-${platform}`);
+    if (await chooser.count()) {
+      await customer.locator('details.other-systems summary').click();
+      await chooser.click();
+    }
+  }
+  const button = customer.getByTestId('download-helper');
+  await button.waitFor();
+  await customer.locator('[data-testid="download-helper"]:not([disabled])').waitFor();
+  const [download] = await Promise.all([customer.waitForEvent('download', { timeout: 60_000 }), button.click()]);
+  const path = join(mkdtempSync(join(tmpdir(), 'relaydesk-download-')), download.suggestedFilename());
+  await download.saveAs(path);
+  return path;
+}
+
+const WINE_PREFIX = process.env.RELAYDESK_WINEPREFIX ?? '/var/tmp/relaydesk-wine';
+/** Wine's environment: our own prefix, no Mono or Gecko prompts, quiet. */
+const wineEnv = (display: string) => ({
+  ...process.env, DISPLAY: display, WINEPREFIX: WINE_PREFIX, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree=d;mshtml=d', NODE_SKIP_PLATFORM_CHECK: '1',
+});
+
+/** A Wine prefix set to Windows 10 (Node 22 refuses older Windows), made once and kept. */
+export async function wineReady(display: string): Promise<void> {
+  if (existsSync(join(WINE_PREFIX, '.relaydesk-ready'))) return;
+  const run = (cmd: string, args: string[]) => new Promise<void>((resolve, reject) => {
+    const child = spawn(cmd, args, { env: wineEnv(display), stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
+  });
+  await run('wineboot', ['--init']);
+  await run('winecfg', ['-v', 'win10']);
+  await run('wineserver', ['-w']);
+  writeFileSync(join(WINE_PREFIX, '.relaydesk-ready'), 'win10\n');
+}
+
+/**
+ * A downloaded helper program, run as the customer runs it: nothing on its command line. The
+ * Windows one runs under Wine, its output to a file (Node under Wine cannot write to a pipe).
+ */
+export function runProgram(display: string, program: string, extra: string[] = []) {
+  chmodSync(program, 0o755);
+  const windows = program.endsWith('.exe');
+  const log = `${program}.log`;
+  const out = openSync(log, 'w');
+  const child = windows
+    ? spawn('wine', [program, ...extra], { env: wineEnv(display), stdio: ['ignore', out, out] })
+    : spawn(program, extra, { env: { ...process.env, DISPLAY: display }, stdio: ['ignore', out, out] });
+  closeSync(out);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => (existsSync(log) ? readFileSync(log, 'utf8') : '') };
+}
+
+/** Ends every Windows program of the test's Wine prefix (killing `wine` itself leaves the program running). */
+export function stopWine(display: string): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn('wineserver', ['-k'], { env: wineEnv(display), stdio: 'ignore' });
+    child.once('error', () => resolve());
+    child.once('exit', () => resolve());
+  });
 }
