@@ -14,7 +14,7 @@ const sea = process.getBuiltinModule('node:sea') as Sea | undefined;
 /** Running as the single-file program (Node's single executable application), not from the repository. */
 export const singleFile = sea?.isSea() === true;
 
-const FOLDER_PREFIX = 'relaydesk-helper-';
+const FOLDER_PREFIX = 'relaydesk-helper-native-';
 let folder: string | null = null;
 
 export function loadAddon<T>(name: 'libnut' | 'datachannel', fromPackage: () => T): T {

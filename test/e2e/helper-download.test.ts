@@ -1,9 +1,10 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
 import { controlAllowed, expected, near, spot, waitFor } from '../helpers/control.js';
-import { downloadHelperProgram, runProgram, stopWine, wineReady } from '../helpers/helper-process.js';
+import { downloadHelperProgram, nativeFolders, runProgram, stopWine, windowsConsole, wineReady } from '../helpers/helper-process.js';
 import { startServer } from '../helpers/server.js';
 import { moveLocalPointer, pointerAt, startEventRecorder, startXvfb, stopChild } from '../helpers/xvfb.js';
 
@@ -51,12 +52,23 @@ for (const platform of ['linux-x64', 'win-x64'] as const) {
     const target = await spot(analyst, 0.2, 0.25);
     await analyst.mouse.move(target.x, target.y);
     await t.resolves(waitFor(() => near(pointerAt(xvfb.display), expected(0.2, 0.25))), 'the X pointer follows the analyst');
-    await analyst.mouse.down();
-    await analyst.mouse.up();
-    await analyst.keyboard.type('hi');
-    await t.resolves(waitFor(() => /ButtonPress[\s\S]*button 1/.test(recorder.output()) && /keysym 0x68, h\)/.test(recorder.output()) && /keysym 0x69, i\)/.test(recorder.output())),
-      'xev received the click and the keys h, i');
-
+    if (platform === 'linux-x64') {
+      await analyst.mouse.down();
+      await analyst.mouse.up();
+      await analyst.keyboard.type('hi');
+      await t.resolves(waitFor(() => /ButtonPress[\s\S]*button 1/.test(recorder.output()) && /keysym 0x68, h\)/.test(recorder.output()) && /keysym 0x69, i\)/.test(recorder.output())),
+        'xev received the click and the keys h, i');
+    } else {
+      // Wine moves the X pointer itself, but hands clicks and keys to Windows programs only (not to
+      // other X clients such as xev): a Windows console window gets them, and runs what is typed.
+      const console = await windowsConsole(xvfb.display);
+      t.teardown(() => console.stop());
+      const center = await spot(analyst, console.center.x, console.center.y);
+      await analyst.mouse.click(center.x, center.y);
+      await analyst.keyboard.type('mkdir typed');
+      await analyst.keyboard.press('Enter');
+      await t.resolves(waitFor(() => existsSync(join(console.cwd, 'typed')), 10_000), 'a click and keys reached a Windows program: cmd ran the typed mkdir');
+    }
     // The customer's own mouse wins.
     moveLocalPointer(xvfb.display, 1000, 700);
     await customer.locator('[data-testid="control-indicator"][data-state="suspended"]').waitFor({ timeout: 5000 });
@@ -78,6 +90,8 @@ for (const platform of ['linux-x64', 'win-x64'] as const) {
     t.same(pointerAt(xvfb.display), frozen, 'no injection after Stop control');
     t.equal(await helper.exited, 0, 'the helper exits with control');
     t.match(helper.output(), /Remote control was stopped/);
+    // Windows removes its native parts a moment after it exits (a loaded DLL is locked until then).
+    await t.resolves(waitFor(() => nativeFolders(platform).length === 0, 15_000), 'and leaves nothing behind but the downloaded file');
 
     // A second run of the same file (or a copy) is refused: its code was used.
     const again = runProgram(xvfb.display, program);
@@ -94,6 +108,7 @@ for (const platform of ['linux-x64', 'win-x64'] as const) {
     await active(customer);
     await analyst.getByTestId('analyst-end').click();
     t.equal(await helper.exited, 0, 'the helper exits');
-    t.match(helper.output(), /The support session ended/);
+    // Whichever the helper hears first: the page closing their channel, or the server's end of the session.
+    t.match(helper.output(), /The support session ended|The support page closed the connection/);
   });
 }

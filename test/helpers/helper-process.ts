@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -97,4 +97,44 @@ export function stopWine(display: string): Promise<void> {
     child.once('error', () => resolve());
     child.once('exit', () => resolve());
   });
+}
+
+/**
+ * A Windows console (cmd) in its own window under Wine, in a fresh folder: where it is on the
+ * screen (normalised, for the analyst to click), and that folder (what it runs shows there).
+ */
+export async function windowsConsole(display: string): Promise<{ center: { x: number; y: number }; cwd: string; stop(): Promise<void> }> {
+  const cwd = mkdtempSync(join(tmpdir(), 'relaydesk-console-'));
+  const child = spawn('wine', ['wineconsole', 'cmd'], { env: wineEnv(display), cwd, stdio: 'ignore' });
+  const env = { ...process.env, DISPLAY: display };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    let id = '';
+    try {
+      id = execFileSync('xdotool', ['search', '--name', 'cmd\\.exe'], { env, encoding: 'utf8' }).trim().split('\n')[0];
+    } catch {
+      // not mapped yet
+    }
+    if (id) {
+      const geometry = execFileSync('xdotool', ['getwindowgeometry', id], { env, encoding: 'utf8' });
+      const [, x, y] = /Position: (\d+),(\d+)/.exec(geometry)!;
+      const [, w, h] = /Geometry: (\d+)x(\d+)/.exec(geometry)!;
+      const screen = execFileSync('xdotool', ['getdisplaygeometry'], { env, encoding: 'utf8' }).trim().split(' ').map(Number);
+      return {
+        center: { x: (Number(x) + Number(w) / 2) / (screen[0] - 1), y: (Number(y) + Number(h) / 2) / (screen[1] - 1) },
+        cwd,
+        stop: async () => {
+          child.kill();
+        },
+      };
+    }
+    if (Date.now() > deadline) throw new Error('the Windows console window did not appear');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The folders a single-file helper writes its native parts to (helper/native.ts), left on disk for `platform`. */
+export function nativeFolders(platform: 'win-x64' | 'linux-x64'): string[] {
+  const dir = platform === 'win-x64' ? join(WINE_PREFIX, 'drive_c/users', userInfo().username, 'AppData/Local/Temp') : tmpdir();
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith('relaydesk-helper-native-')) : [];
 }
