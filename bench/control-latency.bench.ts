@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../test/helpers/browser.js';
 import { waitForDecodedFrames } from '../test/helpers/flows.js';
-import { runHelper, savePairingFile } from '../test/helpers/helper-process.js';
+import { downloadHelperProgram, runProgram, stopWine, wineReady } from '../test/helpers/helper-process.js';
 import { startServer } from '../test/helpers/server.js';
 import { connectedSession } from '../test/helpers/session.js';
-import { startXvfb, stopChild } from '../test/helpers/xvfb.js';
+import { startXvfb } from '../test/helpers/xvfb.js';
 import { fmt, percentile, type Row } from './stats.js';
 
 /** Moves the analyst's real mouse over the shared video, `count` times, to alternating spots. */
@@ -24,25 +24,23 @@ async function moves(analyst: Page, count: number, until?: () => Promise<boolean
   return done;
 }
 
-/**
- * Latency from the analyst's input event (stamped in the analyst's page) to its injection into the
- * X server by the real helper: analyst page → input channel → customer page (the gate) → helper
- * channel → helper → XTEST. Idle, then while a file transfer runs on the same peer connection.
- */
-export async function controlLatencyBench(opts: { events: number; fileMb: number }): Promise<{ rows: Row[]; notes: string[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'relaydesk-bench-control-'));
-  const xvfb = await startXvfb();
-  const server = await startServer();
-  const browser = await launchBrowser();
-  const statsFile = join(dir, 'helper-stats.json');
+type Samples = { idle: number[]; loaded: number[]; idleCount: number; loadedCount: number; stillRunning: boolean };
+
+/** One helper program downloaded from the page and driven through control, idle then during a transfer. */
+async function measure(browser: Awaited<ReturnType<typeof launchBrowser>>, serverUrl: string, display: string, dir: string, platform: 'linux-x64' | 'win-x64', opts: { events: number; fileMb: number }): Promise<Samples> {
+  const { customer, analyst } = await connectedSession(browser, serverUrl, `Bench ${platform}`);
   try {
-    const { customer, analyst } = await connectedSession(browser, server.url, 'Bench Customer');
     await customer.getByTestId('start-share').click();
     await waitForDecodedFrames(analyst, 3);
     await analyst.getByTestId('request-control').click();
     await customer.getByTestId('control-allow').click();
-    const helper = runHelper(xvfb.display, { file: await savePairingFile(customer) }, ['--stats-file', statsFile, '--quiet']);
-    await analyst.locator('[data-testid="analyst-control"][data-state="active"]').waitFor({ timeout: 15_000 });
+    if (platform === 'win-x64') await wineReady(display);
+    const program = await downloadHelperProgram(customer, platform);
+    const statsFile = join(dir, `helper-stats-${platform}.json`);
+    // Wine shows the machine's root as drive Z:.
+    const statsArg = platform === 'win-x64' ? `Z:${statsFile.replace(/\//g, '\\')}` : statsFile;
+    const helper = runProgram(display, program, ['--stats-file', statsArg, '--quiet']);
+    await analyst.locator('[data-testid="analyst-control"][data-state="active"]').waitFor({ timeout: 60_000 });
 
     const idleCount = await moves(analyst, opts.events);
     const boundary = await analyst.evaluate(() => performance.timeOrigin + performance.now());
@@ -56,29 +54,69 @@ export async function controlLatencyBench(opts: { events: number; fileMb: number
     const loadedCount = await moves(analyst, opts.events, transferring);
     const stillRunning = await transferring();
 
-    await stopChild(helper.child);
+    // Stop control in the page: the helper writes its samples and exits by itself (also under Wine,
+    // where a signal to `wine` would not reach the Windows program).
+    await customer.getByTestId('stop-control').click();
+    if ((await helper.exited) !== 0) throw new Error(`the ${platform} helper failed: ${helper.output()}`);
     const { samples } = JSON.parse(readFileSync(statsFile, 'utf8')) as { samples: Array<[number, number]> };
-    const idle = samples.filter(([ts]) => ts < boundary).map(([, ms]) => ms);
-    const loaded = samples.filter(([ts]) => ts >= boundary).map(([, ms]) => ms);
+    return {
+      idle: samples.filter(([ts]) => ts < boundary).map(([, ms]) => ms),
+      loaded: samples.filter(([ts]) => ts >= boundary).map(([, ms]) => ms),
+      idleCount, loadedCount, stillRunning,
+    };
+  } finally {
+    await customer.context().close();
+    await analyst.context().close();
+  }
+}
+
+/**
+ * Latency from the analyst's input event (stamped in the analyst's page) to its injection by the
+ * helper programs customers download (npm run helper:build): analyst page → input channel →
+ * customer page (the gate) → helper channel → helper → XTEST (Linux) or SendInput (Windows, under
+ * Wine on the same X server). Idle, then while a file transfer runs on the same peer connection.
+ * The Windows rows compare with the Linux helper's, measured in the same run.
+ */
+export async function controlLatencyBench(opts: { events: number; fileMb: number }): Promise<{ rows: Row[]; notes: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'relaydesk-bench-control-'));
+  const xvfb = await startXvfb();
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const linux = await measure(browser, server.url, xvfb.display, dir, 'linux-x64', opts);
+    const windows = await measure(browser, server.url, xvfb.display, dir, 'win-x64', opts);
+    const p = (values: number[], q: number) => percentile(values, q);
     const rows: Row[] = [
-      { benchmark: `analyst event → injected, p50, ms (idle, ${idle.length} events)`, value: fmt(percentile(idle, 50), 2), baseline: '—', ratio: '—', target: '< 5 ms', pass: percentile(idle, 50) < 5 },
-      { benchmark: `analyst event → injected, p99, ms (idle, ${idle.length} events)`, value: fmt(percentile(idle, 99), 2), baseline: '—', ratio: '—', target: '< 20 ms', pass: percentile(idle, 99) < 20 },
+      { benchmark: `Linux helper: analyst event → injected, p50, ms (idle, ${linux.idle.length} events)`, value: fmt(p(linux.idle, 50), 2), baseline: '—', ratio: '—', target: '< 5 ms', pass: p(linux.idle, 50) < 5 },
+      { benchmark: `Linux helper: analyst event → injected, p99, ms (idle, ${linux.idle.length} events)`, value: fmt(p(linux.idle, 99), 2), baseline: '—', ratio: '—', target: '< 20 ms', pass: p(linux.idle, 99) < 20 },
       {
-        benchmark: `analyst event → injected, p50, ms (during ${opts.fileMb} MB transfer, ${loaded.length} events)`,
-        value: fmt(percentile(loaded, 50), 2), baseline: `${fmt(percentile(idle, 50), 2)} (idle)`, ratio: fmt(percentile(loaded, 50) / percentile(idle, 50), 1), target: '—',
+        benchmark: `Linux helper: p50, ms (during ${opts.fileMb} MB transfer, ${linux.loaded.length} events)`,
+        value: fmt(p(linux.loaded, 50), 2), baseline: `${fmt(p(linux.idle, 50), 2)} (idle)`, ratio: fmt(p(linux.loaded, 50) / p(linux.idle, 50), 1), target: '—',
       },
       {
-        benchmark: `analyst event → injected, p99, ms (during ${opts.fileMb} MB transfer, ${loaded.length} events)`,
-        value: fmt(percentile(loaded, 99), 2), baseline: `${fmt(percentile(idle, 99), 2)} (idle)`, ratio: fmt(percentile(loaded, 99) / percentile(idle, 99), 1), target: '—',
+        benchmark: `Linux helper: p99, ms (during ${opts.fileMb} MB transfer, ${linux.loaded.length} events)`,
+        value: fmt(p(linux.loaded, 99), 2), baseline: `${fmt(p(linux.idle, 99), 2)} (idle)`, ratio: fmt(p(linux.loaded, 99) / p(linux.idle, 99), 1), target: '—',
+      },
+      {
+        benchmark: `Windows helper (Wine): p50, ms (idle, ${windows.idle.length} events)`,
+        value: fmt(p(windows.idle, 50), 2), baseline: `${fmt(p(linux.idle, 50), 2)} (Linux)`, ratio: fmt(p(windows.idle, 50) / p(linux.idle, 50), 1), target: '< 5 ms', pass: p(windows.idle, 50) < 5,
+      },
+      {
+        benchmark: `Windows helper (Wine): p99, ms (idle, ${windows.idle.length} events)`,
+        value: fmt(p(windows.idle, 99), 2), baseline: `${fmt(p(linux.idle, 99), 2)} (Linux)`, ratio: fmt(p(windows.idle, 99) / p(linux.idle, 99), 1), target: '< 20 ms', pass: p(windows.idle, 99) < 20,
+      },
+      {
+        benchmark: `Windows helper (Wine): p99, ms (during ${opts.fileMb} MB transfer, ${windows.loaded.length} events)`,
+        value: fmt(p(windows.loaded, 99), 2), baseline: `${fmt(p(linux.loaded, 99), 2)} (Linux)`, ratio: fmt(p(windows.loaded, 99) / p(linux.loaded, 99), 1), target: '—',
       },
     ];
     const notes = [
-      `Events sent: ${idleCount} idle, ${loadedCount} during the transfer${stillRunning ? '' : ' (the transfer ended first)'}; the helper injected what it received while control was active.`,
+      `Events sent: Linux ${linux.idleCount} idle, ${linux.loadedCount} during the transfer${linux.stillRunning ? '' : ' (the transfer ended first)'}; Windows ${windows.idleCount} idle, ${windows.loadedCount} during the transfer${windows.stillRunning ? '' : ' (the transfer ended first)'}. Each helper injected what it received while control was active.`,
+      'Both are the single-file programs a customer downloads from the page (dist/helper), not the helper run from the repository.',
     ];
-    await customer.context().close();
-    await analyst.context().close();
     return { rows, notes };
   } finally {
+    await stopWine(xvfb.display);
     await browser.close();
     await server.close();
     await xvfb.stop();
