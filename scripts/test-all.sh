@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 
 # Real parts come from Debian's packages: Chromium and Firefox ESR for the browser tests, coturn for TURN, HAProxy
 # (and openssl for test certificates) for the port-443 deployment,
-# Xvfb, xdotool, x11-utils (xev) and libxtst6 for the remote-control tests, Redis for scale-out.
+# Xvfb, xdotool, x11-utils (xev) and libxtst6 for the remote-control tests, Wine (wine, wine64) to
+# run the Windows helper program, Redis for scale-out.
 # Docker's packages for the container test come with test/containers/base-images.sh below.
-APT_PACKAGES=(chromium firefox-esr coturn haproxy openssl redis-server xvfb xdotool x11-utils xinput libxtst6)
+APT_PACKAGES=(chromium firefox-esr coturn haproxy openssl redis-server xvfb xdotool x11-utils xinput libxtst6 wine wine64)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -25,6 +26,7 @@ fi
 
 npm ci --no-audit --no-fund
 npm run typecheck
+# The web app, the server and the helper programs (dist/helper; Node's binaries from the npm registry).
 npm run build
 # tap compiles its plugin list; ours drops the TypeScript plugin (tests run through tsx instead).
 npx tap build

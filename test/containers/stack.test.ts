@@ -110,6 +110,9 @@ t.test('the signaling image runs as non-root with only the bundled server and th
     'find / -xdev \\( -name node_modules -o -name tsx -o -name esbuild -o -name typescript -o -name "*.ts" \\) -not -path "/proc/*" 2>/dev/null; ls /app /app/build']);
   t.notMatch(files, /node_modules|tsx|esbuild|typescript|\.ts\n/, 'no node_modules, tsx, esbuild, TypeScript or .ts source in the image');
   t.match(files, /server\.mjs/, 'the one bundled server file');
+  const listed = JSON.parse((await fetchThroughProxy('/helper/downloads')).body) as { platforms: Array<{ platform: string; size: number }> };
+  t.same(listed.platforms.map((p) => p.platform).sort(), ['linux-x64', 'win-x64'], 'the helper programs are in the image, listed through 443');
+  t.ok(listed.platforms.every((p) => p.size > 10_000_000), 'whole programs');
   const env = await docker(engine.host, ['exec', container, 'sh', '-c', 'echo $DATA_DIR; ls -ld $DATA_DIR; node --version']);
   t.match(env, /^\/var\/lib\/relaydesk\n.*node node/m, 'DATA_DIR is the volume, owned by "node"');
   t.match(env, /v22\./, 'Node 22 LTS');
