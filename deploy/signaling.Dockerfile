@@ -37,7 +37,8 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 DATA_DIR=/var/lib/relaydesk
 WORKDIR /app
 COPY --from=build /app/build/server.mjs build/server.mjs
 COPY --from=build /app/web/dist web/dist
-COPY --from=helper /app/dist/helper dist/helper
+# Only the compressed programs: the server unpacks them for a client that does not take gzip.
+COPY --from=helper /app/dist/helper/manifest.json /app/dist/helper/*.gz dist/helper/
 USER node
 # Accounts (accounts.json) live here; compose mounts a named volume so they survive down/up.
 VOLUME /var/lib/relaydesk

@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
 import { Value } from 'typebox/value';
 import {
   errorBody, HELPER_DOWNLOAD_PATH, HELPER_PLATFORMS, helperFileName, HelperDownloadQuery, HelperDownloads, type HelperPlatform,
@@ -65,20 +66,24 @@ export async function helperDownloadRoutes(instance: FastifyInstance): Promise<v
     if (!issued.live || !ticket || !mayRelaySignals(ticket.state)) return refuse(410, 'helper.downloadExpired');
     const entry = current()?.platforms.find((p) => p.platform === platform);
     const path = entry && join(config.helperDir, entry.file);
-    if (!entry || !path || !existsSync(path)) return reply.code(503).send(errorBody('helper.notBuilt'));
+    // The image keeps only the compressed programs (half the size); either file is enough.
+    const gz = entry?.gzipFile && join(config.helperDir, entry.gzipFile);
+    const hasPlain = !!path && existsSync(path);
+    const hasGz = !!gz && existsSync(gz);
+    if (!entry || (!hasPlain && !hasGz)) return reply.code(503).send(errorBody('helper.notBuilt'));
     req.log.info({ event: 'helper.download', platform, ticket: ticket.id }, 'helper downloaded');
     reply
       .header('content-type', 'application/octet-stream')
       .header('content-disposition', `attachment; filename="${helperFileName(platform)}"`)
       .header('cache-control', 'no-store')
+      .header('vary', 'accept-encoding')
       .header('x-helper-size', String(entry.size));
-    // Precompressed at build time: about half the bytes on the wire; the browser undoes it.
-    const gz = entry.gzipFile && join(config.helperDir, entry.gzipFile);
-    if (gz && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && existsSync(gz)) {
-      reply.header('content-encoding', 'gzip').header('content-length', statSync(gz).size).header('vary', 'accept-encoding');
-      return reply.send(createReadStream(gz));
+    // Precompressed at build time: less than half the bytes on the wire; the browser undoes it.
+    if (hasGz && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      reply.header('content-encoding', 'gzip').header('content-length', statSync(gz!).size);
+      return reply.send(createReadStream(gz!));
     }
-    reply.header('content-length', statSync(path).size);
-    return reply.send(createReadStream(path));
+    if (hasPlain) return reply.header('content-length', statSync(path!).size).send(createReadStream(path!));
+    return reply.send(createReadStream(gz!).pipe(createGunzip()));
   });
 }

@@ -134,6 +134,24 @@ t.test('thirty concurrent guesses of a token are all refused, and past 20 a minu
   t.ok(answers.filter((r) => r.status === 403).length <= 20, 'at most 20 lookups a minute');
 });
 
+t.test('with only the compressed program (as in the image), a client that does not take gzip gets it unpacked', async (t) => {
+  const { rmSync, mkdtempSync: mk, copyFileSync } = await import('node:fs');
+  const only = mk(join(tmpdir(), 'relaydesk-helper-gz-'));
+  t.teardown(() => rmSync(only, { recursive: true, force: true }));
+  copyFileSync(join(dir, 'manifest.json'), join(only, 'manifest.json'));
+  copyFileSync(join(dir, 'relaydesk-helper-win-x64.exe.gz'), join(only, 'relaydesk-helper-win-x64.exe.gz'));
+  const slim = await startServer({ helperDir: only });
+  t.teardown(() => slim.close());
+  const session = await takenSession(slim, true);
+  t.teardown(() => endSession(session));
+  session.customer.send({ type: 'helper.pair' });
+  const code = await session.customer.next('helper.code');
+  const res = await fetch(`${slim.url}/helper/download/win-x64?ticket=${session.ticket.ticketId}&token=${code.download}`, { headers: { 'accept-encoding': 'identity' } });
+  t.equal(res.status, 200);
+  t.equal(res.headers.get('content-encoding'), null);
+  t.ok(Buffer.from(await res.arrayBuffer()).equals(program), 'the program, unpacked by the server');
+});
+
 t.test('a server without the programs built says so', async (t) => {
   const bare = await startServer({ helperDir: mkdtempSync(join(tmpdir(), 'relaydesk-helper-none-')) });
   t.teardown(() => bare.close());
