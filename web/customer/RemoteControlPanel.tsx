@@ -103,10 +103,13 @@ export function RemoteControlPanel({ control, analyst, ticketId }: { control: Re
     );
   }
   return (
-    <div class={`control-banner ${state}`} role="status" data-testid="control-indicator" data-state={state}>
-      <span class="dot" aria-hidden="true" /> {state === 'suspended' ? t('control.suspended', { analyst }) : t('control.active', { analyst })}
-      <button type="button" class="danger" onClick={() => control.stop()} data-testid="stop-control">{t('control.stop')}</button>
-    </div>
+    <>
+      <div class={`control-banner ${state}`} role="status" data-testid="control-indicator" data-state={state}>
+        <span class="dot" aria-hidden="true" /> {state === 'suspended' ? t('control.suspended', { analyst }) : t('control.active', { analyst })}
+        <button type="button" class="danger" onClick={() => control.stop()} data-testid="stop-control">{t('control.stop')}</button>
+      </div>
+      {control.view.helperPlatform === 'linux-wayland' && <p class="muted small" role="note" data-testid="helper-wayland">{t('control.wayland', { analyst })}</p>}
+    </>
   );
 }
 

@@ -38,6 +38,8 @@ export interface RemoteControlView {
   /** The token that lets this page download the helper while the code lives (the server's, not a secret of the pairing). */
   download: string | null;
   helperConnected: boolean;
+  /** What the connected helper runs on (`linux-wayland`: it reaches only X11 programs). */
+  helperPlatform: string | null;
   /** Last spot the analyst pointed at (guidance without the helper), with when. */
   pointer: { x: number; y: number; at: number } | null;
 }
@@ -46,7 +48,7 @@ export interface RemoteControlView {
 export type ControlStep = 'asked' | 'granted' | 'refused' | 'active' | 'stopped' | 'stoppedNoScreen' | 'helperRefused' | 'codeBurned';
 
 export class RemoteControl {
-  view: RemoteControlView = { state: 'off', code: null, secret: null, refusedHelper: null, codeBurned: false, codeExpiresAt: null, download: null, helperConnected: false, pointer: null };
+  view: RemoteControlView = { state: 'off', code: null, secret: null, refusedHelper: null, codeBurned: false, codeExpiresAt: null, download: null, helperConnected: false, helperPlatform: null, pointer: null };
   /** The analyst's name, which the helper shows the customer once it is connected. */
   analystName = '';
   private helper: HelperLink | null = null;
@@ -82,7 +84,7 @@ export class RemoteControl {
         this.set({ code: frame.code, codeExpiresAt: frame.expiresAt, download: frame.download, codeBurned: false });
       }),
       signaling.on('helper.status', (frame) => {
-        this.set({ helperConnected: frame.connected });
+        this.set({ helperConnected: frame.connected, helperPlatform: frame.connected ? frame.platform ?? null : null });
         if (frame.connected && this.wantsHelper()) this.connectHelper();
         if (!frame.connected) this.dropHelper();
       }),

@@ -310,6 +310,7 @@ export const EN = {
   'error.helper.downloadRefused': 'This helper download is not valid. Allow remote control again and download the helper from this page.',
   'error.helper.downloadOtherSession': 'This helper download belongs to another support session.',
   'error.helper.downloadExpired': 'The download had expired: a new code was made. Click the download button again.',
+  'control.wayland': 'Your desktop uses Wayland: {analyst} can reach only some of your programs. If a click does nothing, log in with an “Xorg” session and start the helper again.',
   'control.stop': 'Stop control',
   'control.cancel': 'Cancel',
   'control.pointerHint': '{analyst} is pointing here',

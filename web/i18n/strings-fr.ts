@@ -312,6 +312,7 @@ export const FR: Record<keyof typeof EN, string> = {
   'error.helper.downloadRefused': 'Ce téléchargement de l’assistant n’est pas valide. Autorisez de nouveau le contrôle et téléchargez l’assistant depuis cette page.',
   'error.helper.downloadOtherSession': 'Ce téléchargement de l’assistant appartient à une autre session d’assistance.',
   'error.helper.downloadExpired': 'Le téléchargement avait expiré : un nouveau code a été créé. Cliquez de nouveau sur le bouton de téléchargement.',
+  'control.wayland': 'Votre bureau utilise Wayland : {analyst} ne peut atteindre que certains de vos programmes. Si un clic reste sans effet, ouvrez une session « Xorg » et relancez l’assistant.',
   'control.stop': 'Arrêter le contrôle',
   'control.cancel': 'Annuler',
   'control.pointerHint': '{analyst} vous montre cet endroit',

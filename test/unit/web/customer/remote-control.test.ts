@@ -73,12 +73,27 @@ t.test('a burned code is replaced with a new secret, and the customer is told', 
   const { remote, ask, deliver, steps } = control();
   ask();
   remote.allow();
-  deliver({ type: 'helper.code', code: '111111', expiresAt: 1 });
+  deliver({ type: 'helper.code', code: '111111', expiresAt: 1, download: '1'.repeat(32) });
   t.same([remote.view.code, remote.view.codeBurned], ['111111', false]);
   let secrets = 0;
   (remote as unknown as { makeSecret: () => string }).makeSecret = () => `${++secrets}`.padStart(32, 'c');
-  deliver({ type: 'helper.code', code: '222222', expiresAt: 2, burned: true });
+  deliver({ type: 'helper.code', code: '222222', expiresAt: 2, download: '2'.repeat(32), burned: true });
   t.same([remote.view.code, remote.view.codeBurned], ['222222', true]);
   t.equal(remote.view.secret, '1'.padStart(32, 'c'), 'a new secret: the file saved for the old code is useless');
   t.equal(steps.at(-1), 'codeBurned');
+  t.equal(remote.view.download, '2'.repeat(32), 'the download token follows the code');
+});
+
+t.test('the code brings its download token; the helper says what it runs on; stopping forgets the token', async (t) => {
+  const { remote, ask, deliver } = control();
+  ask();
+  remote.allow();
+  deliver({ type: 'helper.code', code: '333333', expiresAt: 3, download: 'd'.repeat(32) });
+  t.equal(remote.view.download, 'd'.repeat(32));
+  deliver({ type: 'helper.status', connected: true, platform: 'linux-wayland', screen: { width: 800, height: 600 } });
+  t.equal(remote.view.helperPlatform, 'linux-wayland', 'the page can warn about Wayland');
+  deliver({ type: 'helper.status', connected: false });
+  t.equal(remote.view.helperPlatform, null);
+  remote.stop();
+  t.same([remote.view.download, remote.view.code], [null, null]);
 });
