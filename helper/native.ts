@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,6 +21,7 @@ export function loadAddon<T>(name: 'libnut' | 'datachannel', fromPackage: () => 
   if (!singleFile) return fromPackage();
   folder ??= mkdtempSync(join(tmpdir(), FOLDER_PREFIX));
   const file = join(folder, `${name}.node`);
+  mkdirSync(folder, { recursive: true }); // as it was made, even if another helper's sweep took it meanwhile
   writeFileSync(file, new Uint8Array(sea!.getRawAsset(`${name}.node`)));
   const module = { exports: {} as T };
   process.dlopen(module, file);
@@ -40,15 +41,16 @@ export function removeAddons(): void {
   spawn(process.env.ComSpec ?? 'cmd.exe', ['/d', '/c', `ping -n 3 127.0.0.1 >nul & rd /s /q "${done}"`], { detached: true, stdio: 'ignore', windowsHide: true }).unref();
 }
 
-/** At start: folders an earlier run could not remove (killed, power cut). A running helper's locked files stay. */
+/** At start: folders an earlier run could not remove (killed, power cut), an hour old or more. */
 export function removeStaleAddons(): void {
   if (!singleFile) return;
   for (const entry of readdirSync(tmpdir())) {
     if (!entry.startsWith(FOLDER_PREFIX)) continue;
+    const path = join(tmpdir(), entry);
     try {
-      rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+      if (Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
     } catch {
-      // in use by another helper (Windows), or not ours to remove
+      // in use (Windows locks a loaded DLL), or not ours to remove
     }
   }
 }
