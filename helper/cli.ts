@@ -35,16 +35,23 @@ const POLL_MS = 25;
 /** A console the customer opened by double-clicking (Windows): it closes with the program. */
 const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
 
-/** Ends the program; in a console window the customer opened, after they have read why. */
+/**
+ * Ends the program. In a console window the customer opened (Windows closes it with the program),
+ * a failure waits for Enter so they can read why; a normal end closes by itself after a moment.
+ */
 function exitWith(code: number): never {
   removeAddons();
   if (interactive && singleFile && process.platform === 'win32') {
-    process.stdout.write('\nPress Enter to close this window.');
-    const byte = Buffer.alloc(1);
-    try {
-      readSync(0, byte, 0, 1, null);
-    } catch {
-      // no console to read from
+    if (code === 0) {
+      process.stdout.write('\nThis window closes in 5 seconds.');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5000);
+    } else {
+      process.stdout.write('\nPress Enter to close this window.');
+      try {
+        readSync(0, Buffer.alloc(1), 0, 1, null);
+      } catch {
+        // no console to read from
+      }
     }
   }
   process.exit(code);
@@ -215,7 +222,7 @@ function onPageMessage(text: string): void {
     if (message.active !== active) {
       active = message.active;
       // Control ended in the page (the customer's Stop, or the analyst released it): so does the helper.
-      if (!active && wasActive) return stop('Remote control was stopped. You can close this window.');
+      if (!active && wasActive) return stop('Remote control was stopped.');
       if (active) {
         wasActive = true;
         // Where the pointer is now is where the customer left it: any move from here is theirs, even
