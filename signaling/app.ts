@@ -166,13 +166,19 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('request.notFound')));
 
   const limits = { customer: config.customerGraceMs, link: config.linkTtlMs, member: config.memberGraceMs, closed: config.closedGraceMs, maxWait: config.maxWaitMs };
+  // One sweep at a time: a tick that comes while the last one still waits on Redis is skipped
+  // (overlapping sweeps pile up round trips exactly when the store is slow).
+  let sweeping = false;
   sweep = setInterval(
     () => {
       hub.refreshIce();
+      if (sweeping) return;
+      sweeping = true;
       void hub
         .releaseDeadConnections()
         .then(() => store.expireOffline(limits))
-        .catch((err) => app.log.error({ err }, 'expiry sweep failed'));
+        .catch((err) => app.log.error({ err }, 'expiry sweep failed'))
+        .finally(() => (sweeping = false));
     },
     options.sweepIntervalMs ?? 1000,
   );

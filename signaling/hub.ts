@@ -177,10 +177,21 @@ export class Hub {
     const alive = new Map<string, Promise<boolean>>(); // one question per node per sweep
     for (const ticket of this.store.all()) {
       const presence: { customerConnection?: null; helperConnection?: null; analystConnection?: null } = {};
-      if (ticket.customerConnection && !(await this.isConnected(ticket.customerConnection, alive))) presence.customerConnection = null;
-      if (ticket.helperConnection && !(await this.isConnected(ticket.helperConnection, alive))) presence.helperConnection = null;
-      if (ticket.analyst?.connectionId && !(await this.isConnected(ticket.analyst.connectionId, alive))) presence.analystConnection = null;
-      if (Object.keys(presence).length > 0) await this.store.setPresence(ticket.id, presence);
+      const onlyIf: { customerConnection?: string[]; helperConnection?: string[]; analystConnection?: string[] } = {};
+      if (ticket.customerConnection && !(await this.isConnected(ticket.customerConnection, alive))) {
+        presence.customerConnection = null;
+        onlyIf.customerConnection = [ticket.customerConnection];
+      }
+      if (ticket.helperConnection && !(await this.isConnected(ticket.helperConnection, alive))) {
+        presence.helperConnection = null;
+        onlyIf.helperConnection = [ticket.helperConnection];
+      }
+      if (ticket.analyst?.connectionId && !(await this.isConnected(ticket.analyst.connectionId, alive))) {
+        presence.analystConnection = null;
+        onlyIf.analystConnection = [ticket.analyst.connectionId];
+      }
+      // Only while the record still names those connections: the person may be back on a new one.
+      if (Object.keys(presence).length > 0) await this.store.setPresence(ticket.id, { ...presence, onlyIf });
     }
   }
 
@@ -212,15 +223,17 @@ export class Hub {
    */
   async detach(conn: Connection, cleanClose: boolean): Promise<void> {
     if (!this.connections.delete(conn.id)) return; // already handled (shutdown)
+    // Each write below applies only while the record names this connection (or none: a sweep saw
+    // the socket gone first), never over a newer connection of the same person.
     this.analysts.delete(conn);
     const ticket = conn.ticketId ? this.store.get(conn.ticketId) : undefined;
     if (conn.role === 'helper' && ticket?.helperConnection === conn.id) {
-      await this.store.setPresence(ticket.id, { helperConnection: null });
+      await this.store.setPresence(ticket.id, { helperConnection: null, onlyIf: { helperConnection: [conn.id, null] } });
       this.sendTo(ticket.customerConnection, { type: 'helper.status', connected: false });
     } else if (conn.role === 'customer' && ticket?.customerConnection === conn.id) {
-      await this.store.setPresence(ticket.id, { customerConnection: null, closed: cleanClose && isInSession(ticket.state) });
+      await this.store.setPresence(ticket.id, { customerConnection: null, closed: cleanClose && isInSession(ticket.state), onlyIf: { customerConnection: [conn.id, null] } });
     } else if (conn.role === 'analyst' && ticket?.analyst?.connectionId === conn.id) {
-      await this.store.setPresence(ticket.id, { analystConnection: null, closed: cleanClose });
+      await this.store.setPresence(ticket.id, { analystConnection: null, closed: cleanClose, onlyIf: { analystConnection: [conn.id, null] } });
     }
   }
 

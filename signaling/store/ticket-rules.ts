@@ -62,13 +62,25 @@ export function decideApply(ticket: TicketRecord | undefined, event: SessionEven
 /** The next record, or the same record when nothing changes. */
 export function decidePresence(ticket: TicketRecord | undefined, presence: Presence, now: number): StoreResult {
   if (!ticket) return { ok: false, code: 'ticket.notFound' };
+  const expected = presence.onlyIf;
+  if (expected && (
+    (expected.customerConnection && !expected.customerConnection.includes(ticket.customerConnection)) ||
+    (expected.helperConnection && !expected.helperConnection.includes(ticket.helperConnection)) ||
+    (expected.analystConnection && !expected.analystConnection.includes(ticket.analyst?.connectionId ?? null))
+  )) {
+    return { ok: true, ticket };
+  }
   const customerConnection = presence.customerConnection === undefined ? ticket.customerConnection : presence.customerConnection;
   const helperConnection = presence.helperConnection === undefined ? ticket.helperConnection : presence.helperConnection;
   const analystConnection = presence.analystConnection === undefined || !ticket.analyst ? ticket.analyst?.connectionId : presence.analystConnection;
   // Away on purpose (the page closed its socket) or not: kept until the member is back or drops.
   const closed = presence.closed === true;
-  const customerClosed = presence.customerConnection === undefined ? ticket.customerClosed === true : customerConnection === null && closed;
-  const analystClosed = !ticket.analyst || presence.analystConnection === undefined ? ticket.analyst?.closed === true : analystConnection === null && closed;
+  // A member already away stays "closed" if they were (a later word that the connection is gone,
+  // from the sweep, says nothing of how it went).
+  const customerClosed = presence.customerConnection === undefined ? ticket.customerClosed === true
+    : customerConnection === null && (closed || (ticket.customerConnection === null && ticket.customerClosed === true));
+  const analystClosed = !ticket.analyst || presence.analystConnection === undefined ? ticket.analyst?.closed === true
+    : analystConnection === null && (closed || (ticket.analyst.connectionId === null && ticket.analyst.closed === true));
   if (
     customerConnection === ticket.customerConnection &&
     helperConnection === ticket.helperConnection &&

@@ -65,6 +65,11 @@ export interface Presence {
   analystConnection?: string | null;
   /** With a null connection: the page closed its socket on purpose (the shorter CLOSED_GRACE_MS applies). */
   closed?: boolean;
+  /**
+   * Only if the record still names one of these connections (else nothing changes): a connection
+   * judged gone must not mark away the member who has come back on a newer one meanwhile.
+   */
+  onlyIf?: { customerConnection?: Array<string | null>; helperConnection?: Array<string | null>; analystConnection?: Array<string | null> };
 }
 
 /** How long each kind of absence may last before the ticket or session ends. */

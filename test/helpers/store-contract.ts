@@ -133,6 +133,42 @@ export function storeContract(t: Test, makeStore: (clock: ManualClock) => Promis
     t.same(ended, ['analystLeft'], 'the analyst did not come back');
   });
 
+  t.test('a word that a connection is gone changes nothing once the member is back on a newer one, and does not undo a clean close', async (t) => {
+    const { store, clock, make } = await setup();
+    t.teardown(() => store.close());
+    const limits = { customer: 60_000, link: 600_000, member: 20_000, closed: 5_000, maxWait: 7_200_000 };
+    const ticket = await make('race');
+    await store.take(ticket.id, { id: 'a', name: 'A', connectionId: 'n.analyst' });
+    await store.apply(ticket.id, 'allow');
+    const first = store.get(ticket.id)!.customerConnection!;
+    // The customer is back on a newer connection before the sweep's word about the old one lands.
+    await store.setPresence(ticket.id, { customerConnection: 'n.newer' });
+    await store.setPresence(ticket.id, { customerConnection: null, onlyIf: { customerConnection: [first] } });
+    t.equal(store.get(ticket.id)?.customerConnection, 'n.newer', 'not marked away');
+    // The page closes its socket on purpose; the sweep, which saw the socket gone too, says so after.
+    await store.setPresence(ticket.id, { customerConnection: null, closed: true, onlyIf: { customerConnection: ['n.newer', null] } });
+    await store.setPresence(ticket.id, { customerConnection: null, onlyIf: { customerConnection: ['n.newer'] } });
+    await store.setPresence(ticket.id, { customerConnection: null });
+    t.equal(store.get(ticket.id)?.customerClosed, true, 'still a clean close');
+    clock.advance(5_000);
+    const ended: string[] = [];
+    store.subscribe((t2) => t2.state === 'ended' && ended.push(t2.endReason ?? ''));
+    t.same(await store.expireOffline(limits), [ticket.id]);
+    t.same(ended, ['customerClosed'], 'after the short grace');
+  });
+
+  t.test('the sweep marking a member away first does not cost the clean close that follows', async (t) => {
+    const { store, make } = await setup();
+    t.teardown(() => store.close());
+    const ticket = await make('sweep-first');
+    await store.take(ticket.id, { id: 'a', name: 'A', connectionId: 'n.analyst' });
+    await store.apply(ticket.id, 'allow');
+    const id = store.get(ticket.id)!.customerConnection!;
+    await store.setPresence(ticket.id, { customerConnection: null, onlyIf: { customerConnection: [id] } });
+    await store.setPresence(ticket.id, { customerConnection: null, closed: true, onlyIf: { customerConnection: [id, null] } });
+    t.equal(store.get(ticket.id)?.customerClosed, true);
+  });
+
   t.test('a member whose page closed on purpose (a closed tab, a reload) gets the short grace; back in time, the session goes on', async (t) => {
     const { store, clock, make } = await setup();
     t.teardown(() => store.close());

@@ -36,7 +36,9 @@ t.test('a customer on node A and an analyst on node B see each other through a w
 
   customer.socket.close(1001);
   t.equal((await analyst.until('session.presence', (f) => !f.customer)).analyst, true, 'node B shows the customer away (reconnecting)');
-  const ended = await analyst.until('session.state', (f) => f.state === 'ended');
+  const closedAt = Date.now();
+  const ended = await analyst.until('session.state', (f) => f.state === 'ended', 20_000);
+  t.comment(`ended ${Date.now() - closedAt} ms after the close`);
   t.equal(ended.endReason, 'customerClosed', 'the customer\'s page closed on node A ends the session on node B after the grace');
   await analyst.close();
 });
