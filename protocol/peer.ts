@@ -97,6 +97,12 @@ export const FileLinkCandidate = Type.Object(
   },
   { additionalProperties: false },
 );
+/**
+ * Either side → the other, over the session connection: my file link number `link` (counted from 1
+ * on each side, one per offer) is gone. The other side drops its end at once rather than wait for
+ * the DTLS close or ICE consent to run out (up to ~30 s when that packet is lost).
+ */
+export const FileLinkLost = Type.Object({ type: Type.Literal('file.link.lost'), link: Type.Integer({ minimum: 1, maximum: 1000 }) }, { additionalProperties: false });
 
 /** Analyst → customer: may I use your mouse and keyboard? (A separate consent from sharing.) */
 export const ControlRequest = Type.Object({ type: Type.Literal('control.request') }, { additionalProperties: false });
@@ -153,7 +159,7 @@ export const Pong = Type.Object({ type: Type.Literal('pong'), id: Type.Integer({
 
 export const PeerMessage = Type.Union([
   ChatMessage, UrlPush, UrlOpened, FileOffer, FileAccept, FileDecline, FileCancel, FileAck, FileSent, FileVerified,
-  FileLinkOffer, FileLinkAnswer, FileLinkCandidate,
+  FileLinkOffer, FileLinkAnswer, FileLinkCandidate, FileLinkLost,
   ControlRequest, ControlRelease, ControlState, Pointer, QualityMode, Ping, Pong,
   VerifyCommit, VerifyNonce, VerifyReveal, VerifyConfirmed, VerifyAlarm,
 ]);
@@ -175,6 +181,7 @@ export const PEER_ROLES: Record<PeerMessage['type'], ReadonlyArray<'customer' | 
   'file.link.offer': ['customer'],
   'file.link.answer': ['analyst'],
   'file.link.candidate': ['customer', 'analyst'],
+  'file.link.lost': ['customer', 'analyst'],
   'control.request': ['analyst'],
   'control.release': ['analyst'],
   'control.state': ['customer'],

@@ -53,6 +53,8 @@ export class FileConnection {
   private early: RTCIceCandidateInit[] = [];
   private readonly offs: Array<() => void>;
   private retries = 0;
+  /** Links made so far (one per offer, on both sides alike): names a link in file.link.lost. */
+  private links = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -118,6 +120,7 @@ export class FileConnection {
     this.detach(true);
     const pc = (this.options.makePeerConnection ?? realPeerConnection)({ iceServers: this.ice.iceServers, iceTransportPolicy: this.ice.iceTransportPolicy, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.pc = pc;
+    this.links += 1;
     this.move('negotiate');
     // Pre-negotiated like the session's channels: the same id on both sides, open with the connection.
     const channel = pc.createDataChannel('file', { negotiated: true, id: CHANNEL_IDS.file, ordered: true });
@@ -171,6 +174,11 @@ export class FileConnection {
         }
         return;
       }
+      case 'file.link.lost': {
+        // The other side's end of this link is gone: so is this one, now.
+        if (this.pc && message.link === this.links) this.lose(this.pc, false);
+        return;
+      }
       case 'file.link.candidate': {
         const candidate: RTCIceCandidateInit = { candidate: message.candidate, sdpMid: message.sdpMid, sdpMLineIndex: message.sdpMLineIndex };
         const pc = this.pc;
@@ -192,9 +200,10 @@ export class FileConnection {
   }
 
   /** The link failed: files go back to the session connection's own channel. */
-  private lose(pc: RTCPeerConnection): void {
+  private lose(pc: RTCPeerConnection, tell = true): void {
     if (this.pc !== pc || !this.move('lose')) return;
     this.pc = null;
+    if (tell && this.channels.isOpen) this.channels.sendControl({ type: 'file.link.lost', link: this.links });
     this.detach(true); // the files on it are lost; later ones take the session connection
     pc.close();
     this.retryLater();

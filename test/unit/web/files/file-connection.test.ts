@@ -101,6 +101,25 @@ t.test('a failed file connection: files go back to the session connection; the c
   t.equal(s.customer.state, 'lost');
 });
 
+t.test("one side's link gone: the other side drops its end at once (file.link.lost), not after ICE consent runs out; a stale word spares the next link", async (t) => {
+  const s = session();
+  s.openSession();
+  await until('negotiated', () => s.made.analyst.length === 1 && s.made.customer[0].remoteDescription !== null);
+  s.openFiles();
+  const analystLost: number[] = [];
+  s.analystChannels.onFileRouteLost(() => analystLost.push(1));
+  s.made.customer[0].setConnectionState('failed');
+  await until("the analyst's end dropped", () => s.analyst.state === 'lost');
+  t.equal(analystLost.length, 1, "the analyst's files on it are reported lost at once");
+  t.ok(s.made.analyst[0].closed, "the analyst's end is closed");
+  t.equal(s.made.analyst[0].connectionState === 'failed', false, 'without its own connection having failed');
+  // The customer's next link: a late word about link 1 does not touch it.
+  await until('link 2', () => s.made.analyst.length === 2);
+  s.customerChannels.sendControl({ type: 'file.link.lost', link: 1 });
+  await settle();
+  t.equal(s.analyst.state, 'negotiating', 'link 2 is untouched');
+});
+
 t.test('a bad answer loses the connection; fresh credentials go to the next one', async (t) => {
   const s = session({ badFirstAnswer: true });
   s.customer.updateIce({ iceServers: [{ urls: ['turn:turn.example:3478'], username: 'u2', credential: 'c2' }], iceTransportPolicy: 'relay' });
