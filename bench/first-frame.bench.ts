@@ -1,0 +1,185 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { launchBrowser, type BrowserSession } from '../test/helpers/browser.js';
+import { analystSignsIn, analystTakes, customerRequestsHelp } from '../test/helpers/flows.js';
+import { startServer } from '../test/helpers/server.js';
+import { fmt, median, type Row } from './stats.js';
+
+// Time to the first picture, as a new user lives it: from the customer's "Allow" click (then
+// "Share my screen" at once, as soon as it shows) and from the "Share" click, to the first frame
+// the analyst's page presents (requestVideoFrameCallback). Next to a raw pair of
+// RTCPeerConnections in two pages of the same browser, offer and answer relayed by a bare
+// WebSocket relay of this benchmark's own: a fresh connection with the track (the Allow case) and
+// a track added to a live connection (the Share case). Same browser, same fake screen.
+
+/** Scripts as plain text (not compiled by tsx), run in the pages before their own. */
+const FIRST_FRAME_PROBE = `
+(() => {
+  const watch = setInterval(() => {
+    const video = document.querySelector('[data-testid="remote-screen"]');
+    if (!video || !video.srcObject || video.__probe) return;
+    video.__probe = true;
+    video.requestVideoFrameCallback((now) => { window.__firstFrameAt = performance.timeOrigin + now; });
+    clearInterval(watch);
+  }, 2);
+})();`;
+const CLICK_PROBE = `
+(() => {
+  window.__clicks = {};
+  addEventListener('click', (e) => {
+    const id = e.target && e.target.closest && e.target.closest('[data-testid]')?.getAttribute('data-testid');
+    if (id && !(id in window.__clicks)) window.__clicks[id] = performance.timeOrigin + performance.now();
+  }, true);
+})();`;
+
+/** The raw pair's page: a WebSocket to the relay, one RTCPeerConnection, the fake screen. */
+const RAW_PAGE = `<!doctype html><meta charset="utf-8"><title>raw</title><video id="v" autoplay muted playsinline></video><script>
+let pc, ws;
+const send = (m) => ws.send(JSON.stringify(m));
+function connect(pair, initiator) {
+  return new Promise((resolve) => {
+    ws = new WebSocket('ws://' + location.host + '/?pair=' + pair);
+    pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    pc.onicecandidate = (e) => e.candidate && send({ candidate: e.candidate });
+    pc.onnegotiationneeded = async () => { if (!initiator) return; await pc.setLocalDescription(); send({ sdp: pc.localDescription }); };
+    pc.ontrack = (e) => {
+      const v = document.getElementById('v');
+      v.srcObject = e.streams[0] || new MediaStream([e.track]);
+      v.requestVideoFrameCallback((now) => { window.firstFrameAt = performance.timeOrigin + now; });
+    };
+    ws.onmessage = async (e) => {
+      const m = JSON.parse(e.data);
+      if (m.sdp) {
+        await pc.setRemoteDescription(m.sdp);
+        if (m.sdp.type === 'offer') { await pc.setLocalDescription(); send({ sdp: pc.localDescription }); }
+      } else if (m.candidate) await pc.addIceCandidate(m.candidate).catch(() => {});
+    };
+    ws.onopen = () => resolve();
+  });
+}
+async function share() {
+  const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+  for (const track of stream.getTracks()) pc.addTrack(track, stream);
+}
+async function openData() {
+  const channel = pc.createDataChannel('data');
+  await new Promise((resolve) => channel.addEventListener('open', resolve));
+}
+</script>`;
+
+/** The bench's own relay (pairs two sockets, forwards every message) and the raw page, on one port. */
+async function startRawRelay(): Promise<{ url: string; close(): Promise<void> }> {
+  const http = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(RAW_PAGE));
+  const wss = new WebSocketServer({ server: http });
+  const pairs = new Map<string, WebSocket[]>();
+  wss.on('connection', (socket, req) => {
+    const pair = new URL(req.url ?? '/', 'http://x').searchParams.get('pair') ?? '';
+    const members = pairs.get(pair) ?? [];
+    members.push(socket);
+    pairs.set(pair, members);
+    socket.on('message', (data, isBinary) => {
+      for (const other of members) if (other !== socket && other.readyState === 1) other.send(data, { binary: isBinary });
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/`,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise((resolve) => http.close(resolve));
+    },
+  };
+}
+
+// Functions, not strings: our pages' CSP forbids evaluating strings (Playwright calls functions without eval).
+type Probed = { __firstFrameAt?: number; firstFrameAt?: number; __clicks?: Record<string, number> };
+const now = (page: Page) => page.evaluate(() => performance.timeOrigin + performance.now());
+async function frameAt(page: Page, key: '__firstFrameAt' | 'firstFrameAt', timeoutMs = 20_000): Promise<number> {
+  await page.waitForFunction((k) => (window as unknown as Probed)[k] !== undefined, key, { timeout: timeoutMs, polling: 5 });
+  return page.evaluate((k) => (window as unknown as Probed)[k] as number, key);
+}
+
+/** One run of ours: the customer allows, then shares at once; the analyst's first presented frame. */
+async function oursOnce(browser: BrowserSession, base: string, run: number): Promise<{ allow: number; share: number }> {
+  const customer = await browser.newPage();
+  const analyst = await browser.newPage();
+  try {
+    await customer.addInitScript({ content: CLICK_PROBE });
+    await analyst.addInitScript({ content: FIRST_FRAME_PROBE });
+    const name = `First Frame ${run}`;
+    await analystSignsIn(analyst, base);
+    await customerRequestsHelp(customer, base, name);
+    await analystTakes(analyst, customer, name);
+    await customer.getByTestId('consent-allow').click();
+    await customer.getByTestId('start-share').click();
+    const first = await frameAt(analyst, '__firstFrameAt');
+    const clicks = (await customer.evaluate(() => (window as unknown as Probed).__clicks))!;
+    return { allow: first - clicks['consent-allow'], share: first - clicks['start-share'] };
+  } finally {
+    await customer.context().close();
+    await analyst.context().close();
+  }
+}
+
+/** One run of the raw pair: a fresh connection with the track, or a track on a live connection. */
+async function rawOnce(browser: BrowserSession, relay: string, run: number, live: boolean): Promise<number> {
+  const customer = await browser.newPage();
+  const analyst = await browser.newPage();
+  try {
+    await Promise.all([customer.goto(relay), analyst.goto(relay)]);
+    const pair = `${live ? 'live' : 'fresh'}-${run}`;
+    await analyst.evaluate(`connect(${JSON.stringify(pair)}, false)`);
+    await customer.evaluate(`connect(${JSON.stringify(pair)}, true)`);
+    if (live) await Promise.all([customer.evaluate('openData()'), analyst.evaluate("new Promise((r) => pc.addEventListener('datachannel', (e) => e.channel.addEventListener('open', r)))")]);
+    const started = await now(customer);
+    await customer.evaluate('share()');
+    return (await frameAt(analyst, 'firstFrameAt')) - started;
+  } finally {
+    await customer.context().close();
+    await analyst.context().close();
+  }
+}
+
+export async function firstFrameBench(opts: { runs: number }): Promise<{ rows: Row[]; notes: string[] }> {
+  const server = await startServer();
+  const relay = await startRawRelay();
+  const browser = await launchBrowser();
+  try {
+    const ours: Array<{ allow: number; share: number }> = [];
+    const fresh: number[] = [];
+    const live: number[] = [];
+    // Interleaved, so a noisy moment of the machine touches both.
+    for (let run = 0; run < opts.runs; run++) {
+      ours.push(await oursOnce(browser, server.url, run));
+      fresh.push(await rawOnce(browser, relay.url, run, false));
+      live.push(await rawOnce(browser, relay.url, run, true));
+    }
+    const allow = median(ours.map((r) => r.allow));
+    const share = median(ours.map((r) => r.share));
+    const rawFresh = median(fresh);
+    const rawLive = median(live);
+    const rows: Row[] = [
+      {
+        benchmark: `"Allow" click → first frame at the analyst, ms (then "Share" at once; median of ${opts.runs})`,
+        value: fmt(allow, 0), baseline: `${fmt(rawFresh, 0)} (raw: new connection + track)`, ratio: fmt(allow / rawFresh, 2),
+        target: '≤ 1.2× raw, < 500 ms', pass: allow / rawFresh <= 1.2 && allow < 500,
+      },
+      {
+        benchmark: `"Share" click → first frame at the analyst, ms (median of ${opts.runs})`,
+        value: fmt(share, 0), baseline: `${fmt(rawLive, 0)} (raw: track on a live connection)`, ratio: fmt(share / rawLive, 2),
+        target: '≤ 1.2× raw, < 500 ms', pass: share / rawLive <= 1.2 && share < 500,
+      },
+    ];
+    const notes = [
+      `Each run: ours ${ours.map((r) => `${fmt(r.allow, 0)}/${fmt(r.share, 0)}`).join(', ')} ms (Allow/Share); raw fresh ${fresh.map((v) => fmt(v, 0)).join(', ')} ms; raw live ${live.map((v) => fmt(v, 0)).join(', ')} ms.`,
+      'Reading the figures: what a customer waits between consenting and the analyst seeing their screen. Ours includes the human step (the Share click lands as soon as the button shows) and the session\'s own setup (the session connection, its channels, the verification exchange). Loopback, Chromium\'s fake screen: a real network adds its round trips to both.',
+    ];
+    return { rows, notes };
+  } finally {
+    await browser.close();
+    await relay.close();
+    await server.close();
+  }
+}
