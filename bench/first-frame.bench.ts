@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
+import { relayPairs } from './servers/pair-relay.js';
 import { launchBrowser, type BrowserSession } from '../test/helpers/browser.js';
 import { analystSignsIn, analystTakes, customerRequestsHelp } from '../test/helpers/flows.js';
 import { startServer } from '../test/helpers/server.js';
@@ -105,16 +106,7 @@ async function openData() {
 async function startRawRelay(): Promise<{ url: string; close(): Promise<void> }> {
   const http = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(RAW_PAGE));
   const wss = new WebSocketServer({ server: http });
-  const pairs = new Map<string, WebSocket[]>();
-  wss.on('connection', (socket, req) => {
-    const pair = new URL(req.url ?? '/', 'http://x').searchParams.get('pair') ?? '';
-    const members = pairs.get(pair) ?? [];
-    members.push(socket);
-    pairs.set(pair, members);
-    socket.on('message', (data, isBinary) => {
-      for (const other of members) if (other !== socket && other.readyState === 1) other.send(data, { binary: isBinary });
-    });
-  });
+  relayPairs(wss);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/`,
