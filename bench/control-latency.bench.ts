@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../test/helpers/browser.js';
 import { waitForDecodedFrames } from '../test/helpers/flows.js';
-import { downloadHelperProgram, runProgram, stopWine, wineReady } from '../test/helpers/helper-process.js';
+import { downloadHelperProgram, removeSavedFiles, runProgram, stopWine, wineReady } from '../test/helpers/helper-process.js';
 import { startServer } from '../test/helpers/server.js';
 import { connectedSession } from '../test/helpers/session.js';
 import { startXvfb } from '../test/helpers/xvfb.js';
@@ -117,6 +117,7 @@ export async function controlLatencyBench(opts: { events: number; fileMb: number
     return { rows, notes };
   } finally {
     await stopWine(xvfb.display);
+    removeSavedFiles();
     await browser.close();
     await server.close();
     await xvfb.stop();

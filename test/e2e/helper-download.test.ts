@@ -4,7 +4,7 @@ import t, { type Test } from 'tap';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
 import { controlAllowed, expected, near, spot, waitFor } from '../helpers/control.js';
-import { downloadHelperProgram, nativeFolders, runProgram, stopWine, windowsConsole, wineReady } from '../helpers/helper-process.js';
+import { downloadHelperProgram, nativeFolders, removeSavedFiles, runProgram, stopWine, windowsConsole, wineReady } from '../helpers/helper-process.js';
 import { startServer } from '../helpers/server.js';
 import { moveLocalPointer, pointerAt, startEventRecorder, startXvfb, stopChild } from '../helpers/xvfb.js';
 
@@ -18,6 +18,7 @@ const server = await startServer();
 const browser = await launchBrowser();
 t.teardown(async () => {
   await stopWine(xvfb.display);
+  removeSavedFiles();
   await browser.close();
   await server.close();
   await stopChild(recorder.child);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import { launchBrowser } from '../helpers/browser.js';
-import { runHelper, savePairingFile } from '../helpers/helper-process.js';
+import { removeSavedFiles, runHelper, savePairingFile } from '../helpers/helper-process.js';
 import { rogueHelper } from '../helpers/rogue-helper.js';
 import { startServer } from '../helpers/server.js';
 import { connectedSession } from '../helpers/session.js';
@@ -18,6 +18,7 @@ const recorder = startEventRecorder(xvfb.display);
 const server = await startServer();
 const browser = await launchBrowser();
 t.teardown(async () => {
+  removeSavedFiles();
   await browser.close();
   await server.close();
   await stopChild(recorder.child);

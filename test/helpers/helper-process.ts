@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,13 +24,24 @@ export function runHelper(display: string, pairing: HelperPairing, extra: string
   return { child, exited, output: () => output };
 }
 
+/** Folders this process saved downloads in (a helper program is 100 MB): removed by removeSavedFiles(). */
+const savedIn: string[] = [];
+const savingFolder = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  savedIn.push(dir);
+  return dir;
+};
+export function removeSavedFiles(): void {
+  for (const dir of savedIn.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** The customer saves the pairing file from the page (a real download); resolves with where it went. */
 export async function savePairingFile(customer: Page): Promise<string> {
   // Under "Other ways to start the helper" (the download is the page's one button).
   const otherWays = customer.locator('details.other-ways');
   if (!(await otherWays.evaluate((d) => (d as unknown as { open: boolean }).open))) await otherWays.locator('summary').click();
   const [download] = await Promise.all([customer.waitForEvent('download'), customer.getByTestId('save-pairing').click()]);
-  const path = join(mkdtempSync(join(tmpdir(), 'relaydesk-pairing-')), download.suggestedFilename());
+  const path = join(savingFolder('relaydesk-pairing-'), download.suggestedFilename());
   await download.saveAs(path);
   return path;
 }
@@ -48,7 +59,7 @@ export async function downloadHelperProgram(customer: Page, platform?: 'win-x64'
   await button.waitFor();
   await customer.locator('[data-testid="download-helper"]:not([disabled])').waitFor();
   const [download] = await Promise.all([customer.waitForEvent('download', { timeout: 60_000 }), button.click()]);
-  const path = join(mkdtempSync(join(tmpdir(), 'relaydesk-download-')), download.suggestedFilename());
+  const path = join(savingFolder('relaydesk-download-'), download.suggestedFilename());
   await download.saveAs(path);
   return path;
 }
@@ -104,7 +115,7 @@ export function stopWine(display: string): Promise<void> {
  * screen (normalised, for the analyst to click), and that folder (what it runs shows there).
  */
 export async function windowsConsole(display: string): Promise<{ center: { x: number; y: number }; cwd: string; stop(): Promise<void> }> {
-  const cwd = mkdtempSync(join(tmpdir(), 'relaydesk-console-'));
+  const cwd = savingFolder('relaydesk-console-');
   const child = spawn('wine', ['wineconsole', 'cmd'], { env: wineEnv(display), cwd, stdio: 'ignore' });
   const env = { ...process.env, DISPLAY: display };
   const deadline = Date.now() + 30_000;

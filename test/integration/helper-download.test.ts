@@ -153,8 +153,12 @@ t.test('with only the compressed program (as in the image), a client that does n
 });
 
 t.test('a server without the programs built says so', async (t) => {
-  const bare = await startServer({ helperDir: mkdtempSync(join(tmpdir(), 'relaydesk-helper-none-')) });
-  t.teardown(() => bare.close());
+  const none = mkdtempSync(join(tmpdir(), 'relaydesk-helper-none-'));
+  const bare = await startServer({ helperDir: none });
+  t.teardown(async () => {
+    await bare.close();
+    (await import('node:fs')).rmSync(none, { recursive: true, force: true });
+  });
   const list = (await (await fetch(`${bare.url}/helper/downloads`)).json()) as { platforms: unknown[] };
   t.same(list.platforms, []);
   const session = await takenSession(bare, true);
