@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,7 @@ t.test('the helper pairs only over https, except with this machine', async (t) =
 
 t.test('a pairing file is checked, and deleted once read', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'relaydesk-helper-cli-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, JSON.stringify({ kind: 'relaydesk-pairing', server: 'https://support.example.com', code: '12345', secret: SECRET }));
   const refused = await helper(['--pairing', bad]);

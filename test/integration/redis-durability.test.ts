@@ -19,11 +19,15 @@ t.teardown(async () => {
   await a.close();
   await b.close();
   await redis.stop();
-  for (const dir of Object.values(dirs)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A data folder, removed when the file's tests end. */
+const made: string[] = [];
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'relaydesk-durable-'));
+  const dir = mkdtempSync(join(tmpdir(), 'relaydesk-durable-'));
+  made.push(dir);
+  return dir;
 }
 
 const accountsOn = (id: 'a' | 'b') => (JSON.parse(readFileSync(join(dirs[id], 'accounts.json'), 'utf8')) as { accounts: { username: string }[] }).accounts.map((x) => x.username);
