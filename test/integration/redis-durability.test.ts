@@ -11,6 +11,13 @@ import { createTicket, login, TestClient } from '../helpers/ws-client.js';
 // Redis without persistence, as an ops team might run it, and nodes that restart: Redis is a
 // cache of the accounts, each node's DATA_DIR holds the durable copy.
 const redis = await startRedis();
+/** A data folder, removed when the file's tests end. */
+const made: string[] = [];
+function tmp(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'relaydesk-durable-'));
+  made.push(dir);
+  return dir;
+}
 const dirs = { a: tmp(), b: tmp() };
 const node = (id: 'a' | 'b', port = 0) => startServer({ redisUrl: redis.url, nodeId: id, dataDir: dirs[id] }, {}, port);
 let a: RunningServer = await node('a');
@@ -22,13 +29,6 @@ t.teardown(async () => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A data folder, removed when the file's tests end. */
-const made: string[] = [];
-function tmp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'relaydesk-durable-'));
-  made.push(dir);
-  return dir;
-}
 
 const accountsOn = (id: 'a' | 'b') => (JSON.parse(readFileSync(join(dirs[id], 'accounts.json'), 'utf8')) as { accounts: { username: string }[] }).accounts.map((x) => x.username);
 
