@@ -103,7 +103,7 @@ async function openData() {
 </script>`;
 
 /** The bench's own relay (pairs two sockets, forwards every message) and the raw page, on one port. */
-async function startRawRelay(): Promise<{ url: string; close(): Promise<void> }> {
+export async function startRawRelay(): Promise<{ url: string; close(): Promise<void> }> {
   const http = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(RAW_PAGE));
   const wss = new WebSocketServer({ server: http });
   relayPairs(wss);

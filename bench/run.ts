@@ -1,5 +1,5 @@
 // npm run bench [-- <suite> ...]: runs the benchmarks, prints a table, and records it in
-// docs/benchmarks.md. Suites: file, control, signaling, screen, first-frame (default: all).
+// docs/benchmarks.md. Suites: file, control, signaling, screen, first-frame, glass (default: all).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { controlLatencyBench } from './control-latency.bench.js';
@@ -7,6 +7,7 @@ import { fileTransferBench } from './file-transfer.bench.js';
 import { signalingBench } from './signaling.bench.js';
 import { screenBench } from './screen.bench.js';
 import { firstFrameBench } from './first-frame.bench.js';
+import { glassBench } from './glass.bench.js';
 import { table, type Row } from './stats.js';
 
 const suites: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = {
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = 
   signaling: () => signalingBench({ idle: Number(process.env.BENCH_IDLE ?? 10_000), pairs: 200, seconds: 4, tickets: 3000, rounds: 3 }),
   screen: () => screenBench({ seconds: Number(process.env.BENCH_SECONDS ?? 8) }),
   'first-frame': () => firstFrameBench({ runs: Number(process.env.BENCH_RUNS ?? 5) }),
+  glass: () => glassBench({ seconds: Number(process.env.BENCH_SECONDS ?? 10) }),
   control: () => controlLatencyBench({ events: Number(process.env.BENCH_EVENTS ?? 1000), fileMb: Number(process.env.BENCH_FILE_MB ?? 200) }),
 };
 
