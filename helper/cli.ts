@@ -18,7 +18,7 @@ import { Value } from 'typebox/value';
 import WebSocket from 'ws';
 import {
   EMBEDDED_PAIRING_TAIL, HELPER_CODE_PATTERN, HELPER_SECRET_PATTERN, HELPER_WS_PATH, PAIRING_FILE_NAME, PageToHelper, PairingFile,
-  readEmbeddedPairing, type HelperState, type ServerFrame,
+  readEmbeddedPairing, stripInvisible, type HelperState, type ServerFrame,
 } from '../protocol/index.js';
 import { LibnutInjector, type Injector } from './injector.js';
 import { PageLink } from './page-link.js';
@@ -90,7 +90,7 @@ if (values.help) {
 }
 
 /** Text from the network printed in this console, without its control characters (no terminal escapes). */
-const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').slice(0, 100);
+const printable = (text: string) => stripInvisible(text).slice(0, 100);
 
 /** The pairing this program's file carries, appended by the support page that downloaded it. */
 function embeddedPairing(): unknown {

@@ -223,10 +223,12 @@ export function isPrivateHost(hostname: string): boolean {
   return /\.(local|localhost|internal|lan|home\.arpa)$/.test(host) || host === 'localhost';
 }
 
+/** Text from the other side without its control, format (bidi overrides, zero width) and line-separator characters. */
+export const stripInvisible = (text: string): string => text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '');
+
 /** What a received file's name really says: control, format and direction characters removed, the extension apart. */
 export function safeFileName(raw: string): { name: string; extension: string } {
-  const cleaned = raw
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '') // control, format (bidi overrides, zero width), line separators
+  const cleaned = stripInvisible(raw)
     .replace(/[\\/]/g, '_')
     .replace(/\s+/g, ' ')
     .replace(/^[\s.]+|[\s.]+$/g, '');
