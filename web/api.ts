@@ -20,8 +20,12 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   const body = await response.json().catch(() => null);
   if (response.ok) return { ok: true, data: body as T };
-  const code = body?.error?.code as ErrorCode | undefined;
-  return code && code in ERRORS
-    ? { ok: false, code, message: body.error.message }
-    : { ok: false, code: 'server.internal', message: ERRORS['server.internal'] };
+  const code = errorCodeOf(body);
+  return code !== 'server.internal' ? { ok: false, code, message: body.error.message } : { ok: false, code, message: ERRORS['server.internal'] };
+}
+
+/** The error code of a refusal's body (`{ error: { code } }`); server.internal for anything else. */
+export function errorCodeOf(body: unknown): ErrorCode {
+  const code = (body as { error?: { code?: unknown } } | null)?.error?.code;
+  return typeof code === 'string' && code in ERRORS ? (code as ErrorCode) : 'server.internal';
 }

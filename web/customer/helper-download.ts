@@ -1,3 +1,4 @@
+import { api, errorCodeOf } from '../api.js';
 import {
   embeddedPairingTrailer, ERRORS, HELPER_DOWNLOAD_PATH, helperFileName, HELPER_PLATFORMS,
   type ErrorCode, type HelperDownloads, type HelperPlatform, type PairingFile,
@@ -27,13 +28,10 @@ export function thisSystem(): DetectedSystem {
 
 export const isHelperPlatform = (value: string): value is HelperPlatform => (HELPER_PLATFORMS as readonly string[]).includes(value);
 
+/** What this server has built (none when it cannot say). */
 export async function helperDownloads(): Promise<HelperDownloads['platforms']> {
-  try {
-    const response = await fetch('/helper/downloads', { credentials: 'same-origin' });
-    return response.ok ? ((await response.json()) as HelperDownloads).platforms : [];
-  } catch {
-    return [];
-  }
+  const result = await api<HelperDownloads>('/helper/downloads');
+  return result.ok ? result.data.platforms : [];
 }
 
 /** A refused or failed download: the server's error code (or 'network'). */
@@ -64,11 +62,7 @@ export async function downloadHelper(request: DownloadRequest): Promise<{ blob: 
     if ((err as Error).name === 'AbortError') throw err;
     throw new HelperDownloadError('network');
   }
-  if (!response.ok || !response.body) {
-    const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
-    const code = body?.error?.code;
-    throw new HelperDownloadError(code && code in ERRORS ? (code as ErrorCode) : 'server.internal');
-  }
+  if (!response.ok || !response.body) throw new HelperDownloadError(errorCodeOf(await response.json().catch(() => null)));
   const parts: BlobPart[] = [];
   const reader = response.body.getReader();
   let received = 0;
