@@ -5,6 +5,7 @@ import type { HelperPairing } from './helper-pairing.js';
 import { isEnded, isInSession, isWaiting, mayRelaySignals } from './session-machine.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { TicketRecord, TicketStore } from './store/ticket-store.js';
+import { namedConnections, PRESENCE_FIELDS } from './store/ticket-rules.js';
 import type { IceServerIssuer } from './turn-credentials.js';
 import { Connection } from './ws/connection.js';
 
@@ -178,17 +179,12 @@ export class Hub {
     for (const ticket of this.store.all()) {
       const presence: { customerConnection?: null; helperConnection?: null; analystConnection?: null } = {};
       const onlyIf: { customerConnection?: string[]; helperConnection?: string[]; analystConnection?: string[] } = {};
-      if (ticket.customerConnection && !(await this.isConnected(ticket.customerConnection, alive))) {
-        presence.customerConnection = null;
-        onlyIf.customerConnection = [ticket.customerConnection];
-      }
-      if (ticket.helperConnection && !(await this.isConnected(ticket.helperConnection, alive))) {
-        presence.helperConnection = null;
-        onlyIf.helperConnection = [ticket.helperConnection];
-      }
-      if (ticket.analyst?.connectionId && !(await this.isConnected(ticket.analyst.connectionId, alive))) {
-        presence.analystConnection = null;
-        onlyIf.analystConnection = [ticket.analyst.connectionId];
+      const named = namedConnections(ticket);
+      for (const field of PRESENCE_FIELDS) {
+        const connection = named[field];
+        if (!connection || (await this.isConnected(connection, alive))) continue;
+        presence[field] = null;
+        onlyIf[field] = [connection];
       }
       // Only while the record still names those connections: the person may be back on a new one.
       if (Object.keys(presence).length > 0) await this.store.setPresence(ticket.id, { ...presence, onlyIf });

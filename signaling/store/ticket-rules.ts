@@ -59,17 +59,19 @@ export function decideApply(ticket: TicketRecord | undefined, event: SessionEven
   return { ok: true, ticket: next };
 }
 
+export const PRESENCE_FIELDS = ['customerConnection', 'helperConnection', 'analystConnection'] as const;
+
+/** The connections a record names, by the Presence field that sets each. */
+export function namedConnections(ticket: TicketRecord): Record<(typeof PRESENCE_FIELDS)[number], string | null> {
+  return { customerConnection: ticket.customerConnection, helperConnection: ticket.helperConnection, analystConnection: ticket.analyst?.connectionId ?? null };
+}
+
 /** The next record, or the same record when nothing changes. */
 export function decidePresence(ticket: TicketRecord | undefined, presence: Presence, now: number): StoreResult {
   if (!ticket) return { ok: false, code: 'ticket.notFound' };
-  const expected = presence.onlyIf;
-  if (expected && (
-    (expected.customerConnection && !expected.customerConnection.includes(ticket.customerConnection)) ||
-    (expected.helperConnection && !expected.helperConnection.includes(ticket.helperConnection)) ||
-    (expected.analystConnection && !expected.analystConnection.includes(ticket.analyst?.connectionId ?? null))
-  )) {
-    return { ok: true, ticket };
-  }
+  const named = namedConnections(ticket);
+  const expected = presence.onlyIf ?? {};
+  if (PRESENCE_FIELDS.some((field) => expected[field] && !expected[field].includes(named[field]))) return { ok: true, ticket };
   const customerConnection = presence.customerConnection === undefined ? ticket.customerConnection : presence.customerConnection;
   const helperConnection = presence.helperConnection === undefined ? ticket.helperConnection : presence.helperConnection;
   const analystConnection = presence.analystConnection === undefined || !ticket.analyst ? ticket.analyst?.connectionId : presence.analystConnection;
