@@ -9,9 +9,10 @@ import {
 } from '../../protocol/index.js';
 import { mayRelaySignals } from '../session-machine.js';
 
-/** What `npm run helper:build` writes next to the programs (helper/build.ts). */
-interface Manifest extends HelperDownloads {
-  platforms: Array<HelperDownloads['platforms'][number] & { gzipFile?: string; gzipSize?: number }>;
+/** What `npm run helper:build` writes next to the programs (helper/build.ts); the list's `transfer` is derived. */
+interface Manifest {
+  version: string;
+  platforms: Array<{ platform: string; file: string; size: number; sha256: string; gzipFile?: string; gzipSize?: number }>;
 }
 
 const TOKEN_PATTERN = /^[0-9a-f]{32}$/;
