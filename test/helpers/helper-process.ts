@@ -40,8 +40,13 @@ export async function savePairingFile(customer: Page): Promise<string> {
   // Under "Other ways to start the helper" (the download is the page's one button).
   const otherWays = customer.locator('details.other-ways');
   if (!(await otherWays.evaluate((d) => (d as unknown as { open: boolean }).open))) await otherWays.locator('summary').click();
-  const [download] = await Promise.all([customer.waitForEvent('download'), customer.getByTestId('save-pairing').click()]);
-  const path = join(savingFolder('relaydesk-pairing-'), download.suggestedFilename());
+  return saveDownload(customer, 'save-pairing', 'relaydesk-pairing-', 30_000);
+}
+
+/** Clicks the button `testId` and saves the file the browser downloads, in a folder removeSavedFiles() clears. */
+async function saveDownload(page: Page, testId: string, prefix: string, timeout: number): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout }), page.getByTestId(testId).click()]);
+  const path = join(savingFolder(prefix), download.suggestedFilename());
   await download.saveAs(path);
   return path;
 }
@@ -55,13 +60,8 @@ export async function downloadHelperProgram(customer: Page, platform?: 'win-x64'
       await chooser.click();
     }
   }
-  const button = customer.getByTestId('download-helper');
-  await button.waitFor();
   await customer.locator('[data-testid="download-helper"]:not([disabled])').waitFor();
-  const [download] = await Promise.all([customer.waitForEvent('download', { timeout: 60_000 }), button.click()]);
-  const path = join(savingFolder('relaydesk-download-'), download.suggestedFilename());
-  await download.saveAs(path);
-  return path;
+  return saveDownload(customer, 'download-helper', 'relaydesk-download-', 60_000);
 }
 
 const WINE_PREFIX = process.env.RELAYDESK_WINEPREFIX ?? '/var/tmp/relaydesk-wine';
