@@ -195,10 +195,25 @@ const ATTACKER_SCRIPT = (mode: AttackerMode) => {
     void video.play().catch(() => undefined);
     document.body.append(video);
   });
-  c.pc.ontrack = async (event) => {
+  // Its offers toward the analyst, one at a time: each waits for the answer to the one before
+  // (the customer's first offer brings the screen's section, so the track comes while the first
+  // offer toward the analyst is being made).
+  let offering: Promise<void> = Promise.resolve();
+  const offerToAnalyst = () => {
+    offering = offering.then(async () => {
+      await a.pc.setLocalDescription(await a.pc.createOffer());
+      out('a', { type: 'offer', sdp: a.pc.localDescription!.sdp });
+      await new Promise<void>((settled) => {
+        const check = () => a.pc.signalingState !== 'have-local-offer' && (a.pc.removeEventListener('signalingstatechange', check), settled());
+        a.pc.addEventListener('signalingstatechange', check);
+        check();
+      });
+    }).catch((err) => console.warn(`attacker: offer: ${String(err)}`));
+    return offering;
+  };
+  c.pc.ontrack = (event) => {
     a.pc.addTrack(event.track, event.streams[0] ?? new MediaStream([event.track]));
-    await a.pc.setLocalDescription(await a.pc.createOffer());
-    out('a', { type: 'offer', sdp: a.pc.localDescription!.sdp });
+    void offerToAnalyst();
   };
 
   // The lone video receiver (no bundle: its own transport and its own certificate).
@@ -220,10 +235,7 @@ const ATTACKER_SCRIPT = (mode: AttackerMode) => {
   const signal = async (leg: Leg, data: { type?: string; sdp?: string; candidate?: RTCIceCandidateInit; renegotiate?: boolean }) => {
     const side = leg === 'c' ? c : leg === 'a' ? a : v;
     if (data.candidate) return void (await side.pc.addIceCandidate(data.candidate).catch(() => undefined));
-    if (data.renegotiate && leg === 'a') {
-      await a.pc.setLocalDescription(await a.pc.createOffer());
-      return out('a', { type: 'offer', sdp: a.pc.localDescription!.sdp });
-    }
+    if (data.renegotiate && leg === 'a') return offerToAnalyst();
     if (!data.sdp || !data.type) return;
     await side.pc.setRemoteDescription({ type: data.type as RTCSdpType, sdp: data.sdp });
     if (data.type === 'offer') {
@@ -231,10 +243,7 @@ const ATTACKER_SCRIPT = (mode: AttackerMode) => {
       out(leg, { type: 'answer', sdp: side.pc.localDescription!.sdp });
     }
   };
-  const start = async () => {
-    await a.pc.setLocalDescription(await a.pc.createOffer());
-    out('a', { type: 'offer', sdp: a.pc.localDescription!.sdp });
-  };
+  const start = () => offerToAnalyst();
   const report = async () => {
     framesFromCustomer = Math.max(framesFromCustomer, await frames(c.pc));
     return { framesFromCustomer, framesOnVideoLeg: await frames(v.pc), relayed };

@@ -134,8 +134,8 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
           ? { ...current, state: frame.state, endReason: frame.endReason ?? null, endedAt: frame.state === 'ended' ? Date.now() : null }
           : current,
       );
-      // The answering end is made by the customer's first offer, with its number (session-connections.ts).
-      if (frame.state === 'consented') setRemoteStream(null);
+      // The picture shows while the state is live: the stream itself comes with the connection's
+      // first answer and stays for every share on it (session-connection.ts).
       if (frame.state === 'ended') {
         dropPeer();
         // What this browser kept of the session for a reload goes now (session-history.ts).

@@ -3,12 +3,16 @@ import { captureScreen, stopStream, type CaptureResult } from './screen-capture.
 
 export type ShareProblem = 'denied' | 'unsupported' | 'failed' | null;
 
-/** What a share needs of the session connection (a fake in unit tests). */
+/**
+ * What a share needs of the session connection (a fake in unit tests): a sender negotiated with
+ * the connection's first offer, so the screen can go on it, change or come off at any moment,
+ * connected yet or not, without renegotiating (session-connection.ts).
+ */
 export interface ShareTarget {
-  readonly isConnected: boolean;
+  /** Puts this stream's picture on the sender, in place of what it sent before. */
   shareScreen(stream: MediaStream): void;
+  /** The sender sends nothing. */
   stopScreen(stream: MediaStream): void;
-  switchScreen(added: MediaStream, oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack): void;
 }
 
 export type ScreenShareEvents = {
@@ -34,9 +38,7 @@ interface Wiring<T> {
  */
 export class ScreenShare<T extends ShareTarget = ShareTarget> {
   private shared: MediaStream | null = null;
-  /** The stream first given to the connection: its sender is reused when the source changes. */
-  private added: MediaStream | null = null;
-  /** The connection the screen was added to (a new one gets it once connected). */
+  /** The connection the screen is on (a replacement gets it as soon as it is made). */
   private sharedOn: T | null = null;
   private ended = false;
   private readonly events = new Emitter<ScreenShareEvents>();
@@ -79,26 +81,21 @@ export class ScreenShare<T extends ShareTarget = ShareTarget> {
     this.events.emit('change', result.stream);
     this.events.emit('sharing', true);
     this.wiring.tellServer(true);
-    // Adding the screen renegotiates; doing it while the first negotiation is still under way can
-    // leave the stream un-negotiated (a simple-peer race): a connection still connecting gets it
-    // from onConnected().
-    const connection = this.wiring.connection();
-    if (connection?.isConnected) this.shareOn(connection, result.stream);
+    // On the connection at once, connected or not: its first frames go as soon as it is up.
+    this.shareOn(this.wiring.connection()!, result.stream);
   }
 
   /** Another screen, window or tab in place of the current one, without a break. */
   async switch(): Promise<void> {
     const current = this.shared;
-    if (!current || !this.added || this.ended) return;
+    if (!current || this.ended) return;
     this.events.emit('problem', null);
     const result = await this.capture();
     if (!result.ok) return this.events.emit('problem', result.reason === 'denied' ? null : result.reason); // cancelled: keep sharing as before
-    const [oldTrack] = current.getVideoTracks();
-    const [newTrack] = result.stream.getVideoTracks();
     const connection = this.wiring.connection();
-    if (this.ended || this.shared !== current || !connection || !oldTrack || !newTrack) return stopStream(result.stream);
-    // While a new connection connects, the screen is not on it yet: it gets the new source when it does.
-    if (this.sharedOn === connection) connection.switchScreen(this.added, oldTrack, newTrack);
+    if (this.ended || this.shared !== current || !connection || result.stream.getVideoTracks().length === 0) return stopStream(result.stream);
+    // The same sender, another track: the analyst sees no gap.
+    this.shareOn(connection, result.stream);
     // The replaced track's "ended" must not stop the new share: swap before stopping it.
     this.shared = result.stream;
     this.watchEnd(result.stream);
@@ -113,8 +110,8 @@ export class ScreenShare<T extends ShareTarget = ShareTarget> {
     this.wiring.tellServer(false);
   }
 
-  /** A connection connected: if it does not carry the screen yet (a replacement), it gets it now. */
-  onConnected(connection: T): void {
+  /** A connection was made (a replacement after a loss): the screen shared now goes on it. */
+  onConnection(connection: T): void {
     if (this.shared && this.sharedOn !== connection) this.shareOn(connection, this.shared);
   }
 
@@ -129,8 +126,7 @@ export class ScreenShare<T extends ShareTarget = ShareTarget> {
     const stream = this.shared;
     if (!stream) return;
     const connection = this.wiring.connection();
-    if (this.added && this.sharedOn === connection) connection?.stopScreen(this.added);
-    this.added = null;
+    if (this.sharedOn && this.sharedOn === connection) connection.stopScreen(stream);
     this.sharedOn = null;
     this.shared = null;
     stopStream(stream);
@@ -139,7 +135,6 @@ export class ScreenShare<T extends ShareTarget = ShareTarget> {
   }
 
   private shareOn(connection: T, stream: MediaStream): void {
-    this.added = stream;
     this.sharedOn = connection;
     connection.shareScreen(stream);
   }

@@ -143,12 +143,12 @@ export function useCustomerTicket(token: string): CustomerTicket {
       setPeerState(connection);
       // The analyst may ask for a sharper or a smoother picture; only the encoder's trade-off changes.
       connection?.channels.onControl((message) => message.type === 'quality.mode' && void connection.setQualityMode(message.mode));
+      // A new connection after a lost one: the screen the customer still shares goes on it.
+      if (connection) screenShare.onConnection(connection);
     });
     sessionConnections.on('connected', (connection) => {
       setPeerError(null);
       setPeerConnected(true);
-      // A new connection after a lost one: the screen the customer still shares goes on it.
-      screenShare.onConnected(connection);
     });
     sessionConnections.on('closed', () => setPeerConnected(false));
     sessionConnections.on('error', (detail) => setPeerError(detail));

@@ -9,6 +9,8 @@ export type StringKey = keyof typeof EN;
 export type Strings = Record<StringKey, string>;
 
 const DICTIONARIES: Record<Lang, Strings> = { en: EN, fr: FR };
+/** The languages the pages speak. */
+export const LANGS = Object.keys(DICTIONARIES) as Lang[];
 const STORAGE_KEY = 'relaydesk.lang';
 
 function initialLang(): Lang {

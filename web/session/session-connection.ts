@@ -31,8 +31,11 @@ export interface SessionConnectionEvents {
 
 /**
  * The WebRTC link between customer and analyst. The customer is the initiator (it owns the
- * screen); the analyst answers. The screen is added and removed with renegotiation, so the link
- * (and its data channels) outlives any one share. A path that drops is restored in place (ICE
+ * screen); the analyst answers. The screen's video section is in the first offer, sending nothing
+ * until a share puts its track on it (replaceTrack): sharing, switching and stopping never
+ * renegotiate, and the first picture does not wait for a second offer/answer after the
+ * connection is up (docs/benchmarks.md, first-frame). The link (and its data channels) outlives
+ * any one share. A path that drops is restored in place (ICE
  * restart, below); a link that fails for good, or whose other end reloads, is replaced by a new
  * one with the next number (connection-replacement.ts).
  */
@@ -47,9 +50,14 @@ export class SessionConnection implements VerifiedConnection {
   /** Resolves when the first negotiation is complete (simple-peer's "connect"). */
   readonly connected: Promise<void>;
   private closed = false;
+  private abandoned = false;
   private up = false;
   private iceRefreshTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly negotiation = new Emitter<{ negotiated: []; refused: [] }>();
+  /** The customer's screen sender, negotiated with the first offer (null on the analyst's side). */
+  private readonly screen: RTCRtpTransceiver | null = null;
+  /** The trade-off the analyst asked for (quality.mode), applied to every source shared. */
+  private quality: 'sharper' | 'smoother' = 'sharper';
 
   /**
    * `number`: which connection of the session this is (0 the first; see connection-replacement.ts), carried by
@@ -75,6 +83,13 @@ export class SessionConnection implements VerifiedConnection {
       },
     });
     this.pc = this.peer._pc;
+    // Before simple-peer's first offer (a task away): the offer carries the screen's section, with
+    // a stream of its own, so the analyst's page has the stream (simple-peer's "stream") from the
+    // first answer and the picture from the first frame sent.
+    if (initiator) {
+      this.screen = this.pc.addTransceiver('video', { direction: 'sendonly', streams: [new MediaStream()] });
+      this.preferScreenCodecs(this.screen);
+    }
     this.pc.addEventListener('signalingstatechange', () => {
       if (this.pc.signalingState === 'stable' && this.pc.currentRemoteDescription) this.negotiation.emit('negotiated');
     });
@@ -184,48 +199,66 @@ export class SessionConnection implements VerifiedConnection {
     if (!this.closed) this.peer.signal(data);
   }
 
+  /**
+   * Puts the screen on the sender negotiated with the first offer, in place of what it sent: at
+   * once, even while the first negotiation runs (frames flow as soon as the connection is up). A
+   * switch to another screen, window or tab is the same call: the analyst sees no gap. Only the
+   * customer shares.
+   */
   shareScreen(stream: MediaStream): void {
-    this.peer.addStream(stream);
-    this.preferScreenCodecs();
-    void this.tuneForScreen();
+    this.putScreen(stream.getVideoTracks()[0] ?? null);
   }
 
   /**
    * AV1, then VP9, first where the browser has them: both code screen content (text, flat areas)
    * far better than VP8 at the same bitrate. Set before simple-peer makes its offer (next tick).
    */
-  private preferScreenCodecs(): void {
+  private preferScreenCodecs(transceiver: RTCRtpTransceiver): void {
     const capabilities = typeof RTCRtpReceiver.getCapabilities === 'function' ? RTCRtpReceiver.getCapabilities('video') : null;
     if (!capabilities) return;
     const rank = (mime: string) => (/av1/i.test(mime) ? 0 : /vp9/i.test(mime) ? 1 : 2);
     const codecs = [...capabilities.codecs].sort((a, b) => rank(a.mimeType) - rank(b.mimeType));
-    for (const transceiver of this.connection.getTransceivers()) {
-      if (transceiver.sender.track?.kind !== 'video') continue;
-      try {
-        transceiver.setCodecPreferences(codecs);
-      } catch {
-        // an older browser: its default order stays
-      }
+    try {
+      transceiver.setCodecPreferences(codecs);
+    } catch {
+      // an older browser: its default order stays
     }
   }
 
-  /** Sharper keeps resolution and drops frame rate under pressure (text); smoother does the opposite. */
+  /** Sharper keeps resolution and drops frame rate under pressure (text); smoother does the opposite. Kept for the next source. */
   async setQualityMode(mode: 'sharper' | 'smoother'): Promise<void> {
-    for (const sender of this.connection.getSenders()) {
-      if (sender.track?.kind === 'video') sender.track.contentHint = mode === 'sharper' ? 'detail' : 'motion';
-    }
+    this.quality = mode;
+    const track = this.screen?.sender.track;
+    if (track) track.contentHint = mode === 'sharper' ? 'detail' : 'motion';
     await this.tuneForScreen(mode);
   }
 
-  /** Another screen, window or tab, on the same sender: no renegotiation, the analyst sees no gap. */
-  switchScreen(addedStream: MediaStream, oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack): void {
-    if (this.closed) return;
-    this.peer.replaceTrack(oldTrack, newTrack, addedStream);
-    void this.tuneForScreen();
+  /** The sender sends nothing again; the analyst's page hides the picture from the session's state. */
+  stopScreen(_stream: MediaStream): void {
+    this.putScreen(null);
   }
 
-  stopScreen(stream: MediaStream): void {
-    if (!this.closed) this.peer.removeStream(stream);
+  private putScreen(track: MediaStreamTrack | null): void {
+    if (this.closed || !this.screen) return;
+    // Rejects only on a closed connection, or a sender stopped meanwhile: nothing to share on then.
+    if (track) track.contentHint = this.quality === 'sharper' ? 'detail' : 'motion';
+    this.screen.sender.replaceTrack(track).then(() => track && this.tuneForScreen(this.quality), () => undefined);
+  }
+
+  /**
+   * Closes the link as a failed one (verification.ts, after an alarm about what it negotiated):
+   * the customer's page makes the next link, the analyst's page tells it to (session-connections.ts).
+   */
+  abandon(): void {
+    if (this.closed) return;
+    this.abandoned = true;
+    // Ends in simple-peer's "close": handleClose(), and the page's onClose.
+    this.peer.destroy();
+  }
+
+  /** Given up by abandon(): the analyst's page asks the customer's for the next link. */
+  get isAbandoned(): boolean {
+    return this.abandoned;
   }
 
   destroy(): void {
@@ -242,19 +275,18 @@ export class SessionConnection implements VerifiedConnection {
    * readable), and cap the bitrate so a support session never floods the customer's uplink.
    */
   private async tuneForScreen(mode: 'sharper' | 'smoother' = 'sharper'): Promise<void> {
-    for (const sender of this.connection.getSenders()) {
-      if (sender.track?.kind !== 'video') continue;
-      try {
-        const params = sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: string };
-        params.degradationPreference = mode === 'sharper' ? 'maintain-resolution' : 'maintain-framerate';
-        for (const encoding of params.encodings ?? []) {
-          encoding.maxBitrate = SCREEN_MAX_BITRATE[mode];
-          encoding.maxFramerate = mode === 'sharper' ? 15 : 30;
-        }
-        await sender.setParameters(params);
-      } catch {
-        // Older browsers refuse the field; the contentHint on the track still steers the encoder.
+    const sender = this.screen?.sender;
+    if (!sender?.track) return;
+    try {
+      const params = sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: string };
+      params.degradationPreference = mode === 'sharper' ? 'maintain-resolution' : 'maintain-framerate';
+      for (const encoding of params.encodings ?? []) {
+        encoding.maxBitrate = SCREEN_MAX_BITRATE[mode];
+        encoding.maxFramerate = mode === 'sharper' ? 15 : 30;
       }
+      await sender.setParameters(params);
+    } catch {
+      // Older browsers refuse the field; the contentHint on the track still steers the encoder.
     }
   }
 

@@ -8,6 +8,8 @@ export interface ConnectionLike {
   readonly number: number;
   readonly isConnected: boolean;
   readonly isClosed: boolean;
+  /** Given up after an alarm (verification.ts): the analyst's page asks for the next link. */
+  readonly isAbandoned: boolean;
   readonly channels: { readonly interrupted: boolean };
   signal(data: Extract<ServerFrame, { type: 'signal' }>['data']): void;
   updateIce(ice: IceConfig): void;
@@ -227,7 +229,7 @@ export class AnalystConnections<C extends ConnectionLike = SessionConnection> {
         this.events.emit('remoteStream', null);
         // Failed on this side: tell the customer's page, which makes the next connection without
         // waiting for its own end to fail. A clean close came from the customer's page: it knows.
-        if (connection.channels.interrupted) this.wiring.send({ type: 'signal', link: number, data: LINK_CLOSED });
+        if (connection.channels.interrupted || connection.isAbandoned) this.wiring.send({ type: 'signal', link: number, data: LINK_CLOSED });
       },
       onError: (detail) => this.events.emit('error', detail),
     });

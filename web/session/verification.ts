@@ -34,7 +34,16 @@ export interface VerifiedConnection {
   onNegotiated(listener: () => void): () => void;
   /** The browser refused a renegotiation from the other side. */
   onNegotiationRefused(listener: () => void): () => void;
+  /**
+   * Gives the connection up as a failed one (the next connection replaces it): after an alarm
+   * about what this connection negotiated, it may no longer carry the alarm (a transport moved
+   * where nothing answers), and nothing more should go over it.
+   */
+  abandon(): void;
 }
+
+/** Alarms about what the connection itself negotiated: it is given up, and the next one carries them. */
+const NEGOTIATION_ALARMS: ReadonlySet<VerifyAlarmReason> = new Set(['secondTransport', 'outsideBundle', 'fingerprintChanged', 'renegotiationRefused']);
 
 export type VerificationEvents = {
   change: [];
@@ -290,6 +299,9 @@ export class Verification {
     if (!fromPeer) {
       this.raisedHere.push(reason);
       this.connection?.channels.sendControl({ type: 'verify.alarm', reason });
+      // Sent, perhaps, but a renegotiation an attacker made may have moved the channel to a
+      // transport nothing answers: the next connection says it again first thing (run()).
+      if (NEGOTIATION_ALARMS.has(reason)) this.connection?.abandon();
     }
     this.events.emit('alarm', reason, fromPeer);
     this.events.emit('change');

@@ -15,10 +15,7 @@ declare module '@thaunknown/simple-peer' {
     readonly _pc: RTCPeerConnection;
     signal(data: SignalData | string): void;
     send(data: string | ArrayBufferView | ArrayBuffer | Blob): void;
-    addStream(stream: MediaStream): void;
     negotiate(): void;
-    removeStream(stream: MediaStream): void;
-    replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack, stream: MediaStream): void;
     destroy(err?: Error): void;
     on(event: 'signal', listener: (data: SignalData) => void): this;
     on(event: 'connect' | 'close', listener: () => void): this;

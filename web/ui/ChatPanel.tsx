@@ -1,10 +1,22 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PEER_LIMITS } from '../../protocol/index.js';
 import { PushedLinkCard } from './PushedLinkCard.js';
-import { useI18n } from '../i18n/i18n.js';
+import { LANGS, useI18n } from '../i18n/i18n.js';
 import type { SessionTools } from '../activity/session-tools.js';
 
-const time = (at: number, lang: string) => new Date(at).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+// One formatter per language, made while the page is idle: toLocaleTimeString builds a new one on
+// every call, for every entry on every render, and the first one loads the browser's locale data
+// (about 30 ms, measured in the first-frame benchmark's profile, docs/benchmarks.md): that used to
+// land on the session's first second, while the connection negotiates.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatter = (lang: string) => {
+  let format = formatters.get(lang);
+  if (!format) formatters.set(lang, (format = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' })));
+  return format;
+};
+const time = (at: number, lang: string) => formatter(lang).format(at);
+const whenIdle = globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 500));
+whenIdle(() => LANGS.forEach((lang) => formatter(lang)));
 
 /** Messages and the session's activity log in one timeline, newest at the bottom. */
 export function ChatPanel({ tools, peerName, readOnly }: { tools: SessionTools; peerName: string; readOnly: boolean }) {
@@ -13,7 +25,10 @@ export function ChatPanel({ tools, peerName, readOnly }: { tools: SessionTools; 
   const [problem, setProblem] = useState(false);
   const list = useRef<HTMLOListElement>(null);
   useEffect(() => {
-    list.current?.lastElementChild?.scrollIntoView({ block: 'nearest' });
+    // At the next frame, with the layout the browser makes then anyway: scrolling at once forces
+    // a layout of its own in the middle of the session's setup.
+    const frame = requestAnimationFrame(() => list.current?.lastElementChild?.scrollIntoView({ block: 'nearest' }));
+    return () => cancelAnimationFrame(frame);
   }, [tools.timeline.at(-1)?.id]);
 
   const onSubmit = (event: Event) => {

@@ -3,18 +3,15 @@ import type { CaptureResult } from '../../../../web/customer/screen-capture.js';
 import { ScreenShare, type ShareTarget } from '../../../../web/customer/screen-share.js';
 import { FakeStream, FakeTrack } from '../../../fakes/webrtc.js';
 
-/** A session connection as the share sees it: what was added, stopped and switched on it. */
+/** A session connection as the share sees it: what was put on its screen sender, and taken off. */
 class FakeTarget implements ShareTarget {
   readonly calls: string[] = [];
-  constructor(readonly name: string, public isConnected = true) {}
+  constructor(readonly name: string) {}
   shareScreen(stream: MediaStream): void {
     this.calls.push(`share ${(stream as unknown as FakeStream).tracks[0].label}`);
   }
   stopScreen(stream: MediaStream): void {
     this.calls.push(`stop ${(stream as unknown as FakeStream).tracks[0].label}`);
-  }
-  switchScreen(_added: MediaStream, oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack): void {
-    this.calls.push(`switch ${oldTrack.label}→${newTrack.label}`);
   }
 }
 
@@ -51,12 +48,12 @@ t.test('start, switch, stop: the connection carries the screen, the server and t
   await h.share.start();
   t.same(h.connection().calls, ['share screen1'], 'a second click while sharing asks for nothing');
   await h.share.switch();
-  t.same(h.connection().calls, ['share screen1', 'switch screen1→screen2'], 'the same sender, a new track');
+  t.same(h.connection().calls, ['share screen1', 'share screen2'], 'the same sender, a new track');
   t.equal(h.streams[0].tracks[0].readyState, 'ended', 'the old source is released');
   h.streams[0].tracks[0].end();
   t.equal(h.share.isSharing, true, "the replaced track's end does not stop the new share");
   h.share.stop();
-  t.same(h.connection().calls.at(-1), 'stop screen1', 'the stream first added is the one taken off');
+  t.same(h.connection().calls.at(-1), 'stop screen2', 'the sender is emptied');
   t.equal(h.streams[1].tracks[0].readyState, 'ended');
   t.same(h.changes, ['screen1', 'screen2', null]);
   t.same(h.sharing, [true, false], 'a switch is not a new share');
@@ -92,25 +89,26 @@ t.test('a refused or unsupported picker is a problem; a cancelled switch keeps t
   t.equal(s.streams[0].tracks[0].readyState, 'live');
 });
 
-t.test('a connection still connecting gets the screen when it connects; a replacement gets it again', async (t) => {
+t.test('the screen goes on a connection at once, connecting or not; a replacement gets the current source as soon as it is made', async (t) => {
   const h = harness();
-  const first = new FakeTarget('c0', false);
+  const first = new FakeTarget('c0');
   h.setConnection(first);
   await h.share.start();
-  t.same(first.calls, [], 'not while the first negotiation runs (simple-peer would lose it)');
-  h.share.onConnected(first);
-  t.same(first.calls, ['share screen1']);
-  h.share.onConnected(first);
+  t.same(first.calls, ['share screen1'], 'no wait for the first negotiation: the sender is in the first offer');
+  h.share.onConnection(first);
   t.same(first.calls, ['share screen1'], 'not twice on the same connection');
-  const second = new FakeTarget('c1', false);
+  const second = new FakeTarget('c1');
   h.setConnection(second);
   await h.share.switch();
-  t.same(second.calls, [], 'a switch while the replacement connects waits for it');
-  h.share.onConnected(second);
-  t.same(second.calls, ['share screen2'], 'the replacement gets the current source');
-  h.share.stop();
-  t.same(second.calls.at(-1), 'stop screen2');
+  t.same(second.calls, ['share screen2'], 'a switch goes on the connection there is now');
   t.same(first.calls, ['share screen1'], 'the dead connection is left alone');
+  const third = new FakeTarget('c2');
+  h.setConnection(third);
+  h.share.onConnection(third);
+  t.same(third.calls, ['share screen2'], 'the replacement gets the current source');
+  h.share.stop();
+  t.same(third.calls.at(-1), 'stop screen2');
+  t.same(second.calls, ['share screen2'], 'only the current connection is emptied');
 });
 
 t.test('the end of the session releases the screen without telling the server or the log, and nothing starts after it', async (t) => {

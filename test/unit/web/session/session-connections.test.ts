@@ -13,6 +13,7 @@ import { AnalystConnections, CustomerConnections, type ConnectionLike } from '..
 class FakeConnection implements ConnectionLike {
   isConnected = false;
   isClosed = false;
+  isAbandoned = false;
   readonly channels = { interrupted: false };
   readonly signals: unknown[] = [];
   ice: IceConfig;
@@ -36,6 +37,12 @@ class FakeConnection implements ConnectionLike {
   fail(): void {
     this.isClosed = true;
     this.channels.interrupted = true;
+    this.events.onClose();
+  }
+  /** Given up by the page after an alarm, the path still up. */
+  abandon(): void {
+    this.isClosed = true;
+    this.isAbandoned = true;
     this.events.onClose();
   }
 }
@@ -141,6 +148,9 @@ t.test('analyst: answers the customer\'s newest connection, ignores older ones, 
   t.equal(made[1].signals.length, 1, 'a lower number is a leftover');
   made[1].fail();
   t.same(sent.at(-1), { type: 'signal', link: 2, data: { type: 'linkClosed' } }, 'the customer hears at once');
+  owner.onSignal(signal(3));
+  made[2].abandon();
+  t.same(sent.at(-1), { type: 'signal', link: 3, data: { type: 'linkClosed' } }, 'a link given up after an alarm: the customer hears at once too');
   owner.drop();
   t.same(streams.at(-1), null, 'the picture is cleared');
 });

@@ -55,6 +55,12 @@ class End implements VerifiedConnection {
   negotiated(): void {
     this.events.emit('negotiated');
   }
+  /** Given up (an alarm about what it negotiated): it carries nothing more. */
+  abandoned = false;
+  abandon(): void {
+    this.abandoned = true;
+    this.open = false;
+  }
   refused(): void {
     this.events.emit('refused');
   }
@@ -242,12 +248,14 @@ t.test('a renegotiation that changes a fingerprint, adds a transport or is refus
     await until('the alarm on both pages', () => customer.alarm !== null && analyst.alarm !== null);
     t.same(customer.alarm, { reason, fromPeer: false }, `${reason}: seen by the customer's page`);
     t.same(analyst.alarm, { reason, fromPeer: true }, `${reason}: told to the analyst's page`);
+    t.ok(c.abandoned, `${reason}: the connection is given up, after the alarm went on it`);
   }
   const { customer, analyst, c } = session();
   await until('both codes', () => customer.code !== null && analyst.code !== null);
   c.refused();
   await until('the alarm on both pages', () => analyst.alarm !== null);
   t.equal(customer.alarm?.reason, 'renegotiationRefused');
+  t.ok(c.abandoned);
 });
 
 t.test('an alarm raised while no channel is open reaches the other page over the next connection', async (t) => {
