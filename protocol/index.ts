@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { ErrorCode, ERRORS } from './errors.js';
-import { QueueSnapshot, QueueTicketRemoved, QueueTicketUpserted, TicketTake } from './queue.js';
+import { QueueChanges, QueueSnapshot, QueueTicketRemoved, QueueTicketUpserted, TicketTake } from './queue.js';
 import { ConsentReply, SessionEnd, SessionIce, SessionPresence, SessionRoute, SessionStarted, SessionStateFrame, ShareState } from './session.js';
 import { SignalRelay, SignalSend } from './signal.js';
 import { HelperCode, HelperHello, HelperPair, HelperSignal, HelperStatus } from './helper.js';
@@ -42,6 +42,7 @@ export const ServerFrame = Type.Union([
   QueueSnapshot,
   QueueTicketUpserted,
   QueueTicketRemoved,
+  QueueChanges,
   TicketStatus,
   SessionStarted,
   SessionStateFrame,

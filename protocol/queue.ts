@@ -62,6 +62,23 @@ export const QueueTicketRemoved = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Several changes to the analyst's queues at once, in order: what queue.ticketUpserted and
+ * queue.ticketRemoved say one by one. The server sends the queues' changes of a short interval in
+ * one frame when there is more than one (a busy support center: hundreds of joins a second would
+ * otherwise be hundreds of frames a second to every console).
+ */
+export const QueueChanges = Type.Object(
+  {
+    type: Type.Literal('queue.changes'),
+    changes: Type.Array(Type.Union([
+      Type.Object({ upserted: TicketSummary }, { additionalProperties: false }),
+      Type.Object({ removed: Id, reason: Type.Union([Type.Literal('taken'), Type.Literal('ended')]) }, { additionalProperties: false }),
+    ])),
+  },
+  { additionalProperties: false },
+);
+
 /** Analyst → server: take a waiting ticket. */
 export const TicketTake = Type.Object(
   { type: Type.Literal('ticket.take'), ticketId: Id },

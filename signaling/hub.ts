@@ -1,4 +1,4 @@
-import { CLOSE_CODES, type QueueInfo, type ServerFrame, type SessionPresence, type SessionState, type TicketStatus, type TicketSummary } from '../protocol/index.js';
+import { CLOSE_CODES, type FrameOf, type QueueInfo, type ServerFrame, type SessionPresence, type SessionState, type TicketStatus, type TicketSummary } from '../protocol/index.js';
 import { nodeOf, type Bus } from './bus.js';
 import type { Clock } from './clock.js';
 import type { HelperPairing } from './helper-pairing.js';
@@ -8,6 +8,23 @@ import type { TicketRecord, TicketStore } from './store/ticket-store.js';
 import { namedConnections, PRESENCE_FIELDS } from './store/ticket-rules.js';
 import type { IceServerIssuer } from './turn-credentials.js';
 import { Connection } from './ws/connection.js';
+
+/** A position pass over more waiting customers than this is a long one (Hub.linesToSend). */
+export const LONG_PASS = 200;
+/** A queue's long position passes run at most this often: positions reach everyone within it. */
+export const POSITION_PASS_MS = 250;
+
+/** The analysts' consoles hear the queues' changes of this interval together (one frame when several). */
+export const QUEUE_CHANGES_MS = 50;
+
+type QueueChange = FrameOf<ServerFrame, 'queue.changes'>['changes'][number];
+
+/** One change as the frame of its own kind (what a console gets when nothing else changed). */
+function singleChange(change: QueueChange): ServerFrame {
+  return 'upserted' in change
+    ? { type: 'queue.ticketUpserted', ticket: change.upserted }
+    : { type: 'queue.ticketRemoved', ticketId: change.removed, reason: change.reason };
+}
 
 export function toSummary(ticket: TicketRecord): TicketSummary {
   return {
@@ -48,8 +65,15 @@ export class Hub {
   private readonly sentPositions = new Map<string, number>();
   /** The presence last sent for each session with a member on this node (presenceToSend). */
   private readonly sentPresence = new Map<string, string>();
-  /** Queues whose waiting line changed this turn (linesToSend). */
-  private readonly pendingLines = new Set<string>();
+  /** Queues whose waiting line changed and awaits its pass: the first index that moved (linesToSend). */
+  private readonly pendingLines = new Map<string, number>();
+  /** When each queue's last long pass ran (performance.now()), and the timers of the ones waiting. */
+  private readonly lastLongPass = new Map<string, number>();
+  private readonly passTimers = new Set<ReturnType<typeof setTimeout>>();
+  /** The analysts' queue changes not sent yet, by ticket (notifyQueueAnalysts). */
+  private readonly queueChanges = new Map<string, { queue: string; change: QueueChange }>();
+  private queueTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastQueueFlush = -Infinity;
 
   constructor(
     private readonly store: TicketStore,
@@ -263,6 +287,9 @@ export class Hub {
 
   dispose(): void {
     this.unsubscribe();
+    this.passTimers.forEach((timer) => clearTimeout(timer));
+    this.passTimers.clear();
+    clearTimeout(this.queueTimer);
   }
 
   statusFor(ticket: TicketRecord, position = this.store.position(ticket.id)): TicketStatus {
@@ -296,7 +323,7 @@ export class Hub {
 
     // Positions move for everyone behind when a ticket joins or leaves the waiting line.
     const lineChanged = stateChanged && (previous === null || previous === 'waiting' || isWaiting(ticket.state));
-    if (lineChanged) this.linesToSend(ticket.queue);
+    if (lineChanged) this.linesToSend(ticket.queue, this.store.placeOf(ticket));
     if (isEnded(ticket.state)) this.sentPositions.delete(ticket.id);
 
     if (isEnded(ticket.state)) {
@@ -311,20 +338,45 @@ export class Hub {
   }
 
   /**
-   * The waiting line of `queue` changed: once this turn's changes are in (a burst of joins and
-   * leaves makes one pass), each waiting customer whose position moved is told; a join at the end
-   * moves no one and sends nothing. One pass over the sorted line, not one sort per customer.
+   * The waiting line of `queue` changed at index `from` (a join there, or a leave from there):
+   * the customers from there on may have moved, no one before. Once this turn's changes are in,
+   * one pass from the first index that moved tells each one whose position changed: a join at the
+   * end moves no one and sends nothing; a leave costs a frame per customer behind. A pass over a
+   * long stretch of the line (more than LONG_PASS customers) runs at most once per POSITION_PASS_MS
+   * per queue, so a burst of takes at the head of a long line makes one pass with the final
+   * places, not one pass each (docs/benchmarks.md, queue).
    */
-  private linesToSend(queue: string): void {
-    if (this.pendingLines.has(queue)) return;
-    this.pendingLines.add(queue);
+  private linesToSend(queue: string, from: number): void {
+    const pending = this.pendingLines.get(queue);
+    if (pending !== undefined) {
+      if (from < pending) this.pendingLines.set(queue, from);
+      return;
+    }
+    this.pendingLines.set(queue, from);
     queueMicrotask(() => {
-      this.pendingLines.delete(queue);
-      this.store.waitingIn(queue).forEach((other, index) => {
-        const customer = this.local(other.customerConnection);
-        if (customer && this.sentPositions.get(other.id) !== index + 1) customer.send(this.statusFor(other, index + 1));
-      });
+      const start = this.pendingLines.get(queue) ?? 0;
+      const long = this.store.waitingIn(queue).length - start > LONG_PASS;
+      const wait = long ? (this.lastLongPass.get(queue) ?? -Infinity) + POSITION_PASS_MS - performance.now() : 0;
+      if (wait <= 0) return this.passOver(queue, long);
+      const timer = setTimeout(() => {
+        this.passTimers.delete(timer);
+        this.passOver(queue, true);
+      }, wait);
+      this.passTimers.add(timer);
     });
+  }
+
+  private passOver(queue: string, long: boolean): void {
+    const from = this.pendingLines.get(queue);
+    this.pendingLines.delete(queue);
+    if (from === undefined) return;
+    if (long) this.lastLongPass.set(queue, performance.now());
+    const line = this.store.waitingIn(queue);
+    for (let index = from; index < line.length; index++) {
+      const other = line[index];
+      const customer = this.local(other.customerConnection);
+      if (customer && this.sentPositions.get(other.id) !== index + 1) customer.send(this.statusFor(other, index + 1));
+    }
   }
 
   /** In a session, each member hears when the other's page goes away or comes back ("reconnecting…"). */
@@ -344,11 +396,37 @@ export class Hub {
   private notifyQueueAnalysts(ticket: TicketRecord, previous: SessionState | null): void {
     const wasWaiting = previous === 'waiting';
     if (!isWaiting(ticket.state) && !wasWaiting) return;
-    const frame = isWaiting(ticket.state)
-      ? ({ type: 'queue.ticketUpserted', ticket: toSummary(ticket) } as const)
-      : ({ type: 'queue.ticketRemoved', ticketId: ticket.id, reason: isEnded(ticket.state) ? 'ended' : 'taken' } as const);
+    const change: QueueChange = isWaiting(ticket.state)
+      ? { upserted: toSummary(ticket) }
+      : { removed: ticket.id, reason: isEnded(ticket.state) ? 'ended' : 'taken' };
+    // The latest change of a ticket wins, in the place of its latest change.
+    this.queueChanges.delete(ticket.id);
+    this.queueChanges.set(ticket.id, { queue: ticket.queue, change });
+    if (this.queueTimer) return;
+    // The first change after a quiet interval goes out at once (after this turn's other changes);
+    // the ones that follow within QUEUE_CHANGES_MS go together at its end.
+    const wait = Math.max(0, this.lastQueueFlush + QUEUE_CHANGES_MS - performance.now());
+    this.queueTimer = setTimeout(() => this.flushQueueChanges(), wait);
+  }
+
+  /** The queues' pending changes to every console: one frame per set of queues watched, serialised once. */
+  private flushQueueChanges(): void {
+    this.queueTimer = undefined;
+    this.lastQueueFlush = performance.now();
+    const changes = [...this.queueChanges.values()];
+    this.queueChanges.clear();
+    const frames = new Map<string, string | null>();
     for (const conn of this.analysts) {
-      if (conn.analyst?.queues.includes(ticket.queue)) conn.send(frame);
+      const queues = conn.analyst?.queues;
+      if (!queues) continue;
+      const key = queues.join('\n');
+      let text = frames.get(key);
+      if (text === undefined) {
+        const mine = changes.filter((c) => queues.includes(c.queue)).map((c) => c.change);
+        text = mine.length === 0 ? null : JSON.stringify(mine.length === 1 ? singleChange(mine[0]) : { type: 'queue.changes', changes: mine });
+        frames.set(key, text);
+      }
+      if (text) conn.sendSerialized(text);
     }
   }
 

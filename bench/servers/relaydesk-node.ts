@@ -1,11 +1,22 @@
-// Relay Desk's real signaling app, alone in its process, for `npm run bench -- signaling`.
+// Relay Desk's real signaling app, alone in its process, for `npm run bench -- signaling` and
+// `queue`. BENCH_QUEUES: how many queues (default 2: general, printers); REDIS_URL: a node of a
+// scale-out tier on that Redis.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildApp } from '../../signaling/app.js';
 import { loadConfig } from '../../signaling/config.js';
 import { serveMemoryProbe } from './child-io.js';
 
+const count = Number(process.env.BENCH_QUEUES ?? 0);
+const QUEUES = count > 0 ? Array.from({ length: count }, (_, i) => `q${i}:Queue ${i}`).join(',') : 'general:General,printers:Printers';
+// A node of a scale-out tier keeps its durable copy of the accounts in a folder of its own.
+const redis = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, NODE_ID: process.env.NODE_ID ?? 'bench', DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-node-')) } : {};
+const base = loadConfig({ LOG_LEVEL: 'error', DATA_DIR: '', QUEUES, ...redis });
 const config = {
-  ...loadConfig({ LOG_LEVEL: 'error', DATA_DIR: '' }),
-  analysts: [{ id: 'bench', username: 'bench', displayName: 'Bench Analyst', password: 'bench-password', queues: ['general', 'printers'], role: 'admin' as const }],
+  ...base,
+  // A second account for a second set of consoles (a new console of an account resumes that account's sessions).
+  analysts: ['bench', 'bench2'].map((id) => ({ id, username: id, displayName: `Bench Analyst ${id}`, password: 'bench-password', queues: base.queues.map((q) => q.id), role: 'admin' as const })),
   ticketRatePerMinute: 1e9,
   loginRatePerMinute: 1e9,
   frameRatePerSecond: 1e6,

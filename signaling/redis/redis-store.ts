@@ -1,7 +1,8 @@
 import type { EndReason, SessionState } from '../../protocol/index.js';
 import type { Clock } from '../clock.js';
 import { isEnded, type SessionEvent } from '../session-machine.js';
-import { decideApply, decidePresence, decideTake, dueToEnd, newTicket, positionOf, waitingOf } from '../store/ticket-rules.js';
+import { decideApply, decidePresence, decideTake, dueToEnd, newTicket } from '../store/ticket-rules.js';
+import { WaitingLines } from '../store/waiting-lines.js';
 import type { AbsenceLimits, AnalystRef, NewTicket, Presence, StoreResult, TicketListener, TicketRecord, TicketStore } from '../store/ticket-store.js';
 import type { RedisLink } from './link.js';
 
@@ -40,6 +41,8 @@ interface ChangeEvent {
  */
 export class RedisTicketStore implements TicketStore {
   private readonly replica = new Map<string, TicketRecord>();
+  /** The waiting lines of these records, kept in order (waiting-lines.ts). */
+  private readonly lines = new WaitingLines();
   private readonly byTokenIndex = new Map<string, string>();
   private readonly listeners = new Set<TicketListener>();
 
@@ -106,12 +109,20 @@ export class RedisTicketStore implements TicketStore {
     return raw ? (JSON.parse(raw) as TicketRecord) : undefined;
   }
 
-  waitingIn(queue: string): TicketRecord[] {
-    return waitingOf(this.replica.values(), queue);
+  waitingIn(queue: string): readonly TicketRecord[] {
+    return this.lines.line(queue);
   }
 
   position(id: string): number {
-    return positionOf(this.replica.values(), this.replica.get(id));
+    return this.lines.position(this.replica.get(id));
+  }
+
+  placeOf(ticket: TicketRecord): number {
+    return this.lines.placeOf(ticket);
+  }
+
+  waitingFrom(origin: string): number {
+    return this.lines.waitingFrom(origin);
   }
 
   take(id: string, analyst: AnalystRef): Promise<StoreResult> {
@@ -184,6 +195,7 @@ export class RedisTicketStore implements TicketStore {
     if (this.ended.has(ticket.id)) return; // over: a late, older event cannot bring it back
     const known = this.replica.get(ticket.id);
     if (known && known.version >= ticket.version) return;
+    this.lines.update(known, isEnded(ticket.state) ? undefined : ticket);
     if (isEnded(ticket.state)) {
       this.rememberEnded(ticket.id);
       this.replica.delete(ticket.id);

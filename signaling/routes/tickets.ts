@@ -35,8 +35,7 @@ export async function ticketRoutes(instance: FastifyInstance): Promise<void> {
   /** The queue's line is at WAITING_PER_QUEUE_MAX: no more requests may wait in it. */
   const queueFull = (id: string) => store.waitingIn(id).length >= config.waitingPerQueueMax;
   /** This address (/64) has WAITING_PER_ADDRESS_MAX requests waiting in all queues: it may not add one. */
-  const addressFull = (origin: string) =>
-    config.queues.reduce((n, q) => n + store.waitingIn(q.id).filter((ticket) => ticket.origin === origin).length, 0) >= config.waitingPerAddressMax;
+  const addressFull = (origin: string) => store.waitingFrom(origin) >= config.waitingPerAddressMax;
 
   // A customer opens a ticket from the portal.
   app.post('/api/tickets', { schema: { body: TicketCreateBody, response: { 201: TicketCreated, '4xx': ErrorBody, '5xx': ErrorBody } } }, async (req, reply) => {

@@ -1,7 +1,8 @@
 import type { EndReason, SessionState } from '../../protocol/index.js';
 import type { Clock } from '../clock.js';
 import { isEnded, type SessionEvent } from '../session-machine.js';
-import { decideApply, decidePresence, decideTake, dueToEnd, newTicket, positionOf, waitingOf } from './ticket-rules.js';
+import { decideApply, decidePresence, decideTake, dueToEnd, newTicket } from './ticket-rules.js';
+import { WaitingLines } from './waiting-lines.js';
 import type { AbsenceLimits, AnalystRef, NewTicket, Presence, StoreResult, TicketListener, TicketRecord, TicketStore } from './ticket-store.js';
 
 export { newToken } from './ticket-rules.js';
@@ -12,6 +13,8 @@ export { newToken } from './ticket-rules.js';
  */
 export class MemoryTicketStore implements TicketStore {
   private readonly tickets = new Map<string, TicketRecord>();
+  /** The waiting lines of these records, kept in order (waiting-lines.ts). */
+  private readonly lines = new WaitingLines();
   private readonly byTokenIndex = new Map<string, string>();
   private readonly listeners = new Set<TicketListener>();
   private seq = 0;
@@ -37,12 +40,20 @@ export class MemoryTicketStore implements TicketStore {
     return this.byToken(token);
   }
 
-  waitingIn(queue: string): TicketRecord[] {
-    return waitingOf(this.tickets.values(), queue);
+  waitingIn(queue: string): readonly TicketRecord[] {
+    return this.lines.line(queue);
   }
 
   position(id: string): number {
-    return positionOf(this.tickets.values(), this.tickets.get(id));
+    return this.lines.position(this.tickets.get(id));
+  }
+
+  placeOf(ticket: TicketRecord): number {
+    return this.lines.placeOf(ticket);
+  }
+
+  waitingFrom(origin: string): number {
+    return this.lines.waitingFrom(origin);
   }
 
   async take(id: string, analyst: AnalystRef): Promise<StoreResult> {
@@ -83,6 +94,7 @@ export class MemoryTicketStore implements TicketStore {
   }
 
   private commit(ticket: TicketRecord, previous: SessionState | null): void {
+    this.lines.update(this.tickets.get(ticket.id), isEnded(ticket.state) ? undefined : ticket);
     if (isEnded(ticket.state)) {
       // Nothing outlives the session: the record and its token are forgotten now.
       this.tickets.delete(ticket.id);

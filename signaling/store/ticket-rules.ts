@@ -145,13 +145,3 @@ export function dueToEnd(ticket: TicketRecord, now: number, limits: AbsenceLimit
 
 export const byQueueOrder = (a: TicketRecord, b: TicketRecord): number => a.createdAt - b.createdAt || a.seq - b.seq;
 
-/** The waiting tickets of a queue, oldest first, from any collection of records. */
-export function waitingOf(tickets: Iterable<TicketRecord>, queue: string): TicketRecord[] {
-  return [...tickets].filter((t) => t.queue === queue && isWaiting(t.state)).sort(byQueueOrder);
-}
-
-/** 1-based place of a ticket among the waiting tickets of its queue, 0 when not waiting. */
-export function positionOf(tickets: Iterable<TicketRecord>, ticket: TicketRecord | undefined): number {
-  if (!ticket || !isWaiting(ticket.state)) return 0;
-  return waitingOf(tickets, ticket.queue).findIndex((t) => t.id === ticket.id) + 1;
-}

@@ -104,10 +104,17 @@ export interface TicketStore {
    * on another node a moment ago may not have reached this node's view yet.
    */
   fetchByToken(token: string): Promise<TicketRecord | undefined>;
-  /** Waiting tickets of a queue, oldest first. */
-  waitingIn(queue: string): TicketRecord[];
+  /** Waiting tickets of a queue, oldest first (the store's own line: read only; waiting-lines.ts). */
+  waitingIn(queue: string): readonly TicketRecord[];
   /** 1-based place among the waiting tickets of its queue, 0 when not waiting. */
   position(id: string): number;
+  /**
+   * Where `ticket` stands, or stood before it left, in its queue's line (0-based): the tickets
+   * from there on are the ones whose position its join or leave moved.
+   */
+  placeOf(ticket: TicketRecord): number;
+  /** How many tickets made from `origin` (an address, /64 for IPv6) wait, over every queue. */
+  waitingFrom(origin: string): number;
   take(id: string, analyst: AnalystRef): Promise<StoreResult>;
   /** Applies a state machine event; `end` needs a reason. */
   apply(id: string, event: SessionEvent, endReason?: EndReason): Promise<StoreResult>;

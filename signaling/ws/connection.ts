@@ -25,8 +25,13 @@ export class Connection {
   }
 
   send(frame: ServerFrame): void {
+    this.sendSerialized(JSON.stringify(frame));
+  }
+
+  /** A frame already serialised: one frame for many sockets is serialised once (Hub's broadcasts). */
+  sendSerialized(text: string): void {
     // OPEN === 1; a frame for a closing socket is dropped, the peer is gone anyway.
-    if (this.socket.readyState === 1) this.socket.send(JSON.stringify(frame));
+    if (this.socket.readyState === 1) this.socket.send(text);
   }
 
   sendError(code: ErrorCode, ref?: string): void {

@@ -5,6 +5,7 @@ import { AnalystConnections } from '../session/session-connections.js';
 import { SignalingClient, type SocketState } from '../session/signaling-client.js';
 import type { SharingSource } from '../activity/sharing-activity.js';
 import { SessionSharing } from './session-sharing.js';
+import { applyQueueChanges } from './queue-changes.js';
 import { SessionHistory } from '../activity/session-history.js';
 import { removeScopeFiles } from '../files/session-files.js';
 
@@ -113,10 +114,10 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
       setTickets(frame.tickets);
       setClockOffset(frame.serverTime - Date.now());
     });
-    signaling.on('queue.ticketUpserted', (frame) =>
-      setTickets((list) => [...list.filter((t) => t.id !== frame.ticket.id), frame.ticket]),
-    );
-    signaling.on('queue.ticketRemoved', (frame) => setTickets((list) => list.filter((t) => t.id !== frame.ticketId)));
+    signaling.on('queue.ticketUpserted', (frame) => setTickets((list) => applyQueueChanges(list, [{ upserted: frame.ticket }])));
+    signaling.on('queue.ticketRemoved', (frame) => setTickets((list) => applyQueueChanges(list, [{ removed: frame.ticketId, reason: frame.reason }])));
+    // A busy moment's changes in one frame (the server batches them): one update of the list.
+    signaling.on('queue.changes', (frame) => setTickets((list) => applyQueueChanges(list, frame.changes)));
     signaling.on('session.started', (frame) => {
       setNotice(null);
       customerWasPresent = true;

@@ -4,7 +4,7 @@ import type { IceConfig, ServerFrame } from '../../../protocol/index.js';
 import { LocalBus } from '../../../signaling/bus.js';
 import { ManualClock } from '../../../signaling/clock.js';
 import { MemoryHelperPairing } from '../../../signaling/helper-pairing.js';
-import { Hub } from '../../../signaling/hub.js';
+import { Hub, LONG_PASS, POSITION_PASS_MS, QUEUE_CHANGES_MS } from '../../../signaling/hub.js';
 import { LocalNodeRegistry } from '../../../signaling/node-registry.js';
 import { MemoryTicketStore } from '../../../signaling/store/memory-store.js';
 import type { IceServerIssuer } from '../../../signaling/turn-credentials.js';
@@ -79,7 +79,34 @@ t.test('an analyst sees the waiting tickets of their own queues only, live', asy
   t.same(snapshot.tickets.map((x) => x.queue), ['general'], 'not the printers queue');
   await ticket('general');
   await ticket('printers');
-  t.same(analyst.socket.of('queue.ticketUpserted').map((f) => f.ticket.queue), ['general'], 'new tickets of other queues never reach them');
+  await new Promise((resolve) => setTimeout(resolve, QUEUE_CHANGES_MS + 20));
+  const upserted = [...analyst.socket.of('queue.ticketUpserted').map((f) => f.ticket), ...analyst.socket.of('queue.changes').flatMap((f) => f.changes.flatMap((c) => ('upserted' in c ? [c.upserted] : [])))];
+  t.ok(upserted.length > 0);
+  t.same([...new Set(upserted.map((x) => x.queue))], ['general'], 'new tickets of other queues never reach them');
+});
+
+t.test('the consoles hear a burst of queue changes in one frame, the latest change of each ticket once, in order', async (t) => {
+  const { store, hub, connect, ticket } = setup();
+  const analyst = connect('analyst');
+  await hub.attachAnalyst(analyst.conn, [QUEUES[0]]);
+  const first = await ticket('general');
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  t.same(analyst.socket.of('queue.ticketUpserted').map((f) => f.ticket.id), [first.id], 'the first change after a quiet interval goes out at once');
+  // Within the interval: three joins, two customers coming online, one of them taken, a printers ticket.
+  const records = [await ticket('general'), await ticket('general'), await ticket('general')];
+  await ticket('printers');
+  for (const record of records.slice(0, 2)) await hub.attachCustomer(connect('customer', record.id).conn, record);
+  await store.take(records[0].id, { id: 'alice', name: 'Alice', connectionId: null });
+  t.equal(analyst.socket.frames.filter((f) => f.type.startsWith('queue.') && f.type !== 'queue.snapshot').length, 1, 'nothing more yet');
+  await new Promise((resolve) => setTimeout(resolve, QUEUE_CHANGES_MS + 20));
+  const batches = analyst.socket.of('queue.changes');
+  t.equal(batches.length, 1, 'one frame for the burst');
+  t.same(batches[0].changes.map((c) => ('upserted' in c ? `up ${c.upserted.id} ${c.upserted.customerOnline}` : `removed ${c.removed} ${c.reason}`)), [
+    `up ${records[2].id} false`,
+    `up ${records[1].id} true`,
+    `removed ${records[0].id} taken`,
+  ], 'each ticket once, with its latest state (joined, online, taken), in the order of the latest changes; nothing of printers');
+  hub.dispose();
 });
 
 t.test('take, consent, fresh TURN credentials while the session runs, and the end', async (t) => {
@@ -150,4 +177,37 @@ t.test('a customer is told a position only when it changed: a join at the end se
   ]);
   await new Promise((resolve) => setImmediate(resolve));
   t.same(sockets.slice(3).map((s) => s.of('ticket.status').map((f) => f.position)), [[4, 1], [5, 2], [6, 3]], 'one frame each, with the final place');
+});
+
+t.test('a long line: a join at the end costs no frame to anyone else; a burst of takes at its head makes one pass with the final places', async (t) => {
+  const { store, hub, connect, ticket } = setup();
+  const count = LONG_PASS + 50;
+  const records: Awaited<ReturnType<typeof ticket>>[] = [];
+  const sockets: ReturnType<typeof connect>['socket'][] = [];
+  for (let i = 0; i < count; i++) {
+    const record = await ticket();
+    const c = connect('customer', record.id);
+    await hub.attachCustomer(c.conn, record);
+    records.push(record);
+    sockets.push(c.socket);
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  const frames = () => sockets.reduce((n, s) => n + s.of('ticket.status').length, 0);
+  t.equal(frames(), count, 'each told its place once: a join moved no one');
+  // The first take: a long pass, at once.
+  const startedAt = performance.now();
+  await store.take(records[0].id, { id: 'alice', name: 'Alice', connectionId: null });
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(sockets[count - 1].of('ticket.status').at(-1)?.position, count - 1, 'the last one moved up at once');
+  const afterFirst = frames();
+  // Three more takes, each in a turn of its own, within the pass interval: one pass for all three.
+  for (const record of records.slice(1, 4)) {
+    await store.take(record.id, { id: 'alice', name: 'Alice', connectionId: null });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  t.equal(frames(), afterFirst + 3, 'only the three taken customers heard (their new state), no pass yet');
+  await new Promise((resolve) => setTimeout(resolve, POSITION_PASS_MS + 50));
+  t.ok(performance.now() - startedAt < POSITION_PASS_MS * 3, 'the pass came within its interval');
+  t.same(sockets.slice(4, 7).map((s) => s.of('ticket.status').map((f) => f.position)), [[5, 4, 1], [6, 5, 2], [7, 6, 3]], 'one frame each for the burst, with the final place');
+  t.equal(frames(), afterFirst + 3 + (count - 4), 'one frame per customer behind for the whole burst');
 });
