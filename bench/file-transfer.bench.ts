@@ -6,14 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchProfileBrowser } from '../test/helpers/browser.js';
+import type { IceConfig } from '../protocol/index.js';
 import { SINK_WORKER_FILE } from '../web/files/file-sink-protocol.js';
 import { FILE_CONNECTION_CHUNK_BYTES, SESSION_CHUNK_BYTES } from '../web/files/file-framing.js';
 import { CPU_ROLES, type CpuRole, withCounters } from './host-counters.js';
 import { fmt, median, percentile, type Row } from './stats.js';
 
 type BenchApi = {
-  offer(): Promise<string>;
-  answer(offer: string): Promise<string>;
+  offer(ice?: IceConfig): Promise<string>;
+  answer(offer: string, ice?: IceConfig): Promise<string>;
   complete(answer: string): Promise<void>;
   ready(): Promise<void>;
   rawExpect(bytes: number): void;
@@ -51,7 +52,7 @@ function writeFileAtRest(path: string, bytes: number): void {
  * keep the Origin Private File System in memory, which is not what customers have). A's file input
  * holds a file of `bytes` from the disk, for our transfer to send.
  */
-async function openPair(bytes: number) {
+export async function openPair(bytes: number, ice?: IceConfig) {
   const dir = mkdtempSync(join(tmpdir(), 'relaydesk-bench-'));
   await esbuild.build({
     entryPoints: [new URL('./page/harness.ts', import.meta.url).pathname],
@@ -92,8 +93,8 @@ async function openPair(bytes: number) {
     await page.goto(url);
     await page.waitForFunction(() => 'bench' in window);
   }
-  const offer = await a.evaluate(() => bench.offer());
-  const answer = await b.evaluate((o) => bench.answer(o), offer);
+  const offer = await a.evaluate((i) => bench.offer(i), ice);
+  const answer = await b.evaluate(([o, i]) => bench.answer(o, i), [offer, ice] as const);
   await a.evaluate((s) => bench.complete(s), answer);
   await Promise.all([a.evaluate(() => bench.ready()), b.evaluate(() => bench.ready())]);
   // Picked as a customer picks it: the page gets a File backed by the file on disk.
@@ -161,7 +162,7 @@ const ROLE_LABELS: Record<CpuRole, string> = {
 const STALL_MS = 5 * 60_000;
 
 /** Runs `run`; if it stalls, fails with where both pages stand instead of hanging the benchmark. */
-async function watched<T>(a: Page, b: Page, what: string, run: Promise<T>): Promise<T> {
+export async function watched<T>(a: Page, b: Page, what: string, run: Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stalled = new Promise<never>((_, reject) => {
     timer = setTimeout(async () => {
@@ -177,7 +178,7 @@ async function watched<T>(a: Page, b: Page, what: string, run: Promise<T>): Prom
 }
 
 /** MB/s of the raw baseline: A sends, B counts. */
-async function rawRun(a: Page, b: Page, bytes: number, chunk: number): Promise<number> {
+export async function rawRun(a: Page, b: Page, bytes: number, chunk: number): Promise<number> {
   await b.evaluate((n) => bench.rawExpect(n), bytes);
   const arrived = b.evaluate(() => bench.rawResult());
   const start = await a.evaluate(() => performance.now());
@@ -196,7 +197,7 @@ async function clockSkew(a: Page, b: Page): Promise<number> {
  * MB/s of our transfer, from the offer on A to the verified, stored file on B: offer, accept,
  * reading the file, chunks, the digest on both sides, OPFS writes, verification.
  */
-async function ourRun(a: Page, b: Page, bytes: number): Promise<number> {
+export async function ourRun(a: Page, b: Page, bytes: number): Promise<number> {
   await a.evaluate((n) => bench.ourPrepare(n), bytes);
   await b.evaluate(() => bench.ourExpect());
   const start = await a.evaluate(() => bench.ourSend());

@@ -84,10 +84,10 @@ const TIMELINE_PROBE = `
 const RAW_PAGE = `<!doctype html><meta charset="utf-8"><title>raw</title><video id="v" autoplay muted playsinline></video><script>
 let pc, ws;
 const send = (m) => ws.send(JSON.stringify(m));
-function connect(pair, initiator) {
+function connect(pair, initiator, ice) {
   return new Promise((resolve) => {
     ws = new WebSocket('ws://' + location.host + '/?pair=' + pair);
-    pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', ...(ice || {}) });
     pc.onicecandidate = (e) => e.candidate && send({ candidate: e.candidate });
     pc.onnegotiationneeded = async () => { if (!initiator) return; await pc.setLocalDescription(); send({ sdp: pc.localDescription }); };
     pc.ontrack = (e) => {

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
-import { launchBrowser } from '../test/helpers/browser.js';
+import type { IceConfig } from '../protocol/index.js';
+import { launchBrowser, type BrowserSession } from '../test/helpers/browser.js';
 import { analystSignsIn, analystTakes, customerRequestsHelp } from '../test/helpers/flows.js';
 import { startServer } from '../test/helpers/server.js';
 import { startRawRelay } from './first-frame.bench.js';
@@ -76,37 +77,47 @@ async function collect(page: Page, seconds: number): Promise<number[]> {
   return page.evaluate(() => (window as unknown as Glass).__glass ?? []);
 }
 
+/**
+ * Glass-to-glass samples of ours (the product's pages on `serverUrl`) and of the raw pair (the
+ * bench relay at `relayUrl`, with `ice` for its connections: the wan benchmark's relay), `seconds` each.
+ */
+export async function glassRuns(browser: BrowserSession, serverUrl: string, relayUrl: string, seconds: number, ice?: IceConfig): Promise<{ ours: number[]; raw: number[] }> {
+  // Ours: the product's pages, the canvas as the shared screen.
+  const customer = await browser.newPage();
+  const analyst = await browser.newPage();
+  await customer.addInitScript({ content: STAMPING_SCREEN });
+  await analyst.addInitScript({ content: STAMP_READER('[data-testid="remote-screen"]') });
+  await analystSignsIn(analyst, serverUrl);
+  await customerRequestsHelp(customer, serverUrl, 'Glass Bench');
+  await analystTakes(analyst, customer, 'Glass Bench');
+  await customer.getByTestId('consent-allow').click();
+  await customer.getByTestId('start-share').click({ timeout: 30_000 });
+  const ours = await collect(analyst, seconds);
+  await customer.context().close();
+  await analyst.context().close();
+
+  // Raw: the same canvas on a bare RTCPeerConnection pair.
+  const rawCustomer = await browser.newPage();
+  const rawAnalyst = await browser.newPage();
+  await rawCustomer.addInitScript({ content: STAMPING_SCREEN });
+  await rawAnalyst.addInitScript({ content: STAMP_READER('#v') });
+  await Promise.all([rawCustomer.goto(relayUrl), rawAnalyst.goto(relayUrl)]);
+  const pair = `glass-${Math.random().toString(36).slice(2)}`;
+  await rawAnalyst.evaluate(([p, i]) => (window as unknown as { connect(pair: string, initiator: boolean, ice?: unknown): Promise<void> }).connect(p, false, i), [pair, ice] as const);
+  await rawCustomer.evaluate(([p, i]) => (window as unknown as { connect(pair: string, initiator: boolean, ice?: unknown): Promise<void> }).connect(p, true, i), [pair, ice] as const);
+  await rawCustomer.evaluate('share(true)');
+  const raw = await collect(rawAnalyst, seconds);
+  await rawCustomer.context().close();
+  await rawAnalyst.context().close();
+  return { ours, raw };
+}
+
 export async function glassBench(opts: { seconds: number }): Promise<{ rows: Row[]; notes: string[] }> {
   const server = await startServer();
   const relay = await startRawRelay();
   const browser = await launchBrowser();
   try {
-    // Ours: the product's pages, the canvas as the shared screen.
-    const customer = await browser.newPage();
-    const analyst = await browser.newPage();
-    await customer.addInitScript({ content: STAMPING_SCREEN });
-    await analyst.addInitScript({ content: STAMP_READER('[data-testid="remote-screen"]') });
-    await analystSignsIn(analyst, server.url);
-    await customerRequestsHelp(customer, server.url, 'Glass Bench');
-    await analystTakes(analyst, customer, 'Glass Bench');
-    await customer.getByTestId('consent-allow').click();
-    await customer.getByTestId('start-share').click({ timeout: 30_000 });
-    const ours = await collect(analyst, opts.seconds);
-    await customer.context().close();
-    await analyst.context().close();
-
-    // Raw: the same canvas on a bare RTCPeerConnection pair.
-    const rawCustomer = await browser.newPage();
-    const rawAnalyst = await browser.newPage();
-    await rawCustomer.addInitScript({ content: STAMPING_SCREEN });
-    await rawAnalyst.addInitScript({ content: STAMP_READER('#v') });
-    await Promise.all([rawCustomer.goto(relay.url), rawAnalyst.goto(relay.url)]);
-    await rawAnalyst.evaluate('connect("glass", false)');
-    await rawCustomer.evaluate('connect("glass", true)');
-    await rawCustomer.evaluate('share(true)');
-    const raw = await collect(rawAnalyst, opts.seconds);
-    await rawCustomer.context().close();
-    await rawAnalyst.context().close();
+    const { ours, raw } = await glassRuns(browser, server.url, relay.url, opts.seconds);
 
     const p = (values: number[], q: number) => percentile(values, q);
     const rows: Row[] = [

@@ -1,5 +1,5 @@
 // npm run bench [-- <suite> ...]: runs the benchmarks, prints a table, and records it in
-// docs/benchmarks.md. Suites: file, control, signaling, screen, first-frame, glass, queue (default: all).
+// docs/benchmarks.md. Suites: file, control, signaling, screen, first-frame, glass, queue, wan, turn, text (default: all).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { controlLatencyBench } from './control-latency.bench.js';
@@ -9,6 +9,9 @@ import { screenBench } from './screen.bench.js';
 import { firstFrameBench } from './first-frame.bench.js';
 import { glassBench } from './glass.bench.js';
 import { queueBench } from './queue.bench.js';
+import { wanBench } from './wan.bench.js';
+import { turnBench } from './turn.bench.js';
+import { textBench } from './text.bench.js';
 import { table, type Row } from './stats.js';
 
 const suites: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = {
@@ -17,6 +20,9 @@ const suites: Record<string, () => Promise<{ rows: Row[]; notes: string[] }>> = 
   screen: () => screenBench({ seconds: Number(process.env.BENCH_SECONDS ?? 8) }),
   'first-frame': () => firstFrameBench({ runs: Number(process.env.BENCH_RUNS ?? 5) }),
   glass: () => glassBench({ seconds: Number(process.env.BENCH_SECONDS ?? 10) }),
+  wan: () => wanBench({ runs: Number(process.env.BENCH_RUNS ?? 3), seconds: Number(process.env.BENCH_SECONDS ?? 10), pings: 300 }),
+  turn: () => turnBench({ sessions: Number(process.env.BENCH_SESSIONS ?? 1000), packetsPerSecond: 20, packetBytes: 1000, seconds: Number(process.env.BENCH_SECONDS ?? 10) }),
+  text: () => textBench({ seconds: Number(process.env.BENCH_SECONDS ?? 5) }),
   queue: () => queueBench({ waiting: Number(process.env.BENCH_WAITING ?? 10_000), queues: 20, consoles: 200, joins: 500, rounds: 10, nodes: Number(process.env.BENCH_NODES ?? 3) }),
   control: () => controlLatencyBench({ events: Number(process.env.BENCH_EVENTS ?? 1000), fileMb: Number(process.env.BENCH_FILE_MB ?? 200) }),
 };

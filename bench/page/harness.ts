@@ -3,6 +3,7 @@
 // a raw RTCDataChannel baseline on that connection. As in the product, our files travel on the
 // file connection, a second connection; the raw channel has the session connection to itself while it runs.
 import { FILE_HIGH_WATER, FILE_LOW_WATER, PeerChannels } from '../../web/session/peer-channels.js';
+import type { IceConfig } from '../../protocol/index.js';
 import { FileConnection } from '../../web/files/file-connection.js';
 import { FileTransfers } from '../../web/files/file-transfers.js';
 import { removeOrphanedFiles, SessionFiles } from '../../web/files/session-files.js';
@@ -29,13 +30,14 @@ async function gathered(): Promise<string> {
   return JSON.stringify(pc.localDescription);
 }
 
-function setup(role: 'customer' | 'analyst'): void {
-  pc = new RTCPeerConnection();
+/** `ice`: the ICE servers and policy of both connections (the wan benchmark's relay); none by default. */
+function setup(role: 'customer' | 'analyst', ice: IceConfig = { iceServers: [], iceTransportPolicy: 'all' }): void {
+  pc = new RTCPeerConnection(ice);
   channels = new PeerChannels(pc, role === 'customer' ? 'analyst' : 'customer');
   files = new SessionFiles();
   transfers = new FileTransfers(channels, files);
   // The file connection, as in the product (session-connection.ts): files on a connection of their own.
-  link = new FileConnection(channels, role, { iceServers: [], iceTransportPolicy: 'all' });
+  link = new FileConnection(channels, role, ice);
   raw = pc.createDataChannel('raw', { negotiated: true, id: RAW_CHANNEL_ID, ordered: true });
   raw.binaryType = 'arraybuffer';
   raw.bufferedAmountLowThreshold = FILE_LOW_WATER;
@@ -59,13 +61,13 @@ const api = {
     };
   },
 
-  async offer(): Promise<string> {
-    setup('customer');
+  async offer(ice?: IceConfig): Promise<string> {
+    setup('customer', ice);
     await pc.setLocalDescription(await pc.createOffer());
     return gathered();
   },
-  async answer(offer: string): Promise<string> {
-    setup('analyst');
+  async answer(offer: string, ice?: IceConfig): Promise<string> {
+    setup('analyst', ice);
     await pc.setRemoteDescription(JSON.parse(offer));
     await pc.setLocalDescription(await pc.createAnswer());
     return gathered();

@@ -11,6 +11,8 @@ const RENDER = fileURLToPath(new URL('../../turn/render-config.sh', import.meta.
 export interface RunningCoturn {
   secret: string;
   realm: string;
+  /** coturn's process id (the benchmark reads its CPU time). */
+  pid: number;
   port: number;
   tlsPort: number;
   /** turn:127.0.0.1:<port>?transport=udp */
@@ -80,6 +82,7 @@ export async function startCoturn(previous?: CoturnOptions, extraConfig: string[
   return {
     secret,
     realm,
+    pid: child.pid!,
     port,
     tlsPort,
     minPort,

@@ -229,7 +229,7 @@ export class SessionConnection implements VerifiedConnection {
   async setQualityMode(mode: 'sharper' | 'smoother'): Promise<void> {
     this.quality = mode;
     const track = this.screen?.sender.track;
-    if (track) track.contentHint = mode === 'sharper' ? 'detail' : 'motion';
+    if (track) this.captureFor(track, mode);
     await this.tuneForScreen(mode);
   }
 
@@ -238,10 +238,20 @@ export class SessionConnection implements VerifiedConnection {
     this.putScreen(null);
   }
 
+  /**
+   * The capture follows the mode: "sharper" captures 15 frames a second (screen-capture.ts asks
+   * for that), "smoother" 30, or the encoder has no more frames to send than the capture gives
+   * (measured: 15 fps while scrolling in either mode before; docs/benchmarks.md, text).
+   */
+  private captureFor(track: MediaStreamTrack, mode: 'sharper' | 'smoother'): void {
+    track.contentHint = mode === 'sharper' ? 'detail' : 'motion';
+    track.applyConstraints({ frameRate: { ideal: mode === 'sharper' ? 15 : 30, max: 30 } }).catch(() => undefined);
+  }
+
   private putScreen(track: MediaStreamTrack | null): void {
     if (this.closed || !this.screen) return;
     // Rejects only on a closed connection, or a sender stopped meanwhile: nothing to share on then.
-    if (track) track.contentHint = this.quality === 'sharper' ? 'detail' : 'motion';
+    if (track) this.captureFor(track, this.quality);
     this.screen.sender.replaceTrack(track).then(() => track && this.tuneForScreen(this.quality), () => undefined);
   }
 
