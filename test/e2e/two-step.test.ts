@@ -46,6 +46,7 @@ t.test('bob sets it up from his console, keeps his recovery codes, then signs in
   t.match(await page.getByTestId('totp-error').textContent(), /does not match/);
   await page.getByLabel('The 6-digit code the app shows now').fill(codeAt(secret));
   await page.getByTestId('totp-turn-on').click();
+  await page.getByTestId('recovery-codes').waitFor();
   const codes = (await page.getByTestId('recovery-codes').locator('li').allTextContents()).map((c) => c.trim());
   t.equal(codes.length, 10, 'ten recovery codes');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('recovery-download').click()]);

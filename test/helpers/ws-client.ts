@@ -4,6 +4,13 @@ import { signIn } from './api-client.js';
 
 type Frame = ServerFrame;
 
+/** One change of a queue.changes batch as the single frame it stands for. */
+function asFrame(change: Extract<Frame, { type: 'queue.changes' }>['changes'][number]): Frame {
+  return 'upserted' in change
+    ? { type: 'queue.ticketUpserted', ticket: change.upserted }
+    : { type: 'queue.ticketRemoved', ticketId: change.removed, reason: change.reason };
+}
+
 /** A real WebSocket client that records every frame, so a test can wait for the next one of a type. */
 export class TestClient {
   readonly frames: Frame[] = [];
@@ -12,15 +19,22 @@ export class TestClient {
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (raw) => {
       const frame = JSON.parse(String(raw)) as Frame;
-      this.frames.push(frame);
-      for (const waiter of [...this.waiters]) {
-        if (waiter.type === frame.type) {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          waiter.resolve(frame);
-        }
-      }
+      // A batch of queue changes (queue.changes) is recorded, then each of its changes as the frame
+      // it stands for, in order: the console applies it so, and a test waits for a ticket's
+      // upsert however the server grouped it.
+      for (const one of [frame, ...(frame.type === 'queue.changes' ? frame.changes.map(asFrame) : [])]) this.record(one);
     });
     this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  }
+
+  private record(frame: Frame): void {
+    this.frames.push(frame);
+    for (const waiter of [...this.waiters]) {
+      if (waiter.type === frame.type) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(frame);
+      }
+    }
   }
 
   static connect(url: string, opts: { token?: string; cookie?: string; origin?: string } = {}): Promise<TestClient> {

@@ -299,12 +299,13 @@ export class Verification {
     if (!fromPeer) {
       this.raisedHere.push(reason);
       this.connection?.channels.sendControl({ type: 'verify.alarm', reason });
-      // Sent, perhaps, but a renegotiation an attacker made may have moved the channel to a
-      // transport nothing answers: the next connection says it again first thing (run()).
-      if (NEGOTIATION_ALARMS.has(reason)) this.connection?.abandon();
     }
     this.events.emit('alarm', reason, fromPeer);
     this.events.emit('change');
+    // Sent, perhaps, but a renegotiation an attacker made may have moved the channel to a
+    // transport nothing answers: the connection goes, and the next one says it again first thing
+    // (run()). After the page heard the alarm: giving the connection up has effects of its own.
+    if (!fromPeer && NEGOTIATION_ALARMS.has(reason)) this.connection?.abandon();
   }
 }
 

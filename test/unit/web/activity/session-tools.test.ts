@@ -22,6 +22,10 @@ function pair(customerKey = 'sha-256 CC', analystKey = 'sha-256 AA', seen: { byC
       onNegotiated: (listener: () => void) => events.on('negotiated', listener),
       onNegotiationRefused: (listener: () => void) => events.on('refused', listener),
       negotiation: events,
+      abandoned: false,
+      abandon() {
+        this.abandoned = true;
+      },
     };
   };
   const customer = end(customerPc, 'customer', customerKey, seen.byCustomer ?? analystKey);
@@ -104,4 +108,5 @@ t.test('the verification code is worked out by both pages; the same on a new con
   other.refuse();
   await until('the alarm in both logs', () => logged(analyst, 'tools.event.alarm.renegotiationRefused') === 1, 2000);
   t.equal(logged(customer, 'tools.event.alarm.renegotiationRefused'), 1);
+  t.ok((other.customer as unknown as { abandoned: boolean }).abandoned, 'the connection that negotiated it is given up');
 });
