@@ -12,7 +12,8 @@ import { FILE_CONNECTION_CHUNK_BYTES, SESSION_CHUNK_BYTES } from '../web/files/f
 import { CPU_ROLES, type CpuRole, withCounters } from './host-counters.js';
 import { fmt, median, percentile, type Row } from './stats.js';
 
-type BenchApi = {
+/** What the harness page (page/harness.ts) offers the benchmarks, as `window.bench`. */
+export type BenchApi = {
   offer(ice?: IceConfig): Promise<string>;
   answer(offer: string, ice?: IceConfig): Promise<string>;
   complete(answer: string): Promise<void>;

@@ -143,6 +143,15 @@ async function frameAt(page: Page, key: '__firstFrameAt' | 'firstFrameAt', timeo
   return page.evaluate((k) => (window as unknown as Probed)[k] as number, key);
 }
 
+type Noted = Array<[string, number]>;
+/** Both pages' notes (TIMELINE_PROBE) and `extra`, from `since` on, in order, as "<ms after t0> ms <who>: <what>". */
+async function timelineOf(customer: Page, analyst: Page, extra: Noted, t0: number, since = -Infinity): Promise<string[]> {
+  const read = async (page: Page, who: string): Promise<Noted> =>
+    (await page.evaluate(() => (window as unknown as { __timeline: Noted }).__timeline)).map(([what, at]) => [`${who}: ${what}`, at]);
+  return [...(await read(customer, 'customer')), ...(await read(analyst, 'analyst')), ...extra]
+    .filter(([, at]) => at >= since).sort((a, b) => a[1] - b[1]).map(([what, at]) => `${fmt(at - t0, 0)} ms ${what}`);
+}
+
 /** One run of ours: the customer allows, then shares at once; the analyst's first presented frame. */
 async function oursOnce(browser: BrowserSession, base: string, run: number): Promise<{ allow: number; share: number; timeline: string[] }> {
   const customer = await browser.newPage();
@@ -161,14 +170,10 @@ async function oursOnce(browser: BrowserSession, base: string, run: number): Pro
     const first = await frameAt(analyst, '__firstFrameAt');
     const clicks = (await customer.evaluate(() => (window as unknown as Probed).__clicks))!;
     const t0 = clicks['consent-allow'];
-    type Timeline = Array<[string, number]>;
-    const read = (page: Page) => page.evaluate(() => (window as unknown as { __timeline: Timeline }).__timeline);
-    const timeline = [
+    const timeline = await timelineOf(customer, analyst, [
       ...Object.entries(clicks).map(([id, at]): [string, number] => [`customer: click ${id}`, at]),
-      ...(await read(customer)).map(([what, at]): [string, number] => [`customer: ${what}`, at]),
-      ...(await read(analyst)).map(([what, at]): [string, number] => [`analyst: ${what}`, at]),
-      ['analyst: first frame presented', first] as [string, number],
-    ].sort((a, b) => a[1] - b[1]).map(([what, at]) => `${fmt(at - t0, 0)} ms ${what}`);
+      ['analyst: first frame presented', first],
+    ], t0);
     return { allow: first - t0, share: first - clicks['start-share'], timeline };
   } finally {
     await customer.context().close();
@@ -191,11 +196,7 @@ async function rawOnce(browser: BrowserSession, relay: string, run: number, live
     const started = await now(customer);
     await customer.evaluate(`share(${screenCodecs})`);
     const first = await frameAt(analyst, 'firstFrameAt');
-    type Timeline = Array<[string, number]>;
-    const read = (page: Page) => page.evaluate(() => (window as unknown as { __timeline: Timeline }).__timeline);
-    const timeline = [...(await read(customer)).map(([w, at]): [string, number] => [`customer: ${w}`, at]), ...(await read(analyst)).map(([w, at]): [string, number] => [`analyst: ${w}`, at])]
-      .filter(([, at]) => at >= started).sort((a, b) => a[1] - b[1]).map(([w, at]) => `${fmt(at - started, 0)} ms ${w}`);
-    return { ms: first - started, timeline: [...timeline, `${fmt(first - started, 0)} ms analyst: first frame presented`] };
+    return { ms: first - started, timeline: await timelineOf(customer, analyst, [['analyst: first frame presented', first]], started, started) };
   } finally {
     await customer.context().close();
     await analyst.context().close();

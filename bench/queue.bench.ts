@@ -1,9 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import WebSocket from 'ws';
+import { startRedis } from '../test/helpers/redis.js';
 import { inBatches, login, open, startChild, type Child } from './load.js';
 import { fmt, median, percentile, type Row } from './stats.js';
 
@@ -34,28 +30,6 @@ interface Customer {
 }
 
 const QUEUE_NAMES = (count: number) => Array.from({ length: count }, (_, i) => `q${i}`);
-
-async function startRedis(): Promise<{ url: string; stop(): void }> {
-  // A port free now (a fixed range collides with the ephemeral ports of the load's 20,000 sockets).
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as AddressInfo;
-      probe.close(() => resolve(free));
-    });
-  });
-  const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, 'redis.log')], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}); its log: ${readFileSync(join(dir, 'redis.log'), 'utf8').slice(-800)}`);
-    const up = await new Promise<boolean>((resolve) => {
-      const probe = connect(port, '127.0.0.1', () => (probe.end(), resolve(true)));
-      probe.on('error', () => resolve(false));
-    });
-    if (up) break;
-    await settle(100);
-  }
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
-}
 
 async function ours(queues: number, nodes: number, redisUrl?: string): Promise<Target> {
   const children = await Promise.all(Array.from({ length: nodes }, (_, i) =>
@@ -250,7 +224,7 @@ export async function queueBench(opts: { waiting: number; queues: number; consol
   try {
     if (redis) await measure(() => ours(opts.queues, opts.nodes, redis.url));
   } finally {
-    redis?.stop();
+    await redis?.stop();
   }
   const [base, one, many] = [results[0].result, results[1].result, results[2]?.result];
   const perSide = opts.waiting / opts.queues;

@@ -3,7 +3,7 @@ import { issueTurnCredentials } from '../signaling/turn-credentials.js';
 import { launchBrowser } from '../test/helpers/browser.js';
 import { startCoturn } from '../test/helpers/coturn.js';
 import { startServer } from '../test/helpers/server.js';
-import { openPair, ourRun, rawRun, watched } from './file-transfer.bench.js';
+import { openPair, ourRun, rawRun, watched, type BenchApi } from './file-transfer.bench.js';
 import { startRawRelay } from './first-frame.bench.js';
 import { glassRuns } from './glass.bench.js';
 import { startLink, type LinkProfile } from './servers/link-emulator.js';
@@ -109,5 +109,4 @@ export async function wanBench(opts: { runs: number; seconds: number; pings: num
   return { rows, notes };
 }
 
-type BenchPage = { ourPrepare(n: number): Promise<void>; ourExpect(): void; ourResult(): Promise<{ state: string; at: number }>; ourSend(): number; pings(n: number, busy: boolean): Promise<number[]>; cleanup(): Promise<void> };
-declare const bench: BenchPage;
+declare const bench: BenchApi;

@@ -79,6 +79,15 @@ export const QueueChanges = Type.Object(
   { additionalProperties: false },
 );
 
+export type QueueChange = Static<typeof QueueChanges>['changes'][number];
+
+/** One change of a queue.changes batch as the frame of its own kind (what a console gets when nothing else changed). */
+export function singleQueueChange(change: QueueChange): Static<typeof QueueTicketUpserted> | Static<typeof QueueTicketRemoved> {
+  return 'upserted' in change
+    ? { type: 'queue.ticketUpserted', ticket: change.upserted }
+    : { type: 'queue.ticketRemoved', ticketId: change.removed, reason: change.reason };
+}
+
 /** Analyst → server: take a waiting ticket. */
 export const TicketTake = Type.Object(
   { type: Type.Literal('ticket.take'), ticketId: Id },

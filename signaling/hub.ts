@@ -1,4 +1,4 @@
-import { CLOSE_CODES, type FrameOf, type QueueInfo, type ServerFrame, type SessionPresence, type SessionState, type TicketStatus, type TicketSummary } from '../protocol/index.js';
+import { CLOSE_CODES, singleQueueChange, type QueueChange, type QueueInfo, type ServerFrame, type SessionPresence, type SessionState, type TicketStatus, type TicketSummary } from '../protocol/index.js';
 import { nodeOf, type Bus } from './bus.js';
 import type { Clock } from './clock.js';
 import type { HelperPairing } from './helper-pairing.js';
@@ -16,15 +16,6 @@ export const POSITION_PASS_MS = 250;
 
 /** The analysts' consoles hear the queues' changes of this interval together (one frame when several). */
 export const QUEUE_CHANGES_MS = 50;
-
-type QueueChange = FrameOf<ServerFrame, 'queue.changes'>['changes'][number];
-
-/** One change as the frame of its own kind (what a console gets when nothing else changed). */
-function singleChange(change: QueueChange): ServerFrame {
-  return 'upserted' in change
-    ? { type: 'queue.ticketUpserted', ticket: change.upserted }
-    : { type: 'queue.ticketRemoved', ticketId: change.removed, reason: change.reason };
-}
 
 export function toSummary(ticket: TicketRecord): TicketSummary {
   return {
@@ -423,7 +414,7 @@ export class Hub {
       let text = frames.get(key);
       if (text === undefined) {
         const mine = changes.filter((c) => queues.includes(c.queue)).map((c) => c.change);
-        text = mine.length === 0 ? null : JSON.stringify(mine.length === 1 ? singleChange(mine[0]) : { type: 'queue.changes', changes: mine });
+        text = mine.length === 0 ? null : JSON.stringify(mine.length === 1 ? singleQueueChange(mine[0]) : { type: 'queue.changes', changes: mine });
         frames.set(key, text);
       }
       if (text) conn.sendSerialized(text);

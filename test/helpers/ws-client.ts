@@ -1,15 +1,8 @@
 import WebSocket from 'ws';
-import type { ClientFrame, ServerFrame } from '../../protocol/index.js';
+import { singleQueueChange, type ClientFrame, type ServerFrame } from '../../protocol/index.js';
 import { signIn } from './api-client.js';
 
 type Frame = ServerFrame;
-
-/** One change of a queue.changes batch as the single frame it stands for. */
-function asFrame(change: Extract<Frame, { type: 'queue.changes' }>['changes'][number]): Frame {
-  return 'upserted' in change
-    ? { type: 'queue.ticketUpserted', ticket: change.upserted }
-    : { type: 'queue.ticketRemoved', ticketId: change.removed, reason: change.reason };
-}
 
 /** A real WebSocket client that records every frame, so a test can wait for the next one of a type. */
 export class TestClient {
@@ -22,7 +15,7 @@ export class TestClient {
       // A batch of queue changes (queue.changes) is recorded, then each of its changes as the frame
       // it stands for, in order: the console applies it so, and a test waits for a ticket's
       // upsert however the server grouped it.
-      for (const one of [frame, ...(frame.type === 'queue.changes' ? frame.changes.map(asFrame) : [])]) this.record(one);
+      for (const one of [frame, ...(frame.type === 'queue.changes' ? frame.changes.map(singleQueueChange) : [])]) this.record(one);
     });
     this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
   }

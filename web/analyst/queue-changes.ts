@@ -1,7 +1,7 @@
-import type { FrameOf, ServerFrame, TicketSummary } from '../../protocol/index.js';
+import type { QueueChange, TicketSummary } from '../../protocol/index.js';
 
 /** The queue's tickets after `changes` (server order): an upsert replaces or adds, a removal takes out. */
-export function applyQueueChanges(list: TicketSummary[], changes: FrameOf<ServerFrame, 'queue.changes'>['changes']): TicketSummary[] {
+export function applyQueueChanges(list: TicketSummary[], changes: readonly QueueChange[]): TicketSummary[] {
   const byId = new Map(list.map((ticket) => [ticket.id, ticket]));
   for (const change of changes) {
     if ('upserted' in change) {

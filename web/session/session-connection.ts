@@ -10,6 +10,8 @@ import type { VerifiedConnection } from './verification.js';
 
 /** Bitrate caps for screen sharing (bits/s): generous for text, lower for motion at more frames. */
 export const SCREEN_MAX_BITRATE = { sharper: 2_500_000, smoother: 1_500_000 } as const;
+/** Frames a second for screen sharing, captured and encoded at most: fewer for text, more for motion. */
+export const SCREEN_MAX_FRAMERATE = { sharper: 15, smoother: 30 } as const;
 
 /**
  * How long the customer's page waits, after fresh TURN credentials, before it restarts ICE on a
@@ -229,8 +231,8 @@ export class SessionConnection implements VerifiedConnection {
   async setQualityMode(mode: 'sharper' | 'smoother'): Promise<void> {
     this.quality = mode;
     const track = this.screen?.sender.track;
-    if (track) this.captureFor(track, mode);
-    await this.tuneForScreen(mode);
+    if (track) this.captureFor(track);
+    await this.tuneForScreen();
   }
 
   /** The sender sends nothing again; the analyst's page hides the picture from the session's state. */
@@ -243,16 +245,16 @@ export class SessionConnection implements VerifiedConnection {
    * for that), "smoother" 30, or the encoder has no more frames to send than the capture gives
    * (measured: 15 fps while scrolling in either mode before; docs/benchmarks.md, text).
    */
-  private captureFor(track: MediaStreamTrack, mode: 'sharper' | 'smoother'): void {
-    track.contentHint = mode === 'sharper' ? 'detail' : 'motion';
-    track.applyConstraints({ frameRate: { ideal: mode === 'sharper' ? 15 : 30, max: 30 } }).catch(() => undefined);
+  private captureFor(track: MediaStreamTrack): void {
+    track.contentHint = this.quality === 'sharper' ? 'detail' : 'motion';
+    track.applyConstraints({ frameRate: { ideal: SCREEN_MAX_FRAMERATE[this.quality], max: SCREEN_MAX_FRAMERATE.smoother } }).catch(() => undefined);
   }
 
   private putScreen(track: MediaStreamTrack | null): void {
     if (this.closed || !this.screen) return;
+    if (track) this.captureFor(track);
     // Rejects only on a closed connection, or a sender stopped meanwhile: nothing to share on then.
-    if (track) this.captureFor(track, this.quality);
-    this.screen.sender.replaceTrack(track).then(() => track && this.tuneForScreen(this.quality), () => undefined);
+    this.screen.sender.replaceTrack(track).then(() => track && this.tuneForScreen(), () => undefined);
   }
 
   /**
@@ -284,7 +286,8 @@ export class SessionConnection implements VerifiedConnection {
    * Screen content: when bandwidth is short, drop frame rate, never resolution (text stays
    * readable), and cap the bitrate so a support session never floods the customer's uplink.
    */
-  private async tuneForScreen(mode: 'sharper' | 'smoother' = 'sharper'): Promise<void> {
+  private async tuneForScreen(): Promise<void> {
+    const mode = this.quality;
     const sender = this.screen?.sender;
     if (!sender?.track) return;
     try {
@@ -292,7 +295,7 @@ export class SessionConnection implements VerifiedConnection {
       params.degradationPreference = mode === 'sharper' ? 'maintain-resolution' : 'maintain-framerate';
       for (const encoding of params.encodings ?? []) {
         encoding.maxBitrate = SCREEN_MAX_BITRATE[mode];
-        encoding.maxFramerate = mode === 'sharper' ? 15 : 30;
+        encoding.maxFramerate = SCREEN_MAX_FRAMERATE[mode];
       }
       await sender.setParameters(params);
     } catch {
