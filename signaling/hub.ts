@@ -2,7 +2,7 @@ import { CLOSE_CODES, singleQueueChange, type QueueChange, type QueueInfo, type 
 import { nodeOf, type Bus } from './bus.js';
 import type { Clock } from './clock.js';
 import type { HelperPairing } from './helper-pairing.js';
-import { isEnded, isInSession, isWaiting, mayRelaySignals } from './session-machine.js';
+import { isEnded, isInSession, isWaiting, mayHoldIce } from './session-machine.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { TicketRecord, TicketStore } from './store/ticket-store.js';
 import { namedConnections, PRESENCE_FIELDS } from './store/ticket-rules.js';
@@ -123,7 +123,7 @@ export class Hub {
     if (!result.ok) return conn.close(4401, 'ticket ended');
     conn.send(this.statusFor(result.ticket));
     // Back in a running session (a reload, a reconnect): fresh credentials, the last may be old.
-    if (mayRelaySignals(result.ticket.state)) this.sendIce(conn, result.ticket);
+    if (mayHoldIce('customer', result.ticket.state)) this.sendIce(conn, result.ticket);
     if (isInSession(result.ticket.state)) conn.send(presenceOf(result.ticket));
   }
 
@@ -152,7 +152,7 @@ export class Hub {
     conn.send({ type: 'session.started', sessionId: session.id, ticket: toSummary(session) });
     conn.send({ type: 'session.state', sessionId: session.id, state: session.state });
     conn.send(presenceOf(session));
-    if (mayRelaySignals(session.state)) this.sendIce(conn, session);
+    if (mayHoldIce('analyst', session.state)) this.sendIce(conn, session);
   }
 
   /**
@@ -164,7 +164,7 @@ export class Hub {
     for (const conn of this.connections.values()) {
       if (conn.iceRefreshAt === null || conn.iceRefreshAt > now) continue;
       const ticket = conn.ticketId ? this.store.get(conn.ticketId) : undefined;
-      if (ticket && mayRelaySignals(ticket.state)) this.sendIce(conn, ticket);
+      if (ticket && (conn.role === 'customer' || conn.role === 'analyst') && mayHoldIce(conn.role, ticket.state)) this.sendIce(conn, ticket);
       else conn.iceRefreshAt = null;
     }
   }
@@ -308,7 +308,8 @@ export class Hub {
     this.notifySessionAnalyst(ticket, previous);
 
     const customer = this.local(ticket.customerConnection);
-    if (customer && previous === 'offered' && ticket.state === 'consented') this.sendIce(customer, ticket);
+    // Before the status that opens the consent dialog: the page has its ICE servers when the customer clicks Allow.
+    if (customer && stateChanged && ticket.state === 'offered') this.sendIce(customer, ticket);
     this.presenceToSend(ticket);
     if (customer && stateChanged) customer.send(this.statusFor(ticket));
 

@@ -30,3 +30,10 @@ export const isInSession = (state: SessionState): boolean =>
   state === 'offered' || state === 'consented' || state === 'live';
 /** WebRTC signals may flow only after the customer said yes. */
 export const mayRelaySignals = (state: SessionState): boolean => state === 'consented' || state === 'live';
+/**
+ * Who holds TURN credentials when: the analyst once the customer allowed; the customer from the
+ * consent dialog on, so that its page makes its connection the moment the customer clicks Allow
+ * (its offer follows the consent on the same socket, and is relayed only once the consent is in).
+ */
+export const mayHoldIce = (role: 'customer' | 'analyst', state: SessionState): boolean =>
+  mayRelaySignals(state) || (role === 'customer' && state === 'offered');

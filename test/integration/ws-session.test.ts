@@ -123,6 +123,35 @@ t.test('refusing consent ends the request on both sides', async (t) => {
   t.equal((await c.client.closed).code, CLOSE_CODES.ended);
 });
 
+t.test('the consent dialog brings the customer its ICE servers; an offer sent right behind Allow is relayed, one behind a refusal is not', async (t) => {
+  const a = await analyst('alice');
+  const c = await customer();
+  a.send({ type: 'ticket.take', ticketId: c.ticket.ticketId });
+  await a.next('session.started');
+  const ice = await c.client.next('session.ice');
+  t.equal(ice.sessionId, c.ticket.ticketId, 'the customer holds credentials while the dialog shows');
+  t.equal((await c.client.next('ticket.status')).state, 'offered');
+  t.same(await a.pending('session.ice', 50), [], 'the analyst none before the customer allowed');
+  const offer = { type: 'offer', sdp: 'v=0 first offer' };
+  c.client.send({ type: 'consent.reply', allow: true });
+  c.client.send({ type: 'signal', link: 1, data: offer as never });
+  t.equal((await a.next('session.state')).state, 'consented');
+  t.ok(await a.next('session.ice'), 'the analyst gets its own with the consent');
+  const relayed = await a.next('signal');
+  t.same([relayed.from, relayed.link, relayed.data], ['customer', 1, offer], 'the offer reaches the analyst after the consent');
+  t.same(await c.client.pending('error', 50), [], 'no refusal');
+  t.same(await c.client.pending('session.ice', 50), [], 'no second set of credentials at the consent');
+
+  const a2 = await analyst('bob');
+  const c2 = await customer();
+  a2.send({ type: 'ticket.take', ticketId: c2.ticket.ticketId });
+  await a2.next('session.started');
+  c2.client.send({ type: 'consent.reply', allow: false });
+  c2.client.send({ type: 'signal', link: 1, data: offer as never });
+  t.same((await a2.next('session.state')).state, 'ended');
+  t.same(await a2.pending('signal', 100), [], 'nothing relayed after a refusal');
+});
+
 t.test('a second analyst grabbing a taken ticket gets ticket.alreadyTaken and the ticket leaves their list', async (t) => {
   const alice = await analyst('alice');
   const bob = await analyst('bob');

@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Notice, StreamVideo } from '../ui/components.js';
 import { useI18n } from '../i18n/i18n.js';
 import { SessionToolsPanel } from '../ui/SessionToolsPanel.js';
@@ -10,10 +10,30 @@ import type { CustomerTicket } from './use-customer-ticket.js';
 import { logControlSteps } from '../activity/control-activity.js';
 import { logSharing } from '../activity/sharing-activity.js';
 
+/**
+ * The preview of the shared screen starts once the session connection is first up, or after
+ * PREVIEW_WAIT_MS: starting a video element costs the page's main thread ~30 ms, and in the first
+ * hundred milliseconds of a session that thread carries the connection's candidates and answer
+ * (measured: docs/benchmarks.md, first-frame). Shown once, it stays through reconnections.
+ */
+export const PREVIEW_WAIT_MS = 400;
+
+function usePreviewReady(connected: boolean): boolean {
+  const [ready, setReady] = useState(connected);
+  useEffect(() => {
+    if (ready) return;
+    if (connected) return void setReady(true);
+    const timer = setTimeout(() => setReady(true), PREVIEW_WAIT_MS);
+    return () => clearTimeout(timer);
+  }, [ready, connected]);
+  return ready;
+}
+
 /** The live session, customer side: share or stop, always see what is shared, end at any moment. */
 export function CustomerSession({ session, analyst }: { session: CustomerTicket; analyst: string }) {
   const { t } = useI18n();
   const sharing = session.screen !== null;
+  const previewReady = usePreviewReady(session.peerConnected);
   const tools = useSessionTools(session.peer, { me: session.status?.name ?? '', peer: analyst }, 'tools.event.consented.customer', session.status?.ticketId ?? null);
   const control = useRemoteControl(session.peer, session.signaling, session.share, analyst);
   // Remote control's steps go to the activity log from the model, whichever panel is shown.
@@ -72,7 +92,7 @@ export function CustomerSession({ session, analyst }: { session: CustomerTicket;
       {sharing && (
         <figure class="preview">
           <div class="preview-frame">
-            <StreamVideo stream={session.screen} muted label={t('session.preview', { analyst })} testId="local-preview" />
+            <StreamVideo stream={previewReady ? session.screen : null} muted label={t('session.preview', { analyst })} testId="local-preview" />
             <PointerHighlight control={control} analyst={analyst} />
           </div>
           <figcaption>{t('session.preview', { analyst })}</figcaption>

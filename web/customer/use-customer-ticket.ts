@@ -229,7 +229,9 @@ export function useCustomerTicket(token: string): CustomerTicket {
     // The page starts over and, as the newest, takes the session (the other tab is told).
     takeOver: () => location.reload(),
     cancel: () => client.current?.send({ type: 'ticket.cancel' }),
-    answerConsent: (allow) => client.current?.send({ type: 'consent.reply', allow }),
+    answerConsent: (allow) => {
+      if (client.current?.send({ type: 'consent.reply', allow }) && allow) connections.current?.allowed();
+    },
     startSharing: async () => share.current?.start(),
     switchSharing: async () => share.current?.switch(),
     stopSharing: () => share.current?.stop(),

@@ -83,6 +83,16 @@ export class CustomerConnections<C extends ConnectionLike = SessionConnection> {
     if (!this.current && !this.stopped) this.open();
   }
 
+  /**
+   * The customer clicked Allow, and the consent went out on the signaling socket: the first
+   * connection starts now rather than a round trip later, when the server's "consented" comes
+   * back (the offer follows the consent on the same socket, so the server relays it only once
+   * the consent is in). Only with the ICE servers the server gives with the consent dialog.
+   */
+  allowed(): void {
+    if (this.ice !== NO_ICE) this.ensure();
+  }
+
   /** The first credentials, or fresh ones before the last expire: a running connection takes them too. */
   setIce(ice: IceConfig): void {
     this.ice = ice;

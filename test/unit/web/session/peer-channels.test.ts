@@ -1,5 +1,5 @@
 import t from 'tap';
-import { FILE_HIGH_WATER, FILE_LOW_WATER, PeerChannels } from '../../../../web/session/peer-channels.js';
+import { FILE_HIGH_WATER, FILE_LOW_WATER, INPUT_ACTIVE_MS, INPUT_FILE_BYTES_PER_S, PeerChannels } from '../../../../web/session/peer-channels.js';
 import { FakePeerConnection } from '../../../fakes/webrtc.js';
 
 /** PeerChannels on a fake connection whose channels are open, as the analyst's page has them. */
@@ -85,4 +85,26 @@ t.test('the path state of the session connection is reported to listeners as it 
   off();
   pc.setIceState('disconnected');
   t.equal(calls, 3, 'an unsubscribed listener hears nothing');
+});
+
+t.test('while remote-control input flows, file chunks keep to the input-first pace; without input, none', async (t) => {
+  const { pc, channels } = analystChannels();
+  channels.beginFile(1);
+  const chunk = new Uint8Array(128 * 1024);
+  const paced = async (count: number) => {
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      await channels.fileDrained();
+      channels.sendChunk(chunk);
+    }
+    return performance.now() - started;
+  };
+  t.ok((await paced(8)) < 30, 'no input: the chunks go at once');
+  t.equal(channels.sendInput({ k: 'move', x: 0.5, y: 0.5, ts: 1 }), true, 'an input event goes out');
+  t.equal(channels.inputFlowing(), true);
+  const expected = ((8 * chunk.byteLength) / INPUT_FILE_BYTES_PER_S) * 1000;
+  const took = await paced(9); // the first goes at once, the next eight each wait their share
+  t.ok(took >= expected * 0.9, `8 chunks paced over ${Math.round(took)} ms (≥ ${Math.round(expected)} at the pace)`);
+  t.equal(channels.inputFlowing(performance.now() + INPUT_ACTIVE_MS), false, 'the pace ends INPUT_ACTIVE_MS after the last event');
+  t.equal(pc.channel('file').sent.length, 1 + 8 + 9, 'every chunk sent');
 });

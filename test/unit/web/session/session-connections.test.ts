@@ -192,3 +192,19 @@ t.test('analyst: once the customer\'s page is back, its next connection replaces
   owner.onSignal(signal(19, { type: 'candidate' }));
   t.equal(made.length, 2, 'after that, lower numbers are leftovers again');
 });
+
+t.test('customer: Allow starts the first connection at once when the consent dialog brought the ICE servers, and only then', async (t) => {
+  const { owner, made } = harness('customer');
+  owner.allowed();
+  t.equal(made.length, 0, 'no ICE servers yet: the page waits for the server\'s "consented" (ensure)');
+  const ice: IceConfig = { iceServers: [{ urls: ['turn:relay.example:443'] }], iceTransportPolicy: 'all' };
+  owner.setIce(ice);
+  owner.allowed();
+  t.equal(made.length, 1, 'made on the click');
+  t.same(made[0].ice, ice, 'with the servers the dialog brought');
+  owner.ensure();
+  t.equal(made.length, 1, 'the "consented" that follows makes no second one');
+  owner.stop();
+  owner.allowed();
+  t.equal(made.length, 1, 'nothing once the session is over');
+});
