@@ -91,6 +91,8 @@ export class SessionConnection implements VerifiedConnection {
     if (initiator) {
       this.screen = this.pc.addTransceiver('video', { direction: 'sendonly', streams: [new MediaStream()] });
       this.preferScreenCodecs(this.screen);
+      // The encoder's limits now, before any track: a share then starts the encoder once, as set.
+      void this.tuneForScreen();
     }
     this.pc.addEventListener('signalingstatechange', () => {
       if (this.pc.signalingState === 'stable' && this.pc.currentRemoteDescription) this.negotiation.emit('negotiated');
@@ -246,8 +248,14 @@ export class SessionConnection implements VerifiedConnection {
    * (measured: 15 fps while scrolling in either mode before; docs/benchmarks.md, text).
    */
   private captureFor(track: MediaStreamTrack): void {
-    track.contentHint = this.quality === 'sharper' ? 'detail' : 'motion';
-    track.applyConstraints({ frameRate: { ideal: SCREEN_MAX_FRAMERATE[this.quality], max: SCREEN_MAX_FRAMERATE.smoother } }).catch(() => undefined);
+    const hint = this.quality === 'sharper' ? 'detail' : 'motion';
+    if (track.contentHint !== hint) track.contentHint = hint;
+    // Only when the capture runs at another rate: new constraints restart the capture, and the
+    // first frame of a share waits for that (~40 ms with tuneForScreen's reconfiguration; first-frame).
+    const frameRate = { ideal: SCREEN_MAX_FRAMERATE[this.quality], max: SCREEN_MAX_FRAMERATE.smoother };
+    const asked = track.getConstraints?.().frameRate;
+    if (typeof asked === 'object' && asked.ideal === frameRate.ideal && asked.max === frameRate.max) return;
+    track.applyConstraints({ frameRate }).catch(() => undefined);
   }
 
   private putScreen(track: MediaStreamTrack | null): void {
@@ -289,11 +297,16 @@ export class SessionConnection implements VerifiedConnection {
   private async tuneForScreen(): Promise<void> {
     const mode = this.quality;
     const sender = this.screen?.sender;
-    if (!sender?.track) return;
+    if (!sender) return;
     try {
       const params = sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: string };
-      params.degradationPreference = mode === 'sharper' ? 'maintain-resolution' : 'maintain-framerate';
-      for (const encoding of params.encodings ?? []) {
+      const degradation = mode === 'sharper' ? 'maintain-resolution' : 'maintain-framerate';
+      const encodings = params.encodings ?? [];
+      // Already so (set when the connection was made, before any track): no call, since
+      // setParameters reconfigures a running encoder and the share's first frame would wait.
+      if (params.degradationPreference === degradation && encodings.every((e) => e.maxBitrate === SCREEN_MAX_BITRATE[mode] && e.maxFramerate === SCREEN_MAX_FRAMERATE[mode])) return;
+      params.degradationPreference = degradation;
+      for (const encoding of encodings) {
         encoding.maxBitrate = SCREEN_MAX_BITRATE[mode];
         encoding.maxFramerate = SCREEN_MAX_FRAMERATE[mode];
       }
