@@ -119,10 +119,13 @@ t.test('take, consent, fresh TURN credentials while the session runs, and the en
   t.ok((await store.take(record.id, { id: 'alice', name: 'Alice', connectionId: analyst.conn.id })).ok);
   t.equal(analyst.socket.of('session.started').length, 1, 'the analyst is in the session');
   t.equal(customer.socket.of('ticket.status').at(-1)?.state, 'offered', 'the customer is asked');
-  t.equal(customer.socket.of('session.ice').length, 0, 'no credentials before consent');
+  t.equal(customer.socket.of('session.ice').length, 1, 'the customer gets its credentials with the consent dialog, so its page connects on the Allow click');
+  const types = customer.socket.frames.map((f) => f.type);
+  t.ok(types.lastIndexOf('session.ice') < types.lastIndexOf('ticket.status'), 'before the status that opens the dialog');
+  t.equal(analyst.socket.of('session.ice').length, 0, 'the analyst none before consent');
   await store.apply(record.id, 'allow');
   const first = [customer.socket.of('session.ice'), analyst.socket.of('session.ice')];
-  t.same(first.map((f) => f.length), [1, 1], 'each member gets credentials on consent');
+  t.same(first.map((f) => f.length), [1, 1], 'the analyst gets its own on consent; the customer no second set');
   t.match(first[0][0].iceServers[0].username, /-customer#/);
   t.match(first[1][0].iceServers[0].username, /-analyst#/);
 
