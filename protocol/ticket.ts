@@ -26,11 +26,30 @@ export const AnalystTicketCreateBody = Type.Object(
 );
 export type AnalystTicketCreateBody = Static<typeof AnalystTicketCreateBody>;
 
+/** A code an analyst reads to a caller (POST /api/analyst/tickets): 6 digits, single use, `PHONE_CODE_TTL_MS`. */
+export const PHONE_CODE_PATTERN = '^[0-9]{6}$';
+export const PHONE_CODE_TTL_MS = 10 * 60_000;
+export const PhoneCode = Type.Object({ code: Type.String({ pattern: PHONE_CODE_PATTERN }), expiresAt: Type.Number() }, { additionalProperties: false });
+export type PhoneCode = Static<typeof PhoneCode>;
+
 export const TicketCreated = Type.Object(
-  { ticketId: Id, token: Type.String(), url: Type.String() },
+  {
+    ticketId: Id,
+    token: Type.String(),
+    url: Type.String(),
+    /** Only for a ticket an analyst made: the code the customer can type in the portal instead of opening the link. */
+    code: Type.Optional(PhoneCode),
+  },
   { additionalProperties: false },
 );
 export type TicketCreated = Static<typeof TicketCreated>;
+
+/** POST /api/codes/redeem: the customer typed the code the analyst read them (6 digits; the page drops spaces). */
+export const CodeRedeemBody = Type.Object({ code: Type.String({ pattern: PHONE_CODE_PATTERN }) }, { additionalProperties: false });
+export type CodeRedeemBody = Static<typeof CodeRedeemBody>;
+/** The ticket the code stood for: the customer's page goes to `url` (the same link the analyst could have sent). */
+export const CodeRedeemed = Type.Object({ ticketId: Id, token: Type.String(), url: Type.String() }, { additionalProperties: false });
+export type CodeRedeemed = Static<typeof CodeRedeemed>;
 
 /** The page's upgrade query on /ws: a customer's ticket token; none for an analyst (signed in by cookie). One value, a string. */
 export const SocketQuery = Type.Object({ token: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) });

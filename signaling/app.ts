@@ -12,6 +12,7 @@ import { RedisKnownAddresses, RedisLoginThrottle, RedisUsedCodes } from './redis
 import { MemoryUsedCodes } from './auth/used-codes.js';
 import { requestLimits } from './rate-limit.js';
 import { MemoryHelperPairing, RedisHelperPairing } from './helper-pairing.js';
+import { MemoryShortCodes, PHONE_CODE_TRIES_PER_MINUTE, PHONE_CODE_TRIES_PER_MINUTE_TOTAL, PHONE_CODES, RedisShortCodes } from './short-codes.js';
 import { adminRoutes } from './routes/admin.js';
 import { MemoryLoginSessions, RedisLoginSessions } from './auth/login-sessions.js';
 import { RedisLink } from './redis/link.js';
@@ -123,8 +124,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     knownAddresses: link ? new RedisKnownAddresses(link, clock) : new MemoryKnownAddresses(clock),
     throttle: link ? new RedisLoginThrottle(link, clock, throttleOptions) : new MemoryLoginThrottle(clock, throttleOptions),
     // Per address and minute; with Redis, one budget for all nodes.
-    limits: await requestLimits(app, { login: config.loginRatePerMinute, tickets: config.ticketRatePerMinute, helperPairing: 10, helperDownload: 20 }, link && { client: link.cmd, prefix: link.prefix }),
+    limits: await requestLimits(app, { login: config.loginRatePerMinute, tickets: config.ticketRatePerMinute, helperPairing: 10, helperDownload: 20, codeRedeem: PHONE_CODE_TRIES_PER_MINUTE, codeRedeemTotal: PHONE_CODE_TRIES_PER_MINUTE_TOTAL }, link && { client: link.cmd, prefix: link.prefix }),
     pairing,
+    phoneCodes: link ? new RedisShortCodes(link, clock, PHONE_CODES) : new MemoryShortCodes(clock, PHONE_CODES),
     logins: link ? new RedisLoginSessions(link, config.loginTtlMs) : new MemoryLoginSessions(clock, config.loginTtlMs),
     shuttingDown: false,
     storeReachable: () => link?.ready ?? true,

@@ -30,6 +30,8 @@ export interface RelayContext {
   /** Requests per address and minute (shared by all nodes with Redis). */
   limits: RequestLimits;
   pairing: HelperPairing;
+  /** The 6-digit codes analysts read to callers (POST /api/analyst/tickets, POST /api/codes/redeem). */
+  phoneCodes: import('./short-codes.js').ShortCodes;
   logins: LoginSessions;
   shuttingDown: boolean;
   /** False while the shared store (Redis) cannot be reached; always true without one. */

@@ -1,6 +1,7 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Clock } from './clock.js';
 import type { RedisLink } from './redis/link.js';
+import { MemoryShortCodes, RedisShortCodes, type ShortCodes } from './short-codes.js';
 
 /**
  * Short pairing codes that let a customer's helper join their ticket. Six random digits, single
@@ -39,121 +40,74 @@ const DOWNLOAD_MEMORY_MS = 30 * 60_000;
 const newToken = () => randomBytes(16).toString('hex');
 /** Wrong codes tried, from anywhere, after which a live code is burned. */
 export const PAIRING_BURN_AFTER = 5;
-const newCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
-/** One node: in memory. */
-export class MemoryHelperPairing implements HelperPairing {
-  private readonly byCode = new Map<string, { ticketId: string; expiresAt: number; failuresAtIssue: number }>();
-  private readonly byTicket = new Map<string, string>();
-  private readonly downloads = new Map<string, { ticketId: string; code: string; forgetAt: number }>();
-  private failures = 0;
-
-  constructor(private readonly clock: Clock, private readonly ttlMs = PAIRING_TTL_MS) {}
+/** The codes (short-codes.ts) and, beside each, the token of its helper download. */
+abstract class PairingWithDownloads implements HelperPairing {
+  constructor(protected readonly codes: ShortCodes) {}
 
   async issue(ticketId: string): Promise<IssuedCode> {
-    await this.revoke(ticketId);
-    let code: string;
-    do code = newCode();
-    while (this.byCode.has(code));
-    const now = this.clock.now();
-    const expiresAt = now + this.ttlMs;
-    this.byCode.set(code, { ticketId, expiresAt, failuresAtIssue: this.failures });
-    this.byTicket.set(ticketId, code);
-    for (const [token, entry] of this.downloads) if (entry.forgetAt <= now) this.downloads.delete(token);
+    const { code, expiresAt } = await this.codes.issue(ticketId);
     const download = newToken();
-    this.downloads.set(download, { ticketId, code, forgetAt: expiresAt + DOWNLOAD_MEMORY_MS });
+    await this.keepDownload(download, ticketId, code, expiresAt + DOWNLOAD_MEMORY_MS);
     return { code, expiresAt, download };
   }
 
   async download(token: string): Promise<{ ticketId: string; live: boolean } | null> {
-    const entry = this.downloads.get(token);
-    if (!entry || entry.forgetAt <= this.clock.now()) return null;
-    const code = this.byCode.get(entry.code);
-    return { ticketId: entry.ticketId, live: !!code && code.ticketId === entry.ticketId && code.expiresAt > this.clock.now() };
-  }
-
-  async redeem(code: string): Promise<string | null> {
-    const entry = this.byCode.get(code);
+    const entry = await this.findDownload(token);
     if (!entry) return null;
-    this.byCode.delete(code);
-    this.byTicket.delete(entry.ticketId);
-    return entry.expiresAt > this.clock.now() ? entry.ticketId : null;
+    return { ticketId: entry.ticketId, live: await this.codes.isLive(entry.code, entry.ticketId) };
   }
 
-  async recordFailure(): Promise<string[]> {
-    this.failures += 1;
-    const burned: string[] = [];
-    for (const [code, entry] of this.byCode) {
-      if (this.failures - entry.failuresAtIssue < PAIRING_BURN_AFTER) continue;
-      this.byCode.delete(code);
-      this.byTicket.delete(entry.ticketId);
-      if (entry.expiresAt > this.clock.now()) burned.push(entry.ticketId);
-    }
-    return burned;
+  redeem(code: string): Promise<string | null> {
+    return this.codes.redeem(code);
   }
 
-  async revoke(ticketId: string): Promise<void> {
-    const code = this.byTicket.get(ticketId);
-    if (code) this.byCode.delete(code);
-    this.byTicket.delete(ticketId);
+  recordFailure(): Promise<string[]> {
+    return this.codes.recordFailure();
+  }
+
+  revoke(ticketId: string): Promise<void> {
+    return this.codes.revoke(ticketId);
+  }
+
+  protected abstract keepDownload(token: string, ticketId: string, code: string, forgetAt: number): Promise<void>;
+  protected abstract findDownload(token: string): Promise<{ ticketId: string; code: string } | null>;
+}
+
+/** One node: in memory. */
+export class MemoryHelperPairing extends PairingWithDownloads {
+  private readonly downloads = new Map<string, { ticketId: string; code: string; forgetAt: number }>();
+
+  constructor(private readonly clock: Clock, ttlMs = PAIRING_TTL_MS) {
+    super(new MemoryShortCodes(clock, { ttlMs, burnAfter: PAIRING_BURN_AFTER, namespace: 'pair' }));
+  }
+
+  protected async keepDownload(token: string, ticketId: string, code: string, forgetAt: number): Promise<void> {
+    const now = this.clock.now();
+    for (const [old, entry] of this.downloads) if (entry.forgetAt <= now) this.downloads.delete(old);
+    this.downloads.set(token, { ticketId, code, forgetAt });
+  }
+
+  protected async findDownload(token: string): Promise<{ ticketId: string; code: string } | null> {
+    const entry = this.downloads.get(token);
+    return entry && entry.forgetAt > this.clock.now() ? entry : null;
   }
 }
 
-/** Several nodes: the helper may reach another node than the customer's page. Redis expires codes. */
-export class RedisHelperPairing implements HelperPairing {
-  constructor(private readonly link: RedisLink, private readonly clock: Clock, private readonly ttlMs = PAIRING_TTL_MS) {}
-
-  async issue(ticketId: string): Promise<IssuedCode> {
-    await this.revoke(ticketId);
-    for (;;) {
-      const code = newCode();
-      // NX: never overwrite another ticket's live code.
-      if (await this.link.cmd.set(this.link.key(`pair:${code}`), ticketId, 'PX', this.ttlMs, 'NX')) {
-        await this.link.cmd.set(this.link.key(`pairticket:${ticketId}`), code, 'PX', this.ttlMs);
-        // Live codes by the failure count at their issue (shared by all nodes): recordFailure() burns the old ones.
-        const failures = Number((await this.link.cmd.get(this.link.key('pairfail'))) ?? 0);
-        await this.link.cmd.zadd(this.link.key('pairlive'), failures, code);
-        const download = newToken();
-        await this.link.cmd.set(this.link.key(`pairdl:${download}`), `${ticketId} ${code}`, 'PX', this.ttlMs + DOWNLOAD_MEMORY_MS);
-        return { code, expiresAt: this.clock.now() + this.ttlMs, download };
-      }
-    }
+/** Several nodes: the helper may reach another node than the customer's page. Redis expires codes and tokens. */
+export class RedisHelperPairing extends PairingWithDownloads {
+  constructor(private readonly link: RedisLink, private readonly clock: Clock, ttlMs = PAIRING_TTL_MS) {
+    super(new RedisShortCodes(link, clock, { ttlMs, burnAfter: PAIRING_BURN_AFTER, namespace: 'pair' }));
   }
 
-  async download(token: string): Promise<{ ticketId: string; live: boolean } | null> {
+  protected async keepDownload(token: string, ticketId: string, code: string, forgetAt: number): Promise<void> {
+    await this.link.cmd.set(this.link.key(`pairdl:${token}`), `${ticketId} ${code}`, 'PX', Math.max(1, forgetAt - this.clock.now()));
+  }
+
+  protected async findDownload(token: string): Promise<{ ticketId: string; code: string } | null> {
     const entry = await this.link.cmd.get(this.link.key(`pairdl:${token}`));
     if (!entry) return null;
     const [ticketId, code] = entry.split(' ');
-    return { ticketId, live: (await this.link.cmd.get(this.link.key(`pair:${code}`))) === ticketId };
-  }
-
-  async redeem(code: string): Promise<string | null> {
-    const ticketId = await this.link.cmd.getdel(this.link.key(`pair:${code}`));
-    if (ticketId) await this.link.cmd.del(this.link.key(`pairticket:${ticketId}`));
-    await this.link.cmd.zrem(this.link.key('pairlive'), code);
-    return ticketId;
-  }
-
-  async recordFailure(): Promise<string[]> {
-    const failures = await this.link.cmd.incr(this.link.key('pairfail'));
-    const due = await this.link.cmd.zrangebyscore(this.link.key('pairlive'), '-inf', failures - PAIRING_BURN_AFTER);
-    const burned: string[] = [];
-    for (const code of due) {
-      // Whichever node removes it from the set burns it (and tells its customer): once.
-      if ((await this.link.cmd.zrem(this.link.key('pairlive'), code)) === 0) continue;
-      const ticketId = await this.link.cmd.getdel(this.link.key(`pair:${code}`));
-      if (!ticketId) continue; // expired meanwhile
-      await this.link.cmd.del(this.link.key(`pairticket:${ticketId}`));
-      burned.push(ticketId);
-    }
-    return burned;
-  }
-
-  async revoke(ticketId: string): Promise<void> {
-    const code = await this.link.cmd.getdel(this.link.key(`pairticket:${ticketId}`));
-    if (code) {
-      await this.link.cmd.del(this.link.key(`pair:${code}`));
-      await this.link.cmd.zrem(this.link.key('pairlive'), code);
-    }
+    return { ticketId, code };
   }
 }

@@ -11,6 +11,10 @@ export interface RequestLimits {
   tickets: RequestLimit;
   helperPairing: RequestLimit;
   helperDownload: RequestLimit;
+  /** Phone codes typed in the portal: per address... */
+  codeRedeem: RequestLimit;
+  /** ...and over the whole service (every address, every node: one budget). */
+  codeRedeemTotal: RequestLimit;
 }
 
 /**
@@ -18,7 +22,7 @@ export interface RequestLimits {
  * memory, or in Redis when there is one, so that every node counts against the same budget (N
  * nodes must not give an attacker N times the requests). Each limit has its own keys.
  */
-export async function requestLimits(app: FastifyInstance, perMinute: { login: number; tickets: number; helperPairing: number; helperDownload: number }, redis: { client: Redis; prefix: string } | null): Promise<RequestLimits> {
+export async function requestLimits(app: FastifyInstance, perMinute: { login: number; tickets: number; helperPairing: number; helperDownload: number; codeRedeem: number; codeRedeemTotal: number }, redis: { client: Redis; prefix: string } | null): Promise<RequestLimits> {
   await app.register(rateLimit, {
     global: false,
     timeWindow: 60_000,
@@ -28,14 +32,21 @@ export async function requestLimits(app: FastifyInstance, perMinute: { login: nu
     // A store error is an error (500), never a free pass.
     skipOnError: false,
   });
-  const limit = (name: string, max: number): RequestLimit => {
-    const check = app.createRateLimit({ max, keyGenerator: (req) => `${name}:${addressKey(req.ip)}` });
+  const limit = (name: string, max: number, perAddress = true): RequestLimit => {
+    const check = app.createRateLimit({ max, keyGenerator: perAddress ? (req) => `${name}:${addressKey(req.ip)}` : () => `${name}:all` });
     return async (req) => {
       const result = await check(req);
       return !result.isAllowed && result.isExceeded ? Math.max(1, result.ttl) : 0;
     };
   };
-  return { login: limit('login', perMinute.login), tickets: limit('tickets', perMinute.tickets), helperPairing: limit('helper', perMinute.helperPairing), helperDownload: limit('helperdl', perMinute.helperDownload) };
+  return {
+    login: limit('login', perMinute.login),
+    tickets: limit('tickets', perMinute.tickets),
+    helperPairing: limit('helper', perMinute.helperPairing),
+    helperDownload: limit('helperdl', perMinute.helperDownload),
+    codeRedeem: limit('code', perMinute.codeRedeem),
+    codeRedeemTotal: limit('codeall', perMinute.codeRedeemTotal, false),
+  };
 }
 
 /** Token bucket for one WebSocket connection: `rate` frames per second, bursts up to twice that. */

@@ -6,14 +6,19 @@ import {
   checkEmail,
   checkName,
   checkPhone,
+  CodeRedeemBody,
+  CodeRedeemed,
   errorBody,
   ErrorBody,
   TicketCreateBody,
   TicketCreated,
   TicketCurrent,
+  PhoneCode,
   type ErrorCode,
 } from '../../protocol/index.js';
+import { Type } from 'typebox';
 import { addressPseudonym } from '../client-address.js';
+import type { TicketRecord } from '../store/ticket-store.js';
 import { analystOf } from './auth.js';
 
 /** Where customer links point: PUBLIC_URL when set, else the origin the request came to. */
@@ -21,6 +26,15 @@ function linkFor(app: FastifyInstance, req: FastifyRequest, token: string): stri
   const origin = app.relay.config.publicUrl || `${req.protocol}://${req.host}`;
   return `${origin}/s/${token}`;
 }
+
+/**
+ * A code opens its ticket only while nobody answered it yet: waiting, the customer never
+ * connected. Once the customer is in, a code (read aloud, overheard) must not open a second page
+ * that would take their session over.
+ */
+const codeMayOpen = (ticket: TicketRecord) => ticket.state === 'waiting' && !ticket.customerSeen;
+
+const TicketIdParams = Type.Object({ ticketId: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** The customer token from `Authorization: Bearer <token>`. */
 export function bearerToken(req: FastifyRequest): string | undefined {
@@ -71,7 +85,36 @@ export async function ticketRoutes(instance: FastifyInstance): Promise<void> {
       checkName(body.name) ?? (email ? checkEmail(email) : null) ?? (phone ? checkPhone(phone) : null);
     if (problem) return reply.code(400).send(errorBody(problem));
     const ticket = await store.create({ queue: body.queue, customer: { name: body.name.trim(), email, phone }, createdBy: 'analyst' });
-    return reply.code(201).send({ ticketId: ticket.id, token: ticket.token, url: linkFor(app, req, ticket.token) });
+    const code = await app.relay.phoneCodes.issue(ticket.id);
+    return reply.code(201).send({ ticketId: ticket.id, token: ticket.token, url: linkFor(app, req, ticket.token), code });
+  });
+
+  // A fresh code for a ticket the analyst made (the last one expired, or was mistyped too often):
+  // the old one stops working.
+  app.post('/api/analyst/tickets/:ticketId/code', { schema: { params: TicketIdParams, response: { 201: PhoneCode, '4xx': ErrorBody } } }, async (req, reply) => {
+    const analyst = await analystOf(app, req);
+    if (!analyst) return reply.code(401).send(errorBody('auth.required'));
+    const ticket = store.get(req.params.ticketId);
+    if (!ticket) return reply.code(404).send(errorBody('ticket.notFound'));
+    if (!analyst.queues.includes(ticket.queue)) return reply.code(403).send(errorBody('ticket.notInYourQueues'));
+    if (!codeMayOpen(ticket)) return reply.code(409).send(errorBody('code.notNeeded'));
+    return reply.code(201).send(await app.relay.phoneCodes.issue(ticket.id));
+  });
+
+  // The customer typed the code the analyst read them: the ticket's link, as if they had opened it.
+  app.post('/api/codes/redeem', { schema: { body: CodeRedeemBody, response: { 200: CodeRedeemed, '4xx': ErrorBody } } }, async (req, reply) => {
+    const mine = await app.relay.limits.codeRedeem(req);
+    if (mine > 0) return reply.code(429).header('retry-after', Math.ceil(mine / 1000)).send(errorBody('request.rateLimited'));
+    const everyone = await app.relay.limits.codeRedeemTotal(req);
+    if (everyone > 0) return reply.code(429).header('retry-after', Math.ceil(everyone / 1000)).send(errorBody('code.tooManyGuesses'));
+    const ticketId = await app.relay.phoneCodes.redeem(req.body.code);
+    const ticket = ticketId ? store.get(ticketId) : undefined;
+    if (!ticket || !codeMayOpen(ticket)) {
+      // A wrong code (not a spent one for a ticket that moved on) counts toward burning the live codes.
+      if (!ticketId) await app.relay.phoneCodes.recordFailure();
+      return reply.code(404).send(errorBody('code.invalid'));
+    }
+    return { ticketId: ticket.id, token: ticket.token, url: linkFor(app, req, ticket.token) };
   });
 
   // The customer's page checks its link before connecting, to say plainly when it is no longer valid.

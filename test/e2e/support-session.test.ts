@@ -152,6 +152,45 @@ t.test('an analyst makes a link for a customer on the phone; the customer skips 
   t.pass('the analyst took the ticket once the customer was online');
 });
 
+t.test('on the phone: the analyst reads a 6-digit code, the customer types it in the portal and waits; a wrong code says what to do, in French too', async (t) => {
+  const analyst = await open();
+  const customer = await open();
+  await analystSignsIn(analyst, server.url);
+  await analyst.getByLabel('Customer name').fill('Coded Claire');
+  await analyst.getByLabel('Customer name').press('Enter');
+  const digits = analyst.getByTestId('phone-code-digits');
+  await digits.waitFor();
+  const shown = (await digits.textContent())!;
+  t.match(shown, /^\d{3} \d{3}$/, 'shown in two groups of three, to read aloud');
+  t.match(await analyst.getByTestId('phone-code-validity').textContent(), /Works once, until \d{2}:\d{2}/);
+  t.ok((await digits.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))) >= 32, 'large');
+  // The customer mistypes first, then types it as read ("123 456"), with the keyboard only.
+  await customer.goto(server.url);
+  const field = customer.getByLabel('Code from your analyst');
+  await field.fill('12345');
+  await field.press('Enter');
+  t.match(await customer.getByTestId('code-problem').textContent(), /6 digits/);
+  const wrong = shown.startsWith('9') ? '000 000' : '999 999';
+  await field.fill(wrong);
+  await field.press('Enter');
+  await customer.getByTestId('code-problem').filter({ hasText: /not valid/ }).waitFor();
+  t.equal(await field.evaluate((el) => el === document.activeElement), true, 'the field keeps the focus to try again');
+  await field.fill(shown);
+  await field.press('Enter');
+  await customer.getByTestId('waiting-room').waitFor();
+  t.match(customer.url(), new RegExp(`/s/[A-Za-z0-9_-]{22}$`), 'on the ticket\'s own page');
+  await analyst.getByTestId('ticket').filter({ hasText: 'Coded Claire' }).locator('.online').waitFor();
+  await analystTakes(analyst, customer, 'Coded Claire');
+  t.pass('the analyst took the ticket the code opened');
+  // Used: the same code opens nothing any more; the analyst can make a new one for another caller.
+  const french = await open('fr-FR');
+  await french.goto(server.url);
+  await french.getByRole('heading', { name: 'J’ai un code' }).waitFor();
+  await french.getByLabel('Code de votre technicien').fill(shown);
+  await french.getByRole('button', { name: 'Continuer' }).click();
+  t.match(await french.getByTestId('code-problem').textContent(), /pas valide/, 'refused, in French');
+});
+
 t.test('two analysts take the same ticket: one wins, the other is told and the ticket leaves their list', async (t) => {
   const alice = await open();
   const bob = await open();

@@ -1,8 +1,9 @@
-import { useState } from 'preact/hooks';
-import { LIMITS, type QueueInfo, type TicketCreated } from '../../protocol/index.js';
+import { useEffect, useState } from 'preact/hooks';
+import { LIMITS, type PhoneCode, type QueueInfo, type TicketCreated } from '../../protocol/index.js';
 import { api } from '../api.js';
 import { Notice } from '../ui/components.js';
 import { useI18n } from '../i18n/i18n.js';
+import { spacedCode } from '../phone-code.js';
 
 /** For a customer on the phone: make the ticket here, read or send them the link. */
 export function CreateLinkForm({ queues }: { queues: QueueInfo[] }) {
@@ -11,7 +12,7 @@ export function CreateLinkForm({ queues }: { queues: QueueInfo[] }) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [phone, setPhone] = useState('');
-  const [created, setCreated] = useState<{ name: string; url: string } | null>(null);
+  const [created, setCreated] = useState<{ name: string; url: string; ticketId: string; code: PhoneCode | null } | null>(null);
   const [copied, setCopied] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -22,7 +23,7 @@ export function CreateLinkForm({ queues }: { queues: QueueInfo[] }) {
     const body = { queue: queue || queues[0]?.id, name, ...(email ? { email } : {}), ...(phone ? { phone } : {}) };
     const result = await api<TicketCreated>('/api/analyst/tickets', { body });
     if (!result.ok) return setProblem(err(result.code, result.message));
-    setCreated({ name, url: result.data.url });
+    setCreated({ name, url: result.data.url, ticketId: result.data.ticketId, code: result.data.code ?? null });
     setName('');
     setEmail('');
     setPhone('');
@@ -65,8 +66,43 @@ export function CreateLinkForm({ queues }: { queues: QueueInfo[] }) {
             onClick={() => navigator.clipboard?.writeText(created.url).then(() => setCopied(true), () => undefined)}>
             {copied ? t('analyst.createLink.copied') : t('analyst.createLink.copy')}
           </button>
+          {created.code && (
+            <PhoneCodeView name={created.name} url={created.url} ticketId={created.ticketId} code={created.code}
+              onCode={(code) => setCreated({ ...created, code })} />
+          )}
         </div>
       )}
     </form>
+  );
+}
+
+
+/** The code to read to the caller, large, with how long it works and a new one once it expired. */
+function PhoneCodeView({ name, url, ticketId, code, onCode }: { name: string; url: string; ticketId: string; code: PhoneCode; onCode: (code: PhoneCode) => void }) {
+  const { t, err, lang } = useI18n();
+  const [expired, setExpired] = useState(code.expiresAt <= Date.now());
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    setExpired(code.expiresAt <= Date.now());
+    const timer = setTimeout(() => setExpired(true), Math.max(0, code.expiresAt - Date.now()));
+    return () => clearTimeout(timer);
+  }, [code.expiresAt]);
+  const renew = async () => {
+    setProblem(null);
+    const result = await api<PhoneCode>(`/api/analyst/tickets/${encodeURIComponent(ticketId)}/code`, { method: 'POST', body: {} });
+    if (!result.ok) return setProblem(err(result.code, result.message));
+    onCode(result.data);
+  };
+  const until = new Date(code.expiresAt).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
+  return (
+    <div class="phone-code" data-testid="phone-code" data-code={expired ? undefined : code.code}>
+      <span>{t('analyst.createLink.code', { portal: new URL(url).host })}</span>
+      <output class={expired ? 'phone-code-digits expired' : 'phone-code-digits'} aria-label={t('analyst.createLink.codeLabel', { name, digits: code.code.split('').join(' ') })} data-testid="phone-code-digits">
+        {spacedCode(code.code)}
+      </output>
+      <span class="muted" data-testid="phone-code-validity">{expired ? t('analyst.createLink.codeExpired') : t('analyst.createLink.codeValid', { time: until })}</span>
+      <button type="button" class="link-button" onClick={() => void renew()} data-testid="phone-code-new">{t('analyst.createLink.newCode')}</button>
+      {problem && <Notice kind="error">{problem}</Notice>}
+    </div>
   );
 }

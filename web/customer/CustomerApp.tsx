@@ -1,6 +1,7 @@
 import { PageHeader } from '../ui/components.js';
 import { useI18n } from '../i18n/i18n.js';
 import { BrowserCheckPanel } from './BrowserCheckPanel.js';
+import { CodeForm } from './CodeForm.js';
 import { IntakeForm } from './IntakeForm.js';
 import { TicketPage } from './TicketPage.js';
 
@@ -12,7 +13,12 @@ export function CustomerApp() {
       <PageHeader subtitle={t('app.tagline')} />
       <main class="container">
         <BrowserCheckPanel />
-        {token ? <TicketPage token={token} /> : <IntakeForm />}
+        {token ? <TicketPage token={token} /> : (
+          <>
+            <CodeForm />
+            <IntakeForm />
+          </>
+        )}
       </main>
     </>
   );

@@ -28,9 +28,9 @@ export function PageHeader({ subtitle, children }: { subtitle?: string; children
 }
 
 /** A message for the user; errors are announced by screen readers as they appear. */
-export function Notice({ kind, children, testId }: { kind: 'error' | 'info' | 'success'; children: ComponentChildren; testId?: string }) {
+export function Notice({ kind, children, testId, id }: { kind: 'error' | 'info' | 'success'; children: ComponentChildren; testId?: string; id?: string }) {
   return (
-    <div class={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'} data-testid={testId}>
+    <div class={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'} data-testid={testId} id={id}>
       {children}
     </div>
   );
