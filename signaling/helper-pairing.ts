@@ -12,7 +12,7 @@ import { MemoryShortCodes, RedisShortCodes, type ShortCodes } from './short-code
  * address, since it was issued (its customer gets a new one at once): a guesser spread over many
  * addresses gets PAIRING_BURN_AFTER tries per code, one chance in 200,000.
  */
-export interface HelperPairing {
+export interface HelperPairing extends Pick<ShortCodes, 'redeem' | 'recordFailure' | 'revoke'> {
   /** A new code for the ticket (replacing its previous one), with the token of its helper download. */
   issue(ticketId: string): Promise<IssuedCode>;
   /**
@@ -20,11 +20,6 @@ export interface HelperPairing {
    * helper, not expired); null for a token never issued or long gone. Does not consume anything.
    */
   download(token: string): Promise<{ ticketId: string; live: boolean } | null>;
-  /** The ticket a code belongs to, consuming the code; null when unknown or expired. */
-  redeem(code: string): Promise<string | null>;
-  /** A wrong code was tried: the tickets whose live codes are now burned (they need new ones). */
-  recordFailure(): Promise<string[]>;
-  revoke(ticketId: string): Promise<void>;
 }
 
 export interface IssuedCode {
