@@ -124,9 +124,9 @@ t.test('in PeerChannels: a fast copy comes first, the schema and the role still 
   t.same(inputs, [], 'nor send input');
   t.equal(channels.rejected, 3);
   // Sending: the reliable message, and its fast copy.
-  channels.sendControl({ type: 'ping', id: 'p1' });
-  t.same(pc.channel('control').sent, [JSON.stringify({ type: 'ping', id: 'p1' })]);
-  t.same(pc.channel('fast').sent, [`c0 ${JSON.stringify({ type: 'ping', id: 'p1' })}`]);
+  channels.sendControl({ type: 'ping', id: 1 });
+  t.same(pc.channel('control').sent, [JSON.stringify({ type: 'ping', id: 1 })]);
+  t.same(pc.channel('fast').sent, [`c0 ${JSON.stringify({ type: 'ping', id: 1 })}`]);
   pc.channel('control').close();
   pc.channel('file').close();
   await new Promise((resolve) => setTimeout(resolve, REPEAT_MS + 30));
