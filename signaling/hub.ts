@@ -164,7 +164,7 @@ export class Hub {
     for (const conn of this.connections.values()) {
       if (conn.iceRefreshAt === null || conn.iceRefreshAt > now) continue;
       const ticket = conn.ticketId ? this.store.get(conn.ticketId) : undefined;
-      if (ticket && (conn.role === 'customer' || conn.role === 'analyst') && mayHoldIce(conn.role, ticket.state)) this.sendIce(conn, ticket);
+      if (ticket && mayHoldIce(conn.role, ticket.state)) this.sendIce(conn, ticket);
       else conn.iceRefreshAt = null;
     }
   }

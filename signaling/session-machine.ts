@@ -1,4 +1,4 @@
-import type { SessionState } from '../protocol/index.js';
+import type { ConnectionRole, SessionState } from '../protocol/index.js';
 
 // The life of a ticket and its session, written out in one place:
 //
@@ -35,5 +35,5 @@ export const mayRelaySignals = (state: SessionState): boolean => state === 'cons
  * consent dialog on, so that its page makes its connection the moment the customer clicks Allow
  * (its offer follows the consent on the same socket, and is relayed only once the consent is in).
  */
-export const mayHoldIce = (role: 'customer' | 'analyst', state: SessionState): boolean =>
-  mayRelaySignals(state) || (role === 'customer' && state === 'offered');
+export const mayHoldIce = (role: ConnectionRole, state: SessionState): boolean =>
+  role !== 'helper' && (mayRelaySignals(state) || (role === 'customer' && state === 'offered'));

@@ -1,3 +1,5 @@
+import { screenContentHint, screenFrameRate } from '../session/screen-settings.js';
+
 export type CaptureResult = { ok: true; stream: MediaStream } | { ok: false; reason: 'denied' | 'unsupported' | 'failed' };
 
 /**
@@ -8,11 +10,11 @@ export async function captureScreen(): Promise<CaptureResult> {
   if (!navigator.mediaDevices?.getDisplayMedia) return { ok: false, reason: 'unsupported' };
   try {
     const stream = await navigator.mediaDevices.getDisplayMedia({
-      video: { frameRate: { ideal: 15, max: 30 } },
+      video: { frameRate: screenFrameRate('sharper') },
       audio: false,
     });
-    // Screen content: keep text sharp rather than motion smooth.
-    for (const track of stream.getVideoTracks()) track.contentHint = 'detail';
+    // Screen content: keep text sharp rather than motion smooth (the session's starting mode).
+    for (const track of stream.getVideoTracks()) track.contentHint = screenContentHint('sharper');
     return { ok: true, stream };
   } catch (err) {
     const name = (err as DOMException)?.name;

@@ -7,11 +7,8 @@ import { pageCertificate } from './peer-certificate.js';
 import { readNegotiatedKeys, type KeysCheck } from './negotiated-keys.js';
 import { Emitter } from '../emitter.js';
 import type { VerifiedConnection } from './verification.js';
+import { SCREEN_MAX_BITRATE, SCREEN_MAX_FRAMERATE, screenContentHint, screenFrameRate } from './screen-settings.js';
 
-/** Bitrate caps for screen sharing (bits/s): generous for text, lower for motion at more frames. */
-export const SCREEN_MAX_BITRATE = { sharper: 2_500_000, smoother: 1_500_000 } as const;
-/** Frames a second for screen sharing, captured and encoded at most: fewer for text, more for motion. */
-export const SCREEN_MAX_FRAMERATE = { sharper: 15, smoother: 30 } as const;
 
 /**
  * How long the customer's page waits, after fresh TURN credentials, before it restarts ICE on a
@@ -248,11 +245,11 @@ export class SessionConnection implements VerifiedConnection {
    * (measured: 15 fps while scrolling in either mode before; docs/benchmarks.md, text).
    */
   private captureFor(track: MediaStreamTrack): void {
-    const hint = this.quality === 'sharper' ? 'detail' : 'motion';
+    const hint = screenContentHint(this.quality);
     if (track.contentHint !== hint) track.contentHint = hint;
     // Only when the capture runs at another rate: new constraints restart the capture, and the
     // first frame of a share waits for that (~40 ms with tuneForScreen's reconfiguration; first-frame).
-    const frameRate = { ideal: SCREEN_MAX_FRAMERATE[this.quality], max: SCREEN_MAX_FRAMERATE.smoother };
+    const frameRate = screenFrameRate(this.quality);
     const asked = track.getConstraints?.().frameRate;
     if (typeof asked === 'object' && asked.ideal === frameRate.ideal && asked.max === frameRate.max) return;
     track.applyConstraints({ frameRate }).catch(() => undefined);
