@@ -1,5 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorBody, type ErrorCode } from '../protocol/index.js';
 import type { Redis } from 'ioredis';
 import { addressKey } from './client-address.js';
 
@@ -47,6 +48,11 @@ export async function requestLimits(app: FastifyInstance, perMinute: { login: nu
     codeRedeem: limit('code', perMinute.codeRedeem),
     codeRedeemTotal: limit('codeall', perMinute.codeRedeemTotal, false),
   };
+}
+
+/** The answer to a request over one of these limits: 429 with the seconds to wait, the one way every route says it. */
+export function refuseOverLimit(reply: FastifyReply, waitMs: number, code: ErrorCode = 'request.rateLimited'): FastifyReply {
+  return reply.code(429).header('retry-after', Math.ceil(waitMs / 1000)).send(errorBody(code));
 }
 
 /** Token bucket for one WebSocket connection: `rate` frames per second, bursts up to twice that. */

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorBody, errorBody, LoginBody, SignedInAnalyst, SignedOut, type ErrorCode } from '../../protocol/index.js';
+import { refuseOverLimit } from '../rate-limit.js';
 import type { Analyst } from '../auth/accounts.js';
 import type { ThrottleKey } from '../auth/login-throttle.js';
 import { loginCookie } from '../auth/login-sessions.js';
@@ -89,7 +90,7 @@ export async function authRoutes(instance: FastifyInstance): Promise<void> {
   app.post('/api/login', { schema: { body: LoginBody, response: { 200: SignedInAnalyst, '4xx': ErrorBody, '5xx': ErrorBody } } }, async (req, reply) => {
     const { username, password, code } = req.body;
     const wait = await limits.login(req);
-    if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
+    if (wait > 0) return refuseOverLimit(reply, wait);
     const check = await checkPassword(app, req, username, password);
     if (!check.ok) return refuse(reply, check);
     // Two-step sign-in: the password alone does not sign in; the attempt stays counted (a right

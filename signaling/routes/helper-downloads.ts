@@ -7,6 +7,7 @@ import { Value } from 'typebox/value';
 import {
   errorBody, HELPER_DOWNLOAD_PATH, HELPER_PLATFORMS, helperFileName, HelperDownloadQuery, HelperDownloads, type HelperPlatform,
 } from '../../protocol/index.js';
+import { refuseOverLimit } from '../rate-limit.js';
 import { mayRelaySignals } from '../session-machine.js';
 
 /** What `npm run helper:build` writes next to the programs (helper/build.ts); the list's `transfer` is derived. */
@@ -54,7 +55,7 @@ export async function helperDownloadRoutes(instance: FastifyInstance): Promise<v
     const platform = req.params.platform as HelperPlatform;
     if (!HELPER_PLATFORMS.includes(platform)) return reply.code(404).send(errorBody('helper.unknownPlatform'));
     const wait = await limits.helperDownload(req);
-    if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
+    if (wait > 0) return refuseOverLimit(reply, wait);
     const token = req.query.token ?? '';
     const issued = TOKEN_PATTERN.test(token) ? await pairing.download(token) : null;
     const refuse = (status: number, code: Parameters<typeof errorBody>[0]) => {

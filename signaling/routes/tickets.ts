@@ -16,6 +16,7 @@ import {
   PhoneCode,
   type ErrorCode,
 } from '../../protocol/index.js';
+import { refuseOverLimit } from '../rate-limit.js';
 import { Type } from 'typebox';
 import { addressPseudonym } from '../client-address.js';
 import type { TicketRecord } from '../store/ticket-store.js';
@@ -54,7 +55,7 @@ export async function ticketRoutes(instance: FastifyInstance): Promise<void> {
   // A customer opens a ticket from the portal.
   app.post('/api/tickets', { schema: { body: TicketCreateBody, response: { 201: TicketCreated, '4xx': ErrorBody, '5xx': ErrorBody } } }, async (req, reply) => {
     const wait = await app.relay.limits.tickets(req);
-    if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
+    if (wait > 0) return refuseOverLimit(reply, wait);
     const { body } = req;
     if (!queueExists(body.queue)) return reply.code(400).send(errorBody('queue.unknown'));
     const problem = checkContact(body);
@@ -104,9 +105,9 @@ export async function ticketRoutes(instance: FastifyInstance): Promise<void> {
   // The customer typed the code the analyst read them: the ticket's link, as if they had opened it.
   app.post('/api/codes/redeem', { schema: { body: CodeRedeemBody, response: { 200: CodeRedeemed, '4xx': ErrorBody } } }, async (req, reply) => {
     const mine = await app.relay.limits.codeRedeem(req);
-    if (mine > 0) return reply.code(429).header('retry-after', Math.ceil(mine / 1000)).send(errorBody('request.rateLimited'));
+    if (mine > 0) return refuseOverLimit(reply, mine);
     const everyone = await app.relay.limits.codeRedeemTotal(req);
-    if (everyone > 0) return reply.code(429).header('retry-after', Math.ceil(everyone / 1000)).send(errorBody('code.tooManyGuesses'));
+    if (everyone > 0) return refuseOverLimit(reply, everyone, 'code.tooManyGuesses');
     const ticketId = await app.relay.phoneCodes.redeem(req.body.code);
     const ticket = ticketId ? store.get(ticketId) : undefined;
     if (!ticket || !codeMayOpen(ticket)) {

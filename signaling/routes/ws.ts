@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { errorBody, HELPER_CODE_PATTERN, HELPER_WS_PATH, HelperSocketQuery, SocketQuery, WS_PATH } from '../../protocol/index.js';
-import { FrameBucket } from '../rate-limit.js';
+import { FrameBucket, refuseOverLimit } from '../rate-limit.js';
 import { Connection } from '../ws/connection.js';
 import { dispatchFrame } from '../ws/dispatch.js';
 import { keepAlive } from '../ws/keepalive.js';
@@ -47,7 +47,7 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
   // here) always sends an Origin, and is refused.
   const limitHelperPairing = async (req: FastifyRequest, reply: FastifyReply) => {
     const wait = await limits.helperPairing(req);
-    if (wait > 0) return reply.code(429).header('retry-after', Math.ceil(wait / 1000)).send(errorBody('request.rateLimited'));
+    if (wait > 0) return refuseOverLimit(reply, wait);
     if (req.headers.origin !== undefined) {
       req.log.info({ event: 'helper.fromBrowser' }, 'helper pairing from a browser refused');
       return reply.code(403).send(errorBody('helper.fromBrowser'));
