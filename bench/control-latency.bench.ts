@@ -55,9 +55,9 @@ async function measure(browser: Awaited<ReturnType<typeof launchBrowser>>, serve
     await analyst.getByTestId('file-input').setInputFiles(file);
     await customer.locator('[data-testid="transfer"][data-name="bench.bin"]').getByTestId('accept-file').click();
     await customer.locator('[data-testid="transfer"][data-name="bench.bin"][data-state="transferring"]').waitFor();
-    const transferring = async () => (await customer.locator('[data-testid="transfer"][data-name="bench.bin"]').getAttribute('data-state')) === 'transferring';
-    // The transfer's progress (whole percents of the file) at both ends of the events, then at its end.
     const row = customer.locator('[data-testid="transfer"][data-name="bench.bin"]');
+    const transferring = async () => (await row.getAttribute('data-state')) === 'transferring';
+    // The transfer's progress (whole percents of the file) at both ends of the events, then at its end.
     const percent = async () => Number((await row.locator('progress').getAttribute('value', { timeout: 1000 }).catch(() => null)) ?? 100);
     const mb = (percents: number, ms: number) => ((percents / 100) * opts.fileMb) / (ms / 1000);
     const [p0, t0] = [await percent(), performance.now()];
