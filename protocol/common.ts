@@ -5,6 +5,10 @@ export const LIMITS = {
   nameMax: 100,
   emailMax: 254,
   phoneMax: 32,
+  /** The optional "What is the problem?" of a request: a sentence or two for the analyst. */
+  problemMax: 500,
+  /** The optional comment with a rating (it goes to the analyst's console only). */
+  ratingCommentMax: 500,
   /** Max bytes of one WebSocket frame. SDP with many candidates stays well under 16 KB. */
   frameMaxBytes: 64 * 1024,
   /** Max bytes of an HTTP JSON body. */

@@ -1,10 +1,11 @@
 import { Type, type Static } from 'typebox';
 import { ErrorCode, ERRORS } from './errors.js';
 import { QueueChanges, QueueSnapshot, QueueTicketRemoved, QueueTicketUpserted, TicketTake } from './queue.js';
-import { ConsentReply, SessionEnd, SessionIce, SessionPresence, SessionRoute, SessionStarted, SessionStateFrame, ShareState } from './session.js';
+import { ConsentReply, SessionEnd, SessionIce, SessionPresence, SessionRated, SessionRoute, SessionStarted, SessionStateFrame, ShareState } from './session.js';
 import { SignalRelay, SignalSend } from './signal.js';
 import { HelperCode, HelperHello, HelperPair, HelperSignal, HelperStatus } from './helper.js';
 import { TicketCancel, TicketStatus } from './ticket.js';
+import { AnalystStatusFrame, QueueTeam } from './team.js';
 
 export * from './accounts.js';
 export * from './common.js';
@@ -15,6 +16,7 @@ export * from './input.js';
 export * from './queue.js';
 export * from './session.js';
 export * from './signal.js';
+export * from './team.js';
 export * from './ticket.js';
 export * from './validate-fields.js';
 
@@ -33,7 +35,7 @@ export const ErrorFrame = Type.Object(
 export type ErrorFrame = Omit<Static<typeof ErrorFrame>, 'code'> & { code: ErrorCode };
 
 /** Every frame a browser may send. The server validates each against this union. */
-export const ClientFrame = Type.Union([TicketTake, TicketCancel, ConsentReply, ShareState, SessionRoute, SessionEnd, SignalSend, HelperPair, HelperHello, HelperSignal]);
+export const ClientFrame = Type.Union([TicketTake, AnalystStatusFrame, TicketCancel, ConsentReply, ShareState, SessionRoute, SessionEnd, SignalSend, HelperPair, HelperHello, HelperSignal]);
 export type ClientFrame = Static<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['type'];
 
@@ -43,11 +45,13 @@ export const ServerFrame = Type.Union([
   QueueTicketUpserted,
   QueueTicketRemoved,
   QueueChanges,
+  QueueTeam,
   TicketStatus,
   SessionStarted,
   SessionStateFrame,
   SessionPresence,
   SessionIce,
+  SessionRated,
   SignalRelay,
   HelperCode,
   HelperStatus,
@@ -65,6 +69,7 @@ export type ConnectionRole = 'customer' | 'analyst' | 'helper';
 /** Which role may send which client frame. */
 export const FRAME_ROLES: Record<ClientFrameType, ReadonlyArray<ConnectionRole>> = {
   'ticket.take': ['analyst'],
+  'analyst.status': ['analyst'],
   'ticket.cancel': ['customer'],
   'consent.reply': ['customer'],
   'share.state': ['customer'],

@@ -6,8 +6,31 @@ import { Id, SessionState } from './common.js';
 export const QueueInfo = Type.Object({ id: Id, name: Type.String() }, { additionalProperties: false });
 export type QueueInfo = Static<typeof QueueInfo>;
 
-/** A queue as the portal lists it: `full` while it holds WAITING_PER_QUEUE_MAX requests (a new one would be refused with queue.full). */
-export const PortalQueue = Type.Object({ id: Id, name: Type.String(), full: Type.Boolean() }, { additionalProperties: false });
+/**
+ * What a customer may expect of a queue now: open or closed (QUEUE_HOURS; `opensAt` when it opens
+ * next), how many analysts of the queue have their console open (`analystsOnline`) and how many of
+ * them are free to take a request (`analystsAvailable`: available, not in a session), and the
+ * estimated wait at a place in the line, in whole minutes rounded up (0: under a minute), from
+ * the queue's recent takes. No estimate while the queue has too few recent takes to tell, or no
+ * analyst online.
+ */
+export const QueueOutlook = Type.Object(
+  {
+    open: Type.Boolean(),
+    opensAt: Type.Optional(Type.Number()),
+    analystsOnline: Type.Integer({ minimum: 0 }),
+    analystsAvailable: Type.Integer({ minimum: 0 }),
+    estimatedMinutes: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type QueueOutlook = Static<typeof QueueOutlook>;
+
+/**
+ * A queue as the portal lists it: `full` while it holds WAITING_PER_QUEUE_MAX requests (a new one
+ * would be refused with queue.full); `outlook` as for a request made now (the estimate at the end of the line).
+ */
+export const PortalQueue = Type.Object({ id: Id, name: Type.String(), full: Type.Boolean(), outlook: QueueOutlook }, { additionalProperties: false });
 export type PortalQueue = Static<typeof PortalQueue>;
 
 /** GET /api/queues. */
@@ -21,6 +44,8 @@ export const TicketSummary = Type.Object(
     name: Type.String(),
     email: Type.String(),
     phone: Type.String(),
+    /** What the customer wrote under "What is the problem?" (empty when they left it blank). */
+    problem: Type.String(),
     /** Epoch milliseconds when the ticket was created (the queue is ordered by it). */
     createdAt: Type.Number(),
     customerOnline: Type.Boolean(),

@@ -86,3 +86,14 @@ export const SessionIce = Type.Object(
   { type: Type.Literal('session.ice'), sessionId: Id, ...IceConfig.properties },
   { additionalProperties: false },
 );
+
+/** Server → analyst: the customer rated the session that just ended (the comment is never stored on the server). */
+export const SessionRated = Type.Object(
+  {
+    type: Type.Literal('session.rated'),
+    sessionId: Id,
+    score: Type.Integer({ minimum: 1, maximum: 5 }),
+    comment: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);

@@ -1,14 +1,17 @@
 import { Type, type Static } from 'typebox';
 import { EndReason, Id, SessionState } from './common.js';
+import { QueueOutlook } from './queue.js';
 
 // Ticket family: the customer's view of their own ticket, and the HTTP bodies that create one.
 
+/** Email or phone: one is needed, both are welcome (checkContact). The problem is optional (LIMITS.problemMax). */
 export const TicketCreateBody = Type.Object(
   {
     queue: Type.String({ maxLength: 64 }),
     name: Type.String({ maxLength: 200 }),
-    email: Type.String({ maxLength: 300 }),
-    phone: Type.String({ maxLength: 64 }),
+    email: Type.Optional(Type.String({ maxLength: 300 })),
+    phone: Type.Optional(Type.String({ maxLength: 64 })),
+    problem: Type.Optional(Type.String({ maxLength: 2000 })),
   },
   { additionalProperties: false },
 );
@@ -21,6 +24,7 @@ export const AnalystTicketCreateBody = Type.Object(
     name: Type.String({ maxLength: 200 }),
     email: Type.Optional(Type.String({ maxLength: 300 })),
     phone: Type.Optional(Type.String({ maxLength: 64 })),
+    problem: Type.Optional(Type.String({ maxLength: 2000 })),
   },
   { additionalProperties: false },
 );
@@ -75,6 +79,10 @@ export const TicketStatus = Type.Object(
     position: Type.Integer({ minimum: 0 }),
     analystName: Type.Optional(Type.String()),
     endReason: Type.Optional(EndReason),
+    /** While waiting: whether the queue is open, who is there to answer, and the estimated wait at this place. */
+    outlook: Type.Optional(QueueOutlook),
+    /** With the ended status of a session that went ahead: the customer may rate it once (POST /api/ratings). */
+    ratingToken: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
 );
@@ -82,3 +90,14 @@ export type TicketStatus = Static<typeof TicketStatus>;
 
 /** Customer → server: leave the queue. */
 export const TicketCancel = Type.Object({ type: Type.Literal('ticket.cancel') }, { additionalProperties: false });
+
+/** POST /api/ratings: the customer rates the session on the ended screen. The comment goes to the analyst's console only. */
+export const RatingBody = Type.Object(
+  {
+    token: Type.String({ minLength: 1, maxLength: 64 }),
+    score: Type.Integer({ minimum: 1, maximum: 5 }),
+    comment: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type RatingBody = Static<typeof RatingBody>;

@@ -21,13 +21,32 @@ export function checkPhone(phone: string): ErrorCode | null {
   return digits >= 6 && digits <= 20 ? null : 'ticket.invalidPhone';
 }
 
+export function checkRatingComment(comment: string): ErrorCode | null {
+  return comment.trim().length <= LIMITS.ratingCommentMax ? null : 'rating.invalidComment';
+}
+
+export function checkProblem(problem: string): ErrorCode | null {
+  return problem.trim().length <= LIMITS.problemMax ? null : 'ticket.invalidProblem';
+}
+
 export interface ContactFields {
   name: string;
-  email: string;
-  phone: string;
+  email?: string;
+  phone?: string;
+}
+
+/**
+ * A way to reach the customer again: an email address or a phone number, one is enough. A field
+ * left blank is not checked; one filled in must be valid.
+ */
+export function checkReachable(fields: Omit<ContactFields, 'name'>): ErrorCode | null {
+  const email = fields.email?.trim() ?? '';
+  const phone = fields.phone?.trim() ?? '';
+  if (!email && !phone) return 'ticket.contactNeeded';
+  return (email ? checkEmail(email) : null) ?? (phone ? checkPhone(phone) : null);
 }
 
 /** Returns the first problem with the contact fields, or null when they are all valid. */
 export function checkContact(fields: ContactFields): ErrorCode | null {
-  return checkName(fields.name) ?? checkEmail(fields.email) ?? checkPhone(fields.phone);
+  return checkName(fields.name) ?? checkReachable(fields);
 }

@@ -22,6 +22,10 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { RelayContext } from './context.js';
 import { Hub } from './hub.js';
+import { QueueHours } from './queue-hours.js';
+import { OUTLOOK_REFRESH_MS, QueueOutlooks } from './queue-outlook.js';
+import { MemoryTeamPresence, RedisTeamPresence } from './team-presence.js';
+import { MemoryRatingSlots, RedisRatingSlots } from './rating-slots.js';
 import { LocalBus, type Bus } from './bus.js';
 import { LocalNodeRegistry, RedisNodeRegistry } from './node-registry.js';
 import { Metrics } from './metrics.js';
@@ -34,6 +38,7 @@ import { helperDownloadRoutes } from './routes/helper-downloads.js';
 import { securityHeaders } from './routes/security-headers.js';
 import { queueRoutes } from './routes/queues.js';
 import { ticketRoutes } from './routes/tickets.js';
+import { ratingRoutes } from './routes/ratings.js';
 import { wsRoutes } from './routes/ws.js';
 import { MemoryTicketStore } from './store/memory-store.js';
 import { RestTurnIssuer, type IceServerIssuer } from './turn-credentials.js';
@@ -104,7 +109,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const pairing = link ? new RedisHelperPairing(link, clock) : new MemoryHelperPairing(clock);
   const bus = options.bus ?? (link ? await RedisBus.open(link, config.nodeId) : new LocalBus());
   const nodes = link ? await RedisNodeRegistry.start(link, bus.nodeId) : new LocalNodeRegistry(bus.nodeId);
-  const hub = new Hub(store, config.queues, clock, options.iceIssuer ?? new RestTurnIssuer(config, clock), pairing, bus, nodes);
+  const team = link ? await RedisTeamPresence.start(link, bus.nodeId, clock) : new MemoryTeamPresence();
+  const outlook = new QueueOutlooks(clock, new QueueHours(config.queueHours, config.queueTimeZone), team);
+  const ratings = link ? new RedisRatingSlots(link) : new MemoryRatingSlots(clock);
+  const hub = new Hub(store, config.queues, clock, options.iceIssuer ?? new RestTurnIssuer(config, clock), pairing, bus, nodes, { team, outlooks: outlook, ratings });
   const throttleOptions = {
     failuresBeforeLock: config.loginFailuresBeforeLock,
     lockMs: config.loginLockMs,
@@ -117,6 +125,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     clock,
     store,
     hub,
+    team,
+    outlook,
+    ratings,
     metrics: new Metrics(store, hub, config.queues, clock),
     accounts,
     hashGate: new HashGate(),
@@ -185,8 +196,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     options.sweepIntervalMs ?? 1000,
   );
   sweep.unref();
+  // Estimates move with time, queues open and close: the waiting customers hear it.
+  const outlookTimer = setInterval(() => hub.refreshOutlooks(), OUTLOOK_REFRESH_MS);
+  outlookTimer.unref();
   app.addHook('onClose', async () => {
+    clearInterval(outlookTimer);
     relay.hub.dispose();
+    await team.stop();
     await nodes.stop();
     await bus.close();
     await store.close();
@@ -203,6 +219,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(authRoutes);
   await app.register(totpRoutes);
   await app.register(ticketRoutes);
+  await app.register(ratingRoutes);
   await app.register(adminRoutes);
   await app.register(wsRoutes);
   await app.register(helperDownloadRoutes);

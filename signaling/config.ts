@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { checkTimeZone, HoursError, parseQueueHours, type WeeklyHours } from './queue-hours.js';
 
 // Every setting, with its default. The README's configuration table mirrors this file.
 
@@ -25,6 +26,10 @@ export interface Config {
   /** Origin used in customer links, e.g. https://support.example.com; derived from the request when empty. */
   publicUrl: string;
   queues: QueueConfig[];
+  /** Opening hours by queue id (QUEUE_HOURS); a queue not named is always open. */
+  queueHours: Map<string, WeeklyHours>;
+  /** The time zone QUEUE_HOURS are in (QUEUE_TIMEZONE, an IANA name). */
+  queueTimeZone: string;
   /** Accounts created on first start, when the store is empty. */
   analysts: AnalystConfig[];
   /** Where accounts are kept (DATA_DIR/accounts.json); null keeps them in memory only. */
@@ -145,6 +150,17 @@ export function parseQueues(raw: string): QueueConfig[] {
   return queues;
 }
 
+function queueHours(env: NodeJS.ProcessEnv, queues: QueueConfig[]): Pick<Config, 'queueHours' | 'queueTimeZone'> {
+  const queueTimeZone = env.QUEUE_TIMEZONE || 'UTC';
+  try {
+    checkTimeZone(queueTimeZone);
+    return { queueHours: parseQueueHours(env.QUEUE_HOURS ?? '', queues.map((q) => q.id)), queueTimeZone };
+  } catch (err) {
+    if (err instanceof HoursError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
 function tls(env: NodeJS.ProcessEnv): Config['tls'] {
   const { TLS_CERT: certPath, TLS_KEY: keyPath } = env;
   if (!certPath && !keyPath) return null;
@@ -207,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     publicUrl: (env.PUBLIC_URL ?? '').replace(/\/+$/, ''),
     queues,
+    ...queueHours(env, queues),
     analysts: [
       {
         id: 'demo',

@@ -18,6 +18,12 @@ export interface RelayContext {
   clock: Clock;
   store: TicketStore;
   hub: Hub;
+  /** Who of the team is online and available, on every node. */
+  team: import('./team-presence.js').TeamPresence;
+  /** Each queue's opening hours, team and estimated wait, as customers see them. */
+  outlook: import('./queue-outlook.js').QueueOutlooks;
+  /** The ended sessions that may still be rated (POST /api/ratings). */
+  ratings: import('./rating-slots.js').RatingSlots;
   metrics: Metrics;
   accounts: AccountService;
   throttle: LoginThrottle;

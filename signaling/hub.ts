@@ -1,4 +1,4 @@
-import { CLOSE_CODES, singleQueueChange, type QueueChange, type QueueInfo, type ServerFrame, type SessionPresence, type SessionState, type TicketStatus, type TicketSummary } from '../protocol/index.js';
+import { CLOSE_CODES, singleQueueChange, type AnalystStatus, type QueueChange, type QueueInfo, type ServerFrame, type SessionPresence, type SessionState, type TicketStatus, type TicketSummary } from '../protocol/index.js';
 import { nodeOf, type Bus } from './bus.js';
 import type { Clock } from './clock.js';
 import type { HelperPairing } from './helper-pairing.js';
@@ -7,6 +7,16 @@ import type { NodeRegistry } from './node-registry.js';
 import type { TicketRecord, TicketStore } from './store/ticket-store.js';
 import { namedConnections, PRESENCE_FIELDS } from './store/ticket-rules.js';
 import type { IceServerIssuer } from './turn-credentials.js';
+import type { QueueOutlooks } from './queue-outlook.js';
+import { teamOf, type PresenceEntry, type TeamPresence } from './team-presence.js';
+import type { RatingSlots } from './rating-slots.js';
+
+/** What the hub keeps of the people around the tickets: the team's presence, the queues' outlook, the ratings to come. */
+export interface HubPeople {
+  team: TeamPresence;
+  outlooks: QueueOutlooks;
+  ratings: RatingSlots;
+}
 import { Connection } from './ws/connection.js';
 
 /** A position pass over more waiting customers than this is a long one (Hub.linesToSend). */
@@ -24,6 +34,7 @@ export function toSummary(ticket: TicketRecord): TicketSummary {
     name: ticket.customer.name,
     email: ticket.customer.email,
     phone: ticket.customer.phone,
+    problem: ticket.customer.problem ?? '',
     createdAt: ticket.createdAt,
     customerOnline: ticket.customerOnline,
     state: ticket.state,
@@ -54,6 +65,12 @@ export class Hub {
 
   /** The position each local waiting customer was last told (so only changes are sent). */
   private readonly sentPositions = new Map<string, number>();
+  /** The outlook each local waiting customer was last told, as JSON (sent again only when it changed). */
+  private readonly sentOutlooks = new Map<string, string>();
+  private readonly unsubscribeTeam: () => void;
+  private readonly team: TeamPresence;
+  private readonly outlooks: QueueOutlooks;
+  private readonly ratings: RatingSlots;
   /** The presence last sent for each session with a member on this node (presenceToSend). */
   private readonly sentPresence = new Map<string, string>();
   /** Queues whose waiting line changed and awaits its pass: the first index that moved (linesToSend). */
@@ -74,9 +91,17 @@ export class Hub {
     private readonly pairing: HelperPairing,
     private readonly bus: Bus,
     private readonly nodes: NodeRegistry,
+    people: HubPeople,
   ) {
+    this.team = people.team;
+    this.outlooks = people.outlooks;
+    this.ratings = people.ratings;
     this.queueNames = new Map(queues.map((q) => [q.id, q.name]));
     this.unsubscribe = store.subscribe((ticket, previous) => this.onTicketChange(ticket, previous));
+    this.unsubscribeTeam = this.team.onChange(() => {
+      this.sendTeams();
+      this.refreshOutlooks();
+    });
     bus.onMessage((message) => {
       const conn = this.connections.get(message.connectionId);
       if (message.kind === 'send') conn?.send(message.frame);
@@ -98,7 +123,60 @@ export class Hub {
 
   register(conn: Connection): void {
     this.connections.set(conn.id, conn);
-    if (conn.role === 'analyst') this.analysts.add(conn);
+    if (conn.role !== 'analyst') return;
+    // A second console of an analyst takes the status they already have.
+    const other = [...this.analysts].find((c) => c.analyst?.id === conn.analyst?.id);
+    conn.status = other?.status ?? 'available';
+    conn.statusSince = other?.statusSince ?? this.clock.now();
+    this.analysts.add(conn);
+    this.reportTeam();
+  }
+
+  /** An analyst said they are available or away: every console of theirs on this node follows. */
+  setStatus(conn: Connection, status: AnalystStatus): void {
+    const now = this.clock.now();
+    for (const other of this.analysts) {
+      if (other.analyst?.id !== conn.analyst?.id || other.status === status) continue;
+      other.status = status;
+      other.statusSince = now;
+    }
+    this.reportTeam();
+    // Told even when nothing changed: the console waits for the server's word.
+    this.sendTeam(conn);
+  }
+
+  /** This node's analysts, as the team's presence (one entry per console; the presence merges them). */
+  private reportTeam(): void {
+    const entries: PresenceEntry[] = [];
+    for (const conn of this.analysts) {
+      if (!conn.analyst) continue;
+      entries.push({ analystId: conn.analyst.id, name: conn.analyst.displayName, status: conn.status, since: conn.statusSince, queues: conn.analyst.queues, sessionId: conn.ticketId });
+    }
+    this.team.report(entries);
+  }
+
+  private sendTeam(conn: Connection): void {
+    if (!conn.analyst) return;
+    conn.send({ type: 'queue.team', status: conn.status, queues: teamOf(this.team.all(), conn.analyst.queues) });
+  }
+
+  private sendTeams(): void {
+    for (const conn of this.analysts) this.sendTeam(conn);
+  }
+
+  /**
+   * Every local waiting customer whose outlook changed hears it (a member of the team came or
+   * went, the estimate moved with time, a queue opened or closed). Called on team changes and by
+   * the server every OUTLOOK_REFRESH_MS.
+   */
+  refreshOutlooks(): void {
+    for (const conn of this.connections.values()) {
+      if (conn.role !== 'customer' || !conn.ticketId) continue;
+      const ticket = this.store.get(conn.ticketId);
+      if (!ticket || !isWaiting(ticket.state)) continue;
+      const position = this.sentPositions.get(ticket.id) ?? this.store.position(ticket.id);
+      if (this.sentOutlooks.get(ticket.id) !== JSON.stringify(this.outlooks.outlook(ticket.queue, position))) conn.send(this.statusFor(ticket, position));
+    }
   }
 
   /** Sends to a socket on this node or any other. */
@@ -147,8 +225,10 @@ export class Hub {
       serverTime: this.clock.now(),
       ...(session ? { resumedSessionId: session.id } : {}),
     });
+    this.sendTeam(conn);
     if (!session) return;
     conn.ticketId = session.id;
+    this.reportTeam();
     conn.send({ type: 'session.started', sessionId: session.id, ticket: toSummary(session) });
     conn.send({ type: 'session.state', sessionId: session.id, state: session.state });
     conn.send(presenceOf(session));
@@ -236,7 +316,8 @@ export class Hub {
     if (!this.connections.delete(conn.id)) return; // already handled (shutdown)
     // Each write below applies only while the record names this connection (or none: a sweep saw
     // the socket gone first), never over a newer connection of the same person.
-    this.analysts.delete(conn);
+    if (this.analysts.delete(conn)) this.reportTeam();
+    this.sentOutlooks.delete(conn.ticketId ?? '');
     const ticket = conn.ticketId ? this.store.get(conn.ticketId) : undefined;
     if (conn.role === 'helper' && ticket?.helperConnection === conn.id) {
       await this.store.setPresence(ticket.id, { helperConnection: null, onlyIf: { helperConnection: [conn.id, null] } });
@@ -278,6 +359,7 @@ export class Hub {
 
   dispose(): void {
     this.unsubscribe();
+    this.unsubscribeTeam();
     this.passTimers.forEach((timer) => clearTimeout(timer));
     this.passTimers.clear();
     clearTimeout(this.queueTimer);
@@ -285,6 +367,9 @@ export class Hub {
 
   statusFor(ticket: TicketRecord, position = this.store.position(ticket.id)): TicketStatus {
     this.sentPositions.set(ticket.id, position);
+    const outlook = isWaiting(ticket.state) ? this.outlooks.outlook(ticket.queue, position) : undefined;
+    if (outlook) this.sentOutlooks.set(ticket.id, JSON.stringify(outlook));
+    else this.sentOutlooks.delete(ticket.id);
     return {
       type: 'ticket.status',
       ticketId: ticket.id,
@@ -295,6 +380,7 @@ export class Hub {
       position,
       ...(ticket.analyst ? { analystName: ticket.analyst.name } : {}),
       ...(ticket.endReason ? { endReason: ticket.endReason } : {}),
+      ...(outlook ? { outlook } : {}),
     };
   }
 
@@ -304,6 +390,8 @@ export class Hub {
 
   private onTicketChange(ticket: TicketRecord, previous: SessionState | null): void {
     const stateChanged = previous !== ticket.state;
+    // Every node sees every take: each keeps the queues' pace for the estimates.
+    if (previous === 'waiting' && ticket.state === 'offered') this.outlooks.recordTake(ticket.queue);
     this.notifyQueueAnalysts(ticket, previous);
     this.notifySessionAnalyst(ticket, previous);
 
@@ -311,12 +399,22 @@ export class Hub {
     // Before the status that opens the consent dialog: the page has its ICE servers when the customer clicks Allow.
     if (customer && stateChanged && ticket.state === 'offered') this.sendIce(customer, ticket);
     this.presenceToSend(ticket);
-    if (customer && stateChanged) customer.send(this.statusFor(ticket));
+    if (customer && stateChanged) {
+      const status = this.statusFor(ticket);
+      // A session that went ahead may be rated once from the ended screen (routes/ratings.ts).
+      if (isEnded(ticket.state) && (previous === 'consented' || previous === 'live')) {
+        status.ratingToken = this.ratings.open({ sessionId: ticket.id, queue: ticket.queue, analystConnection: ticket.analyst?.connectionId ?? null });
+      }
+      customer.send(status);
+    }
 
     // Positions move for everyone behind when a ticket joins or leaves the waiting line.
     const lineChanged = stateChanged && (previous === null || previous === 'waiting' || isWaiting(ticket.state));
     if (lineChanged) this.linesToSend(ticket.queue, this.store.placeOf(ticket));
-    if (isEnded(ticket.state)) this.sentPositions.delete(ticket.id);
+    if (isEnded(ticket.state)) {
+      this.sentPositions.delete(ticket.id);
+      this.sentOutlooks.delete(ticket.id);
+    }
 
     if (isEnded(ticket.state)) {
       if (customer) {
@@ -367,6 +465,7 @@ export class Hub {
     for (let index = from; index < line.length; index++) {
       const other = line[index];
       const customer = this.local(other.customerConnection);
+      // A new place is a new estimate: both go in one frame.
       if (customer && this.sentPositions.get(other.id) !== index + 1) customer.send(this.statusFor(other, index + 1));
     }
   }
@@ -429,10 +528,14 @@ export class Hub {
     if (previous === 'waiting') {
       conn.ticketId = ticket.id;
       conn.send({ type: 'session.started', sessionId: ticket.id, ticket: toSummary(ticket) });
+      this.reportTeam();
       return;
     }
     if (previous === 'offered' && ticket.state === 'consented') this.sendIce(conn, ticket);
     conn.send({ type: 'session.state', sessionId: ticket.id, state: ticket.state, ...(ticket.endReason ? { endReason: ticket.endReason } : {}) });
-    if (isEnded(ticket.state) && conn.ticketId === ticket.id) conn.ticketId = null;
+    if (isEnded(ticket.state) && conn.ticketId === ticket.id) {
+      conn.ticketId = null;
+      this.reportTeam();
+    }
   }
 }

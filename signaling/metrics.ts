@@ -15,6 +15,7 @@ export class Metrics {
   private readonly timeToTake: Histogram;
   private readonly routes: Counter;
   private readonly errors: Counter;
+  private readonly ratings: Counter;
   private readonly reportedRoutes = new Set<string>();
 
   constructor(store: TicketStore, hub: Hub, queues: QueueInfo[], clock: Clock) {
@@ -68,10 +69,21 @@ export class Metrics {
       registers,
     });
 
+    this.ratings = new Counter({
+      name: 'relaydesk_ratings_total',
+      help: 'Session ratings customers gave on the ended screen, by queue and score (1-5). Comments are never counted or kept.',
+      labelNames: ['queue', 'score'],
+      registers,
+    });
+
     store.subscribe((ticket, previous) => {
       if (previous === 'waiting' && ticket.state === 'offered') this.timeToTake.observe((clock.now() - ticket.createdAt) / 1000);
       if (ticket.state === 'ended') this.reportedRoutes.delete(ticket.id);
     });
+  }
+
+  countRating(queue: string, score: number): void {
+    this.ratings.inc({ queue, score: String(score) });
   }
 
   countError(code: string): void {

@@ -4,8 +4,12 @@ import { QueueList } from '../../protocol/index.js';
 
 export async function queueRoutes(instance: FastifyInstance): Promise<void> {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const { config, store } = app.relay;
+  const { config, store, outlook } = app.relay;
   app.get('/api/queues', { schema: { response: { 200: QueueList } } }, async () =>
-    config.queues.map(({ id, name }) => ({ id, name, full: store.waitingIn(id).length >= config.waitingPerQueueMax })),
+    config.queues.map(({ id, name }) => {
+      const waiting = store.waitingIn(id).length;
+      // A request made now would wait at the end of the line.
+      return { id, name, full: waiting >= config.waitingPerQueueMax, outlook: outlook.outlook(id, waiting + 1) };
+    }),
   );
 }

@@ -3,9 +3,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   AnalystTicketCreateBody,
   checkContact,
-  checkEmail,
   checkName,
-  checkPhone,
+  checkProblem,
+  checkReachable,
   CodeRedeemBody,
   CodeRedeemed,
   errorBody,
@@ -58,8 +58,9 @@ export async function ticketRoutes(instance: FastifyInstance): Promise<void> {
     if (wait > 0) return refuseOverLimit(reply, wait);
     const { body } = req;
     if (!queueExists(body.queue)) return reply.code(400).send(errorBody('queue.unknown'));
-    const problem = checkContact(body);
-    if (problem) return reply.code(400).send(errorBody(problem));
+    const refusal = checkContact(body) ?? checkProblem(body.problem ?? '');
+    if (refusal) return reply.code(400).send(errorBody(refusal));
+    if (!app.relay.outlook.isOpen(body.queue)) return reply.code(503).header('retry-after', 600).send(errorBody('queue.closed'));
     if (queueFull(body.queue)) return reply.code(503).header('retry-after', 120).send(errorBody('queue.full'));
     const origin = addressPseudonym(req.ip);
     if (addressFull(origin)) return reply.code(429).header('retry-after', 120).send(errorBody('queue.tooManyFromAddress'));
@@ -67,7 +68,7 @@ export async function ticketRoutes(instance: FastifyInstance): Promise<void> {
     const ticket = await store.create({
       origin,
       queue: body.queue,
-      customer: { name: body.name.trim(), email: body.email.trim(), phone: body.phone.trim() },
+      customer: { name: body.name.trim(), email: body.email?.trim() ?? '', phone: body.phone?.trim() ?? '', problem: body.problem?.trim() ?? '' },
       createdBy: 'customer',
     });
     return reply.code(201).send({ ticketId: ticket.id, token: ticket.token, url: linkFor(app, req, ticket.token) });
@@ -82,10 +83,11 @@ export async function ticketRoutes(instance: FastifyInstance): Promise<void> {
     if (!analyst.queues.includes(body.queue)) return reply.code(403).send(errorBody('ticket.notInYourQueues'));
     const email = body.email?.trim() ?? '';
     const phone = body.phone?.trim() ?? '';
-    const problem: ErrorCode | null =
-      checkName(body.name) ?? (email ? checkEmail(email) : null) ?? (phone ? checkPhone(phone) : null);
-    if (problem) return reply.code(400).send(errorBody(problem));
-    const ticket = await store.create({ queue: body.queue, customer: { name: body.name.trim(), email, phone }, createdBy: 'analyst' });
+    // The analyst has the caller on the line: only the name is needed (a contact given must be valid).
+    const refusal: ErrorCode | null =
+      checkName(body.name) ?? (email || phone ? checkReachable({ email, phone }) : null) ?? checkProblem(body.problem ?? '');
+    if (refusal) return reply.code(400).send(errorBody(refusal));
+    const ticket = await store.create({ queue: body.queue, customer: { name: body.name.trim(), email, phone, problem: body.problem?.trim() ?? '' }, createdBy: 'analyst' });
     const code = await app.relay.phoneCodes.issue(ticket.id);
     return reply.code(201).send({ ticketId: ticket.id, token: ticket.token, url: linkFor(app, req, ticket.token), code });
   });

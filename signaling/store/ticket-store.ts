@@ -1,10 +1,12 @@
 import type { EndReason, ErrorCode, SessionState } from '../../protocol/index.js';
 import type { SessionEvent } from '../session-machine.js';
 
+/** What the customer told us in the request: how to call them, and what is wrong (optional, may be ''). */
 export interface Contact {
   name: string;
   email: string;
   phone: string;
+  problem?: string;
 }
 
 export interface AnalystRef {

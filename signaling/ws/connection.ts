@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { ERRORS, type ConnectionRole, type ErrorCode, type ServerFrame } from '../../protocol/index.js';
+import { ERRORS, type AnalystStatus, type ConnectionRole, type ErrorCode, type ServerFrame } from '../../protocol/index.js';
 import type { Analyst } from '../auth/accounts.js';
 
 /** One WebSocket client, with who it is (fixed at the upgrade) and what it is attached to. */
@@ -11,6 +11,9 @@ export class Connection {
   iceRefreshAt: number | null = null;
   /** Frames per second this connection may send; set by the route from FRAME_RATE_PER_SECOND. */
   bucket: { take(): boolean } = { take: () => true };
+  /** An analyst's console: available or away (analyst.status), and since when (epoch ms, set on attach). */
+  status: AnalystStatus = 'available';
+  statusSince = 0;
   private closed = false;
 
   constructor(

@@ -83,6 +83,11 @@ export function AnalystSession({ session, stream, peer, sharing, customerPresent
       <p class="muted">
         {t('analystSession.contact')}: {[session.ticket.email, session.ticket.phone].filter(Boolean).join(' · ') || '—'}
       </p>
+      {session.ticket.problem && (
+        <blockquote class="problem" data-testid="session-problem">
+          <span class="muted">{t('analyst.problem')}</span> {session.ticket.problem}
+        </blockquote>
+      )}
       <p role="status" data-testid="session-status" data-end-reason={session.endReason ?? ''}>
         {ended ? t(endedKey, { name }) : t(statusKey, { name })}
       </p>
@@ -101,7 +106,7 @@ export function AnalystSession({ session, stream, peer, sharing, customerPresent
           {quality && peer && <QualityPanel stats={quality.current} previous={quality.previous} history={quality.history} peer={peer} />}
         </>
       )}
-      {ended && <SessionSummary name={name} startedAt={session.startedAt} endedAt={session.endedAt ?? Date.now()} tools={tools} />}
+      {ended && <SessionSummary name={name} startedAt={session.startedAt} endedAt={session.endedAt ?? Date.now()} tools={tools} rating={session.rating} />}
       {tools && <SessionToolsPanel tools={tools} role="analyst" peerName={name} readOnly={ended} />}
     </section>
   );

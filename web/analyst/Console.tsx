@@ -2,6 +2,8 @@ import { Notice, PageHeader } from '../ui/components.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useState } from 'preact/hooks';
 import { AccountsPanel } from './AccountsPanel.js';
+import { AlertsPanel } from './AlertsPanel.js';
+import { useTicketAlerts } from './use-ticket-alerts.js';
 import { AnalystSession } from './AnalystSession.js';
 import { CreateLinkForm } from './CreateLinkForm.js';
 import { QueueList } from './QueueList.js';
@@ -16,10 +18,19 @@ export function Console({ me, onSignOut, onSignedOut, onAccountChanged }: { me: 
   const tabs = me.role === 'admin' ? (['queues', 'accounts', 'security'] as const) : (['queues', 'security'] as const);
   const console = useAnalystConsole(onSignedOut);
   const inSession = console.session !== null && console.session.state !== 'ended';
+  const alerts = useTicketAlerts(console.tickets, console.queues);
   return (
     <>
       <PageHeader subtitle={t('analyst.title')}>
         <span class="muted">{t('analyst.signedInAs', { name })}</span>
+        <label class="status-pick">
+          <span class="visually-hidden">{t('analyst.status')}</span>
+          <select value={console.status ?? 'available'} disabled={console.status === null} data-testid="analyst-status" data-status={console.status ?? ''}
+            onChange={(e) => console.setStatus((e.target as HTMLSelectElement).value as 'available' | 'away')}>
+            <option value="available">{t('analyst.status.available')}</option>
+            <option value="away">{t('analyst.status.away')}</option>
+          </select>
+        </label>
         <button type="button" class="link-button" onClick={onSignOut}>{t('analyst.signOut')}</button>
       </PageHeader>
       <main class="container wide">
@@ -53,9 +64,12 @@ export function Console({ me, onSignOut, onSignedOut, onAccountChanged }: { me: 
         {!inSession && tab === 'security' && <TwoStepPanel me={me} onChanged={onAccountChanged} />}
         {!inSession && tab === 'queues' && (
           <div class="columns">
-            <QueueList queues={console.queues} tickets={console.tickets} clockOffset={console.clockOffset}
+            <QueueList queues={console.queues} tickets={console.tickets} team={console.team} clockOffset={console.clockOffset}
               onTake={console.take} disabled={console.socket !== 'open'} />
-            <CreateLinkForm queues={console.queues} />
+            <div class="stack">
+              <CreateLinkForm queues={console.queues} />
+              <AlertsPanel alerts={alerts} />
+            </div>
           </div>
         )}
       </main>

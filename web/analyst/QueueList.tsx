@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { QueueInfo, TicketSummary } from '../../protocol/index.js';
+import type { QueueInfo, QueueTeamEntry, TicketSummary } from '../../protocol/index.js';
 import { formatDuration } from '../ui/components.js';
 import { useI18n } from '../i18n/i18n.js';
 
 /** The analyst's queues, oldest ticket first, with live waiting times. */
-export function QueueList({ queues, tickets, clockOffset, onTake, disabled }: {
+export function QueueList({ queues, tickets, team, clockOffset, onTake, disabled }: {
   queues: QueueInfo[];
   tickets: TicketSummary[];
+  /** Each queue's analysts online and available (queue.team). */
+  team: QueueTeamEntry[];
   clockOffset: number;
   onTake: (id: string) => void;
   disabled: boolean;
@@ -23,11 +25,17 @@ export function QueueList({ queues, tickets, clockOffset, onTake, disabled }: {
       <h2 id="queues-title">{t('analyst.queues')}</h2>
       {queues.map((queue) => {
         const waiting = tickets.filter((ticket) => ticket.queue === queue.id);
+        const members = team.find((entry) => entry.queue === queue.id);
         return (
           <div class="queue" key={queue.id} data-queue={queue.id}>
             <h3>
-              {queue.name} <span class="badge">{waiting.length}</span>
+              {queue.name} <span class="badge" aria-label={t('analyst.waitingCount', { count: waiting.length })}>{waiting.length}</span>
             </h3>
+            {members && (
+              <p class="muted small" data-testid="queue-team" data-online={members.online} data-available={members.available}>
+                {t('analyst.team', { available: members.available, online: members.online })}
+              </p>
+            )}
             {waiting.length === 0 ? (
               <p class="muted">{t('analyst.empty')}</p>
             ) : (
@@ -42,6 +50,7 @@ export function QueueList({ queues, tickets, clockOffset, onTake, disabled }: {
                       <div class="muted">
                         {[ticket.email, ticket.phone].filter(Boolean).join(' · ')} · {t('analyst.waiting', { duration: formatDuration(now - ticket.createdAt) })}
                       </div>
+                      {ticket.problem && <div class="problem-line" data-testid="ticket-problem">{ticket.problem}</div>}
                     </div>
                     <button type="button" class="primary" disabled={disabled || !ticket.customerOnline}
                       onClick={() => onTake(ticket.id)} aria-label={`${t('analyst.take')} ${ticket.name}`}>

@@ -8,7 +8,13 @@ import { formatBytes } from '../files/transfer-rate.js';
  * What happened in the session, for the analyst's records: built in this browser from what it saw,
  * never sent to the server; the analyst may download it as a text file.
  */
-export function SessionSummary({ name, startedAt, endedAt, tools }: { name: string; startedAt: number; endedAt: number; tools: SessionTools | null }) {
+export function SessionSummary({ name, startedAt, endedAt, tools, rating }: {
+  name: string;
+  startedAt: number;
+  endedAt: number;
+  tools: SessionTools | null;
+  rating?: { score: number; comment?: string };
+}) {
   const { t, lang } = useI18n();
   const files = (tools?.allTransfers() ?? []).filter((f) => f.state === 'done');
   const links = (tools?.timeline ?? []).flatMap((e) => (e.kind === 'pushedLink' && e.from === 'me' ? [e] : []));
@@ -22,6 +28,7 @@ export function SessionSummary({ name, startedAt, endedAt, tools }: { name: stri
     ...(files.length ? files.map((f) => `  ${f.direction === 'out' ? '→' : '←'} ${f.name} (${formatBytes(f.size)})`) : [`  ${t('summary.none')}`]),
     `${t('summary.links')}:`,
     ...(links.length ? links.map((l) => `  ${l.url}${l.opened ? ' ✓' : ''}`) : [`  ${t('summary.none')}`]),
+    ...(rating ? ['', t('summary.rating', { score: rating.score }), ...(rating.comment ? [`  “${rating.comment}”`] : [])] : []),
   ];
   const download = () => {
     saveBlob(new Blob([lines.join('\n') + '\n'], { type: 'text/plain;charset=utf-8' }), `session-${new Date(startedAt).toISOString().slice(0, 16).replace(/[:T]/g, '-')}.txt`);
@@ -38,6 +45,16 @@ export function SessionSummary({ name, startedAt, endedAt, tools }: { name: stri
       <ul data-testid="summary-links">
         {links.length ? links.map((l) => <li key={l.id}>{l.url}{l.opened ? ' ✓' : ''}</li>) : <li>{t('summary.none')}</li>}
       </ul>
+      <div data-testid="summary-rating" data-score={rating?.score ?? ''} aria-live="polite">
+        {rating ? (
+          <>
+            <h4>{t('summary.rating', { score: rating.score })}</h4>
+            {rating.comment && <blockquote class="problem" data-testid="summary-rating-comment">{rating.comment}</blockquote>}
+          </>
+        ) : (
+          <p class="muted small">{t('summary.noRating')}</p>
+        )}
+      </div>
       <button type="button" class="secondary" onClick={download} data-testid="summary-download">{t('summary.export')}</button>
       <p class="muted small">{t('summary.kept')}</p>
     </section>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { CLOSE_CODES, type EndReason, type ErrorCode, type QueueInfo, type SessionState, type TicketSummary } from '../../protocol/index.js';
+import { CLOSE_CODES, type AnalystStatus, type EndReason, type ErrorCode, type QueueInfo, type QueueTeamEntry, type SessionState, type TicketSummary } from '../../protocol/index.js';
 import type { SessionConnection } from '../session/session-connection.js';
 import { AnalystConnections } from '../session/session-connections.js';
 import { SignalingClient, type SocketState } from '../session/signaling-client.js';
@@ -17,6 +17,8 @@ export interface AnalystSessionInfo {
   /** When this console saw the session start and end (for the summary). */
   startedAt: number;
   endedAt: number | null;
+  /** What the customer said of the session on their ended screen, if they rated it. */
+  rating?: { score: number; comment?: string };
 }
 
 export interface AnalystConsole {
@@ -35,6 +37,11 @@ export interface AnalystConsole {
   customerPresent: boolean;
   /** This console is open in a newer tab, which has the session now. */
   replaced: boolean;
+  /** The analyst's availability as the server holds it (null until it said). */
+  status: AnalystStatus | null;
+  /** Each of the analyst's queues: analysts online and available. */
+  team: QueueTeamEntry[];
+  setStatus(status: AnalystStatus): void;
   take(ticketId: string): void;
   /** Hangs up; `codeMismatch` when the analyst said the verification codes differ. */
   endSession(reason?: 'codeMismatch'): void;
@@ -43,6 +50,9 @@ export interface AnalystConsole {
   closeSession(): void;
   dismissNotice(): void;
 }
+
+const STATUS_KEY = 'relaydesk.analyst.status';
+const savedStatus = (): AnalystStatus => (globalThis.localStorage?.getItem(STATUS_KEY) === 'away' ? 'away' : 'available');
 
 /** The analyst's live view of their queues and their current session. */
 export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
@@ -56,6 +66,8 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
   const [notice, setNotice] = useState<ErrorCode | null>(null);
   const [customerPresent, setCustomerPresent] = useState(true);
   const [replaced, setReplaced] = useState(false);
+  const [status, setStatusState] = useState<AnalystStatus | null>(null);
+  const [team, setTeam] = useState<QueueTeamEntry[]>([]);
   const client = useRef<SignalingClient | null>(null);
   /** The session's connection (answering each new one the customer makes): session-connections.ts. */
   const connections = useRef<AnalystConnections | null>(null);
@@ -113,6 +125,12 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
       setQueues(frame.queues);
       setTickets(frame.tickets);
       setClockOffset(frame.serverTime - Date.now());
+      // The server starts every console available: an analyst who said "away" stays away across reloads.
+      if (savedStatus() === 'away') signaling.send({ type: 'analyst.status', status: 'away' });
+    });
+    signaling.on('queue.team', (frame) => {
+      setStatusState(frame.status);
+      setTeam(frame.queues);
     });
     signaling.on('queue.ticketUpserted', (frame) => setTickets((list) => applyQueueChanges(list, [{ upserted: frame.ticket }])));
     signaling.on('queue.ticketRemoved', (frame) => setTickets((list) => applyQueueChanges(list, [{ removed: frame.ticketId, reason: frame.reason }])));
@@ -143,6 +161,9 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
         new SessionHistory().end(frame.sessionId, removeScopeFiles);
       }
     });
+    signaling.on('session.rated', (frame) => {
+      setSession((current) => (current?.id === frame.sessionId ? { ...current, rating: { score: frame.score, ...(frame.comment ? { comment: frame.comment } : {}) } } : current));
+    });
     signaling.on('session.ice', ({ iceServers, iceTransportPolicy }) => sessionConnections.setIce({ iceServers, iceTransportPolicy }));
     signaling.on('signal', (frame) => sessionConnections.onSignal(frame));
     signaling.on('error', (frame) => setNotice(frame.code));
@@ -167,6 +188,12 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
     sharing,
     customerPresent,
     replaced,
+    status,
+    team,
+    setStatus: (next) => {
+      globalThis.localStorage?.setItem(STATUS_KEY, next);
+      client.current?.send({ type: 'analyst.status', status: next });
+    },
     take: (ticketId) => {
       setNotice(null);
       client.current?.send({ type: 'ticket.take', ticketId });

@@ -1,4 +1,6 @@
+import { useEffect } from 'preact/hooks';
 import { Notice } from '../ui/components.js';
+import { chime, soundSetting } from '../ui/chime.js';
 import { useI18n } from '../i18n/i18n.js';
 import { ConsentDialog } from './ConsentDialog.js';
 import { CustomerSession } from './CustomerSession.js';
@@ -12,6 +14,19 @@ export function TicketPage({ token }: { token: string }) {
   const session = useCustomerTicket(token);
   const analyst = session.status?.analystName ?? '';
   const reconnecting = session.socket === 'closed' && session.phase !== 'ended';
+
+  // A customer who switched tabs while waiting sees the tab call them back to the consent dialog,
+  // and hears it if they turned the sound on.
+  const offered = session.phase === 'offered';
+  useEffect(() => {
+    if (!offered) return;
+    const before = document.title;
+    document.title = t('consent.title', { analyst });
+    if (soundSetting('customer').get()) chime.play();
+    return () => {
+      document.title = before;
+    };
+  }, [offered]);
 
   switch (session.phase) {
     case 'checking':
@@ -35,7 +50,7 @@ export function TicketPage({ token }: { token: string }) {
     case 'session':
       return <CustomerSession session={session} analyst={analyst} />;
     case 'ended':
-      return <EndedScreen reason={session.endReason} />;
+      return <EndedScreen reason={session.endReason} ratingToken={session.status?.ratingToken} />;
     case 'replaced':
       return (
         <section class="card" data-testid="replaced">

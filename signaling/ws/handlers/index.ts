@@ -1,4 +1,5 @@
 import type { ClientFrameType } from '../../../protocol/index.js';
+import { analystStatus } from './analyst-status.js';
 import { consentReply } from './consent-reply.js';
 import type { Handler } from './context.js';
 import { helperHello, helperPair, helperSignal } from './helper.js';
@@ -12,6 +13,7 @@ import { ticketTake } from './ticket-take.js';
 /** One handler per client frame type. */
 export const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   'ticket.take': ticketTake,
+  'analyst.status': analystStatus,
   'ticket.cancel': ticketCancel,
   'consent.reply': consentReply,
   'share.state': shareState,

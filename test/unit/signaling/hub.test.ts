@@ -7,6 +7,10 @@ import { MemoryHelperPairing } from '../../../signaling/helper-pairing.js';
 import { Hub, LONG_PASS, POSITION_PASS_MS, QUEUE_CHANGES_MS } from '../../../signaling/hub.js';
 import { LocalNodeRegistry } from '../../../signaling/node-registry.js';
 import { MemoryTicketStore } from '../../../signaling/store/memory-store.js';
+import { QueueHours } from '../../../signaling/queue-hours.js';
+import { QueueOutlooks } from '../../../signaling/queue-outlook.js';
+import { MemoryTeamPresence } from '../../../signaling/team-presence.js';
+import { MemoryRatingSlots } from '../../../signaling/rating-slots.js';
 import type { IceServerIssuer } from '../../../signaling/turn-credentials.js';
 import { Connection } from '../../../signaling/ws/connection.js';
 
@@ -41,20 +45,23 @@ class CountingIssuer implements IceServerIssuer {
 const QUEUES = [{ id: 'general', name: 'General' }, { id: 'printers', name: 'Printers' }];
 const ALICE = { id: 'alice', username: 'alice', displayName: 'Alice', role: 'analyst' as const, queues: ['general'], generation: 0, totp: false, totpSetupRequired: false };
 
-function setup() {
+function setup(hours = new QueueHours(new Map())) {
   const clock = new ManualClock();
   const store = new MemoryTicketStore(clock);
   const ice = new CountingIssuer();
-  const hub = new Hub(store, QUEUES, clock, ice, new MemoryHelperPairing(clock), new LocalBus(), new LocalNodeRegistry('local'));
+  const team = new MemoryTeamPresence();
+  const outlooks = new QueueOutlooks(clock, hours, team);
+  const ratings = new MemoryRatingSlots(clock);
+  const hub = new Hub(store, QUEUES, clock, ice, new MemoryHelperPairing(clock), new LocalBus(), new LocalNodeRegistry('local'), { team, outlooks, ratings });
   let n = 0;
-  const connect = (role: 'customer' | 'analyst', ticketId: string | null = null) => {
+  const connect = (role: 'customer' | 'analyst', ticketId: string | null = null, analyst = ALICE) => {
     const socket = new FakeSocket();
-    const conn = new Connection(`local.${role}${n++}`, role, socket as unknown as WebSocket, role === 'analyst' ? ALICE : null, ticketId);
+    const conn = new Connection(`local.${role}${n++}`, role, socket as unknown as WebSocket, role === 'analyst' ? analyst : null, ticketId);
     hub.register(conn);
     return { conn, socket };
   };
   const ticket = (queue = 'general') => store.create({ queue, customer: { name: 'Ann', email: 'ann@example.com', phone: '' }, createdBy: 'customer' });
-  return { clock, store, ice, hub, connect, ticket };
+  return { clock, store, ice, hub, team, outlooks, ratings, connect, ticket };
 }
 
 t.test('a customer who connects gets the status; a second connection for the ticket replaces the first', async (t) => {

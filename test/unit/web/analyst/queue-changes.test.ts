@@ -2,7 +2,7 @@ import t from 'tap';
 import type { TicketSummary } from '../../../../protocol/index.js';
 import { applyQueueChanges } from '../../../../web/analyst/queue-changes.js';
 
-const summary = (id: string, customerOnline = false): TicketSummary => ({ id, queue: 'general', name: id, email: `${id}@example.com`, phone: '', createdAt: 1, customerOnline, state: 'waiting' });
+const summary = (id: string, customerOnline = false): TicketSummary => ({ id, queue: 'general', name: id, email: `${id}@example.com`, phone: '', problem: '', createdAt: 1, customerOnline, state: 'waiting' });
 
 t.test("a batch of queue changes applies in the server's order: upserts replace or add, removals take out", async (t) => {
   const list = [summary('a'), summary('b')];
