@@ -17,9 +17,11 @@ t.test('GET /healthz and /readyz answer 200 JSON', async (t) => {
   t.equal((await fetch(`${server.url}/readyz`)).status, 200);
 });
 
-t.test('GET /api/queues lists the configured queues as {id, name, full}', async (t) => {
+t.test('GET /api/queues lists the configured queues as {id, name, full, outlook}', async (t) => {
   const res = await fetch(`${server.url}/api/queues`);
-  t.same(await res.json(), [{ id: 'general', name: 'General support', full: false }, { id: 'printers', name: 'Printers', full: false }]);
+  // No hours configured (always open), no analyst online, no takes yet: no estimate.
+  const outlook = { open: true, analystsOnline: 0, analystsAvailable: 0 };
+  t.same(await res.json(), [{ id: 'general', name: 'General support', full: false, outlook }, { id: 'printers', name: 'Printers', full: false, outlook }]);
 });
 
 t.test('POST /api/tickets creates a ticket and returns its id, token and link', async (t) => {
@@ -39,7 +41,11 @@ t.test('POST /api/tickets refuses bad input with a typed 400 and creates nothing
     ['plain text', 'hello', 'request.invalidJson', { 'content-type': 'text/plain' }],
     ['empty body', '', 'request.invalidJson'],
     ['an array', '[]', 'request.invalidBody'],
-    ['missing phone', JSON.stringify({ queue: 'general', name: 'A', email: 'a@b.co' }), 'request.invalidBody'],
+    ['missing queue', JSON.stringify({ name: 'A', email: 'a@b.co' }), 'request.invalidBody'],
+    ['neither email nor phone', JSON.stringify({ queue: 'general', name: 'A' }), 'ticket.contactNeeded'],
+    ['email and phone blank', JSON.stringify({ ...valid, email: '  ', phone: '' }), 'ticket.contactNeeded'],
+    ['a problem too long', JSON.stringify({ ...valid, problem: 'x'.repeat(501) }), 'ticket.invalidProblem'],
+    ['a problem of the wrong type', JSON.stringify({ ...valid, problem: ['x'] }), 'request.invalidBody'],
     ['name of the wrong type', JSON.stringify({ ...valid, name: 42 }), 'request.invalidBody'],
     ['an unknown field', JSON.stringify({ ...valid, admin: true }), 'request.invalidBody'],
     ['unknown queue', JSON.stringify({ ...valid, queue: 'nope' }), 'queue.unknown'],
