@@ -74,7 +74,7 @@ export function checkTimeZone(timeZone: string): void {
 export class QueueHours {
   private readonly format: Intl.DateTimeFormat;
   /** A closed queue's next opening, kept until it comes (the hours never change while running). */
-  private readonly nextOpenings = new Map<string, number>();
+  private readonly nextOpenings = new Map<string, { from: number; opensAt: number }>();
 
   constructor(private readonly hours: Map<string, WeeklyHours>, timeZone = 'UTC') {
     this.format = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
@@ -96,8 +96,9 @@ export class QueueHours {
   opensAt(queue: string, at: number): number | undefined {
     const hours = this.hours.get(queue);
     if (!hours || this.isOpen(queue, at)) return undefined;
+    // Closed from `from` until `opensAt`: any moment in between has the same next opening.
     const cached = this.nextOpenings.get(queue);
-    if (cached !== undefined && cached > at) return cached;
+    if (cached && cached.from <= at && at < cached.opensAt) return cached.opensAt;
     const { day, minute } = this.local(at);
     for (let ahead = 0; ahead <= 7; ahead++) {
       const starts = hours[(day + ahead) % 7].map(([start]) => start).filter((start) => ahead > 0 || start > minute);
@@ -110,7 +111,7 @@ export class QueueHours {
       let drift = (((got.day * MINUTES_PER_DAY + got.minute) - (((day + ahead) % 7) * MINUTES_PER_DAY + starts[0])) % week + week) % week;
       if (drift > week / 2) drift -= week;
       candidate -= drift * 60_000;
-      this.nextOpenings.set(queue, candidate);
+      this.nextOpenings.set(queue, { from: at, opensAt: candidate });
       return candidate;
     }
     return undefined;

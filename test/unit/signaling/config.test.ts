@@ -14,5 +14,10 @@ t.test('loadConfig() has working defaults and refuses bad values with a clear me
   t.throws(() => loadConfig({ TRUST_PROXY: '1' }), { name: 'ConfigError', message: /a hop count cannot tell a proxy from a client/ }, 'a hop count: Fastify would believe nothing');
   t.same(loadConfig({ TRUST_PROXY: '127.0.0.1,10.0.0.0/8' }).trustProxy, ['127.0.0.1', '10.0.0.0/8']);
   t.throws(() => parseQueues('Bad Id:Name'), /lowercase/);
+  t.throws(() => loadConfig({ QUEUE_HOURS: 'sales=Mon 08:00-18:00' }), { name: 'ConfigError', message: /QUEUE_HOURS: "sales=Mon 08:00-18:00" must start with one of the queue ids/ });
+  t.throws(() => loadConfig({ QUEUE_TIMEZONE: 'Paris' }), { name: 'ConfigError', message: /QUEUE_TIMEZONE: "Paris" is not a time zone/ });
+  const hours = loadConfig({ QUEUE_HOURS: 'printers=Mon-Fri 08:00-18:00', QUEUE_TIMEZONE: 'Europe/Paris' });
+  t.equal(hours.queueTimeZone, 'Europe/Paris');
+  t.same([...hours.queueHours.keys()], ['printers'], 'only the queues named have hours');
   t.same(parseQueues('a:Alpha, b'), [{ id: 'a', name: 'Alpha' }, { id: 'b', name: 'b' }]);
 });
