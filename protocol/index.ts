@@ -17,6 +17,7 @@ export * from './queue.js';
 export * from './session.js';
 export * from './signal.js';
 export * from './team.js';
+export * from './supervisor.js';
 export * from './ticket.js';
 export * from './validate-fields.js';
 

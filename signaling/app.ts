@@ -39,6 +39,8 @@ import { securityHeaders } from './routes/security-headers.js';
 import { queueRoutes } from './routes/queues.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { ratingRoutes } from './routes/ratings.js';
+import { supervisorRoutes } from './routes/supervisor.js';
+import { DayStats } from './day-stats.js';
 import { wsRoutes } from './routes/ws.js';
 import { MemoryTicketStore } from './store/memory-store.js';
 import { RestTurnIssuer, type IceServerIssuer } from './turn-credentials.js';
@@ -111,6 +113,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const nodes = link ? await RedisNodeRegistry.start(link, bus.nodeId) : new LocalNodeRegistry(bus.nodeId);
   const team = link ? await RedisTeamPresence.start(link, bus.nodeId, clock) : new MemoryTeamPresence();
   const outlook = new QueueOutlooks(clock, new QueueHours(config.queueHours, config.queueTimeZone), team);
+  const dayStats = new DayStats(store, clock, config.queueTimeZone);
   const ratings = link ? new RedisRatingSlots(link) : new MemoryRatingSlots(clock);
   const hub = new Hub(store, config.queues, clock, options.iceIssuer ?? new RestTurnIssuer(config, clock), pairing, bus, nodes, { team, outlooks: outlook, ratings });
   const throttleOptions = {
@@ -128,7 +131,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     team,
     outlook,
     ratings,
-    metrics: new Metrics(store, hub, config.queues, clock),
+    dayStats,
+    metrics: new Metrics(store, hub, config.queues, clock, { team, dayStats }),
     accounts,
     hashGate: new HashGate(),
     usedCodes: link ? new RedisUsedCodes(link) : new MemoryUsedCodes(clock),
@@ -220,6 +224,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(totpRoutes);
   await app.register(ticketRoutes);
   await app.register(ratingRoutes);
+  await app.register(supervisorRoutes);
   await app.register(adminRoutes);
   await app.register(wsRoutes);
   await app.register(helperDownloadRoutes);

@@ -24,6 +24,8 @@ export interface RelayContext {
   outlook: import('./queue-outlook.js').QueueOutlooks;
   /** The ended sessions that may still be rated (POST /api/ratings). */
   ratings: import('./rating-slots.js').RatingSlots;
+  /** Today's takes, time-to-take and sessions per queue (memory only). */
+  dayStats: import('./day-stats.js').DayStats;
   metrics: Metrics;
   accounts: AccountService;
   throttle: LoginThrottle;

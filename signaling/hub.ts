@@ -145,12 +145,19 @@ export class Hub {
     this.sendTeam(conn);
   }
 
+  /** The analyst's page measured its session's media route (the supervisor's view shows it). */
+  setRoute(conn: Connection, route: 'direct' | 'relay'): void {
+    if (conn.route === route) return;
+    conn.route = route;
+    this.reportTeam();
+  }
+
   /** This node's analysts, as the team's presence (one entry per console; the presence merges them). */
   private reportTeam(): void {
     const entries: PresenceEntry[] = [];
     for (const conn of this.analysts) {
       if (!conn.analyst) continue;
-      entries.push({ analystId: conn.analyst.id, name: conn.analyst.displayName, status: conn.status, since: conn.statusSince, queues: conn.analyst.queues, sessionId: conn.ticketId });
+      entries.push({ analystId: conn.analyst.id, name: conn.analyst.displayName, status: conn.status, since: conn.statusSince, queues: conn.analyst.queues, sessionId: conn.ticketId, route: conn.ticketId ? conn.route : null });
     }
     this.team.report(entries);
   }
@@ -527,6 +534,7 @@ export class Hub {
     if (!conn) return;
     if (previous === 'waiting') {
       conn.ticketId = ticket.id;
+      conn.route = null;
       conn.send({ type: 'session.started', sessionId: ticket.id, ticket: toSummary(ticket) });
       this.reportTeam();
       return;

@@ -4,6 +4,8 @@ import type { Clock } from './clock.js';
 import type { Hub } from './hub.js';
 import { isInSession } from './session-machine.js';
 import type { TicketStore } from './store/ticket-store.js';
+import type { DayStats } from './day-stats.js';
+import type { TeamPresence } from './team-presence.js';
 
 /**
  * Prometheus metrics for ops. Gauges are computed from the store and hub at scrape time, so they
@@ -18,8 +20,50 @@ export class Metrics {
   private readonly ratings: Counter;
   private readonly reportedRoutes = new Set<string>();
 
-  constructor(store: TicketStore, hub: Hub, queues: QueueInfo[], clock: Clock) {
+  constructor(store: TicketStore, hub: Hub, queues: QueueInfo[], clock: Clock, center: { team: TeamPresence; dayStats: DayStats }) {
     const registers = [this.registry];
+    new Gauge({
+      name: 'relaydesk_analysts',
+      help: 'Analysts with a console open on any node, by status: available, away, inSession.',
+      labelNames: ['status'],
+      registers,
+      collect() {
+        const counts = { available: 0, away: 0, inSession: 0 };
+        for (const person of center.team.all()) counts[person.sessionId ? 'inSession' : person.status] += 1;
+        for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+      },
+    });
+    new Gauge({
+      name: 'relaydesk_today_takes',
+      help: 'Requests taken today in each queue (since midnight in QUEUE_TIMEZONE or the node\'s start; memory only).',
+      labelNames: ['queue'],
+      registers,
+      collect() {
+        for (const q of queues) this.set({ queue: q.id }, center.dayStats.of(q.id).takes);
+      },
+    });
+    new Gauge({
+      name: 'relaydesk_today_sessions',
+      help: 'Sessions ended today in each queue after the customer allowed them (memory only).',
+      labelNames: ['queue'],
+      registers,
+      collect() {
+        for (const q of queues) this.set({ queue: q.id }, center.dayStats.of(q.id).sessions);
+      },
+    });
+    new Gauge({
+      name: 'relaydesk_today_time_to_take_median_seconds',
+      help: 'Median time from request to take today, per queue (absent before the first take).',
+      labelNames: ['queue'],
+      registers,
+      collect() {
+        this.reset();
+        for (const q of queues) {
+          const median = center.dayStats.of(q.id).medianTimeToTakeMs;
+          if (median !== null) this.set({ queue: q.id }, median / 1000);
+        }
+      },
+    });
     new Gauge({
       name: 'relaydesk_connections',
       help: 'Open WebSocket connections, by role.',

@@ -12,6 +12,8 @@ export interface PresenceEntry {
   queues: string[];
   /** The session they are in, if any. */
   sessionId: string | null;
+  /** That session's media route, as their page measured it (session.route); null until known. */
+  route?: 'direct' | 'relay' | null;
 }
 
 /**
@@ -40,7 +42,7 @@ export function mergeEntries(entries: PresenceEntry[]): PresenceEntry[] {
     }
     if (entry.status === 'available' && seen.status === 'away') Object.assign(seen, { status: 'available', since: entry.since });
     else if (entry.status === seen.status) seen.since = Math.min(seen.since, entry.since);
-    seen.sessionId ??= entry.sessionId;
+    if (!seen.sessionId && entry.sessionId) Object.assign(seen, { sessionId: entry.sessionId, route: entry.route ?? null });
   }
   return [...byAnalyst.values()];
 }

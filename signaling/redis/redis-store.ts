@@ -126,7 +126,7 @@ export class RedisTicketStore implements TicketStore {
   }
 
   take(id: string, analyst: AnalystRef): Promise<StoreResult> {
-    return this.decide(id, (ticket) => decideTake(ticket, analyst));
+    return this.decide(id, (ticket) => decideTake(ticket, analyst, this.clock.now()));
   }
 
   apply(id: string, event: SessionEvent, endReason?: EndReason): Promise<StoreResult> {

@@ -57,7 +57,7 @@ export class MemoryTicketStore implements TicketStore {
   }
 
   async take(id: string, analyst: AnalystRef): Promise<StoreResult> {
-    return this.decide(id, (ticket) => decideTake(ticket, analyst));
+    return this.decide(id, (ticket) => decideTake(ticket, analyst, this.clock.now()));
   }
 
   async apply(id: string, event: SessionEvent, endReason?: EndReason): Promise<StoreResult> {

@@ -39,12 +39,13 @@ const copy = (ticket: TicketRecord): TicketRecord => ({
   version: ticket.version + 1,
 });
 
-export function decideTake(ticket: TicketRecord | undefined, analyst: AnalystRef): StoreResult {
+export function decideTake(ticket: TicketRecord | undefined, analyst: AnalystRef, now: number): StoreResult {
   if (!ticket) return { ok: false, code: 'ticket.notFound' };
   if (!isWaiting(ticket.state)) return { ok: false, code: 'ticket.alreadyTaken' };
   if (!ticket.customerOnline) return { ok: false, code: 'ticket.customerOffline' };
   const next = copy(ticket);
   next.analyst = { ...analyst, awaySince: null };
+  next.takenAt = now;
   next.state = nextState(ticket.state, 'take')!;
   return { ok: true, ticket: next };
 }

@@ -31,6 +31,8 @@ export interface TicketRecord {
   /** The creating client's address pseudonym (client-address.ts), for a customer's own request: caps waiting tickets per address. */
   origin?: string;
   createdAt: number;
+  /** When an analyst took it (epoch ms): the session's start, for the supervisor's view. */
+  takenAt?: number;
   /** Insertion order, to break createdAt ties so the queue order is total. */
   seq: number;
   state: SessionState;

@@ -14,6 +14,8 @@ export class Connection {
   /** An analyst's console: available or away (analyst.status), and since when (epoch ms, set on attach). */
   status: AnalystStatus = 'available';
   statusSince = 0;
+  /** An analyst's session: the media route their page measured (session.route), for the supervisor. */
+  route: 'direct' | 'relay' | null = null;
   private closed = false;
 
   constructor(

@@ -199,3 +199,49 @@ t.test('dark mode follows the system\'s choice', async (t) => {
   await page.emulateMedia({ colorScheme: 'light' });
   t.equal(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), 'rgb(244, 246, 249)', 'light again');
 });
+
+t.test('the supervisor\'s overview: an admin watches queues, analysts and a session live, in English and in French', async (t) => {
+  const supervisor = await browser.newPage();
+  const bob = await browser.newPage();
+  const customer = await browser.newPage();
+  t.teardown(async () => {
+    for (const page of [supervisor, bob, customer]) await page.context().close();
+  });
+  await analystSignsIn(supervisor, server.url, 'alice');
+  await supervisor.getByTestId('analyst-status').selectOption('away');
+  await analystSignsIn(bob, server.url, 'bob');
+  await supervisor.getByTestId('tab-overview').click();
+  const analysts = supervisor.getByTestId('supervisor-analysts');
+  await analysts.locator('[data-analyst="bob"][data-status="available"]').waitFor();
+  await analysts.locator('[data-analyst="alice"][data-status="away"]').waitFor();
+
+  await customer.goto(`${server.url}/?queue=general`);
+  await customer.getByLabel('Your name').fill('Hidden Person');
+  await customer.getByLabel('Email').fill('hidden@example.com');
+  await customer.getByRole('button', { name: 'Request support' }).click();
+  await customer.getByTestId('waiting-room').waitFor();
+  await supervisor.locator('[data-testid="supervisor-queues"] [data-queue="general"][data-waiting="1"]').waitFor();
+
+  await bob.getByTestId('ticket').filter({ hasText: 'Hidden Person' }).getByRole('button').click();
+  await customer.getByTestId('consent-allow').click();
+  const session = supervisor.locator('[data-testid="supervisor-sessions"] [data-state="consented"]');
+  await session.waitFor();
+  t.match(await session.textContent(), /General support.*Bob Durand.*Allowed/);
+  await analysts.locator('[data-analyst="bob"][data-status="inSession"]').waitFor();
+  const takes = await supervisor.locator('[data-testid="supervisor-queues"] [data-queue="general"]').getAttribute('data-takes');
+  t.ok(Number(takes) >= 1, 'today\'s takes count it');
+  t.notMatch(await supervisor.getByTestId('supervisor').textContent(), /Hidden Person|hidden@example\.com/, 'never the customer\'s name or contact');
+  // The customer shares: the step follows, and the route the analyst's page measured shows once known (loopback: direct).
+  await customer.getByTestId('start-share').click();
+  await supervisor.locator('[data-testid="supervisor-sessions"] [data-state="live"][data-route="direct"]').waitFor({ timeout: 15_000 });
+  t.match(await supervisor.getByTestId('supervisor-sessions').textContent(), /Sharing the screen.*Direct/);
+
+  // The same view in French, by the page's language switch.
+  await supervisor.getByRole('button', { name: 'Français' }).click();
+  await supervisor.getByText('Le centre d’assistance en ce moment').waitFor();
+  t.match(await analysts.textContent(), /En session/);
+
+  await customer.getByTestId('end-session').click();
+  await supervisor.locator('[data-testid="supervisor-sessions"] [data-session]').waitFor({ state: 'detached' });
+  t.match(await supervisor.getByTestId('supervisor-sessions').textContent(), /Aucune session en cours/);
+});

@@ -255,3 +255,63 @@ t.test('two nodes on Redis: an analyst on one node counts for the customers wait
   t.same(after.queues.find((q) => q.queue === 'general'), { queue: 'general', online: 1, available: 1 }, 'bob gone from the team');
   await alice.close();
 });
+
+t.test('the supervisor\'s view: admins only; every queue, analyst and session, never a customer\'s name; today\'s figures also in /metrics', async (t) => {
+  const clock = new ManualClock(Date.parse('2026-12-02T09:00:00Z'));
+  const server = await startServer({}, { clock });
+  t.teardown(() => server.close());
+  const view = async (cookie?: string) => {
+    const res = await fetch(`${server.url}/api/supervisor`, { headers: cookie ? { cookie } : {} });
+    return { status: res.status, body: (await res.json()) as import('../../protocol/index.js').SupervisorView & { error?: { code: string } } };
+  };
+  t.equal((await view()).body.error?.code, 'auth.required');
+  const bobCookie = await login(server.url, 'bob');
+  const notAdmin = await view(bobCookie);
+  t.same([notAdmin.status, notAdmin.body.error?.code], [403, 'auth.forbidden'], 'an analyst is not a supervisor');
+
+  const admin = await login(server.url, 'alice');
+  const empty = await view(admin);
+  t.same(empty.body.analysts, [], 'no console open');
+  t.same(empty.body.queues[0], { id: 'general', name: 'General support', waiting: 0, longestWaitMs: null, open: true, online: 0, available: 0, today: { takes: 0, sessions: 0, medianTimeToTakeMs: null } });
+
+  const bob = await TestClient.connect(server.wsUrl, { cookie: bobCookie });
+  await bob.next('queue.snapshot');
+  const first = await waitingCustomer(server, { name: 'Secret Name', email: 'secret@example.com' });
+  clock.advance(90_000);
+  await waitingCustomer(server, { name: 'Second' });
+  clock.advance(30_000);
+  const waiting = await view(admin);
+  t.match(waiting.body.queues[0], { waiting: 2, longestWaitMs: 120_000, online: 1, available: 1 });
+  t.same(waiting.body.analysts.map((a) => [a.name, a.status]), [['Bob Durand', 'available']]);
+
+  bob.send({ type: 'ticket.take', ticketId: first.ticket.ticketId });
+  await bob.next('session.started');
+  first.socket.send({ type: 'consent.reply', allow: true });
+  await bob.until('session.state', (f) => f.state === 'consented');
+  clock.advance(45_000);
+  bob.send({ type: 'session.route', route: 'relay' });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const live = await view(admin);
+  t.same(live.body.sessions, [{ id: first.ticket.ticketId, queue: 'general', analystName: 'Bob Durand', state: 'consented', since: Date.parse('2026-12-02T09:02:00Z'), route: 'relay' }]);
+  t.same(live.body.analysts.map((a) => [a.name, a.status, a.since]), [['Bob Durand', 'inSession', Date.parse('2026-12-02T09:02:00Z')]], 'in a session since the take');
+  t.match(live.body.queues[0], { waiting: 1, longestWaitMs: 75_000, available: 0, today: { takes: 1, sessions: 0, medianTimeToTakeMs: 120_000 } });
+  t.notMatch(JSON.stringify(live.body), /Secret Name|secret@example\.com/, 'no customer name or contact');
+
+  bob.send({ type: 'session.end' });
+  await bob.until('session.state', (f) => f.state === 'ended');
+  const after = await view(admin);
+  t.same(after.body.sessions, []);
+  t.match(after.body.queues[0].today, { takes: 1, sessions: 1 });
+  const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
+  t.match(metrics, /relaydesk_today_takes\{queue="general"\} 1\b/);
+  t.match(metrics, /relaydesk_today_sessions\{queue="general"\} 1\b/);
+  t.match(metrics, /relaydesk_today_time_to_take_median_seconds\{queue="general"\} 120\b/);
+  t.match(metrics, /relaydesk_analysts\{status="available"\} 1\b/);
+  t.notMatch(metrics, /relaydesk_today_time_to_take_median_seconds\{queue="printers"\}/, 'no median before the first take');
+
+  // Midnight in QUEUE_TIMEZONE (UTC here): a new day starts at zero.
+  clock.advance(15 * 60 * 60_000);
+  // (The sign-in of the morning has expired by then: a new one.)
+  t.same((await view(await login(server.url, 'alice'))).body.queues[0].today, { takes: 0, sessions: 0, medianTimeToTakeMs: null });
+  await bob.close();
+});

@@ -3,6 +3,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { useState } from 'preact/hooks';
 import { AccountsPanel } from './AccountsPanel.js';
 import { AlertsPanel } from './AlertsPanel.js';
+import { SupervisorPanel } from './SupervisorPanel.js';
 import { useTicketAlerts } from './use-ticket-alerts.js';
 import { AnalystSession } from './AnalystSession.js';
 import { CreateLinkForm } from './CreateLinkForm.js';
@@ -14,8 +15,8 @@ import { useAnalystConsole } from './use-analyst-console.js';
 export function Console({ me, onSignOut, onSignedOut, onAccountChanged }: { me: SignedInAnalyst; onSignOut: () => void; onSignedOut: () => void; onAccountChanged: () => void }) {
   const { t, err } = useI18n();
   const name = me.displayName;
-  const [tab, setTab] = useState<'queues' | 'accounts' | 'security'>('queues');
-  const tabs = me.role === 'admin' ? (['queues', 'accounts', 'security'] as const) : (['queues', 'security'] as const);
+  const [tab, setTab] = useState<'queues' | 'overview' | 'accounts' | 'security'>('queues');
+  const tabs = me.role === 'admin' ? (['queues', 'overview', 'accounts', 'security'] as const) : (['queues', 'security'] as const);
   const console = useAnalystConsole(onSignedOut);
   const inSession = console.session !== null && console.session.state !== 'ended';
   const alerts = useTicketAlerts(console.tickets, console.queues);
@@ -60,6 +61,7 @@ export function Console({ me, onSignOut, onSignedOut, onAccountChanged }: { me: 
             ))}
           </nav>
         )}
+        {!inSession && tab === 'overview' && <SupervisorPanel />}
         {!inSession && tab === 'accounts' && <AccountsPanel meId={me.id} />}
         {!inSession && tab === 'security' && <TwoStepPanel me={me} onChanged={onAccountChanged} />}
         {!inSession && tab === 'queues' && (
