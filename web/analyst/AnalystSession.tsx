@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { logSharing, type SharingSource } from '../activity/sharing-activity.js';
-import { Notice, StreamVideo } from '../ui/components.js';
+import { Dialog, Notice, StreamVideo } from '../ui/components.js';
+import { RemoteViewer, type ShortcutBus } from './RemoteViewer.js';
 import { SessionToolsPanel } from '../ui/SessionToolsPanel.js';
 import { VerificationCode } from '../ui/VerificationCode.js';
 import { useSessionTools } from '../activity/use-session-tools.js';
@@ -42,7 +43,7 @@ function useVideoStats(peer: SessionConnection | null, active: boolean) {
   return stats;
 }
 
-export function AnalystSession({ session, stream, peer, sharing, customerPresent, onEnd, onClose, onRoute }: {
+export function AnalystSession({ session, stream, peer, sharing, customerPresent, onEnd, onClose, onRoute, shortcuts, onHelp }: {
   session: AnalystSessionInfo;
   /** False while the customer's page is away (reconnecting): the session goes on. */
   customerPresent: boolean;
@@ -52,14 +53,24 @@ export function AnalystSession({ session, stream, peer, sharing, customerPresent
   onEnd: (reason?: 'codeMismatch') => void;
   onClose: () => void;
   onRoute: (route: 'direct' | 'relay') => void;
+  /** The console's keyboard shortcuts (release control, end the session, the viewer's). */
+  shortcuts: ShortcutBus;
+  onHelp: () => void;
 }) {
   const { t } = useI18n();
+  const [confirmEnd, setConfirmEnd] = useState(false);
   const name = session.ticket.name;
   const quality = useVideoStats(peer, session.state === 'live' && stream !== null);
   const stats = quality?.current ?? null;
   const ended = session.state === 'ended';
   const tools = useSessionTools(peer, { me: '', peer: name }, 'tools.event.consented.analyst', session.id);
   const control = useControlState(peer);
+  const running = session.state !== 'ended';
+  useEffect(() => shortcuts.on('action', (action) => {
+    if (action === 'releaseControl' && peer && control !== 'off' && control !== 'refused') peer.channels.sendControl({ type: 'control.release' });
+    // Ending is asked once more: a stray key must not hang up on a customer.
+    if (action === 'endSession' && running) setConfirmEnd(true);
+  }), [shortcuts, peer, control, running]);
   // The activity log follows the share from the session's state (use-analyst-console.ts).
   useEffect(() => (tools ? logSharing(sharing, tools, 'analyst', name) : undefined), [tools, sharing, name]);
   const route = stats?.route ? (stats.route === 'relay' ? 'relay' : 'direct') : null;
@@ -96,15 +107,25 @@ export function AnalystSession({ session, stream, peer, sharing, customerPresent
       {!ended && session.state === 'live' && (
         <>
           {peer && <AnalystControlBar peer={peer} state={control} name={name} />}
-          {peer ? (
-            <RemoteScreen peer={peer} state={control} name={name}>
+          <RemoteViewer shortcuts={shortcuts} onHelp={onHelp}>
+            {peer ? (
+              <RemoteScreen peer={peer} state={control} name={name}>
+                <StreamVideo stream={stream} muted label={t('analystSession.live', { name })} testId="remote-screen" />
+              </RemoteScreen>
+            ) : (
               <StreamVideo stream={stream} muted label={t('analystSession.live', { name })} testId="remote-screen" />
-            </RemoteScreen>
-          ) : (
-            <StreamVideo stream={stream} muted label={t('analystSession.live', { name })} testId="remote-screen" />
-          )}
+            )}
+          </RemoteViewer>
           {quality && peer && <QualityPanel stats={quality.current} previous={quality.previous} history={quality.history} peer={peer} />}
         </>
+      )}
+      {confirmEnd && running && (
+        <Dialog title={t('shortcuts.endConfirm', { name })} labelId="end-confirm-title">
+          <div class="actions" onKeyDown={(e) => e.key === 'Escape' && setConfirmEnd(false)}>
+            <button type="button" class="danger" onClick={() => { setConfirmEnd(false); onEnd(); }} data-testid="end-confirm">{t('analystSession.end')}</button>
+            <button type="button" class="secondary" onClick={() => setConfirmEnd(false)}>{t('shortcuts.cancel')}</button>
+          </div>
+        </Dialog>
       )}
       {ended && <SessionSummary name={name} startedAt={session.startedAt} endedAt={session.endedAt ?? Date.now()} tools={tools} rating={session.rating} />}
       {tools && <SessionToolsPanel tools={tools} role="analyst" peerName={name} readOnly={ended} />}

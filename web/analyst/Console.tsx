@@ -1,6 +1,10 @@
 import { Notice, PageHeader } from '../ui/components.js';
 import { useI18n } from '../i18n/i18n.js';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Emitter } from '../emitter.js';
+import { isTyping, shortcutOf } from './shortcuts.js';
+import { ShortcutHelp } from './ShortcutHelp.js';
+import type { ShortcutBus } from './RemoteViewer.js';
 import { AccountsPanel } from './AccountsPanel.js';
 import { AlertsPanel } from './AlertsPanel.js';
 import { SupervisorPanel } from './SupervisorPanel.js';
@@ -20,6 +24,38 @@ export function Console({ me, onSignOut, onSignedOut, onAccountChanged }: { me: 
   const console = useAnalystConsole(onSignedOut);
   const inSession = console.session !== null && console.session.state !== 'ended';
   const alerts = useTicketAlerts(console.tickets, console.queues);
+  const [help, setHelp] = useState(false);
+  const [said, setSaid] = useState('');
+  const shortcuts = useRef<ShortcutBus>(new Emitter()).current;
+  const live = useRef({ console, inSession });
+  live.current = { console, inSession };
+
+  // The console's keyboard shortcuts (shortcuts.ts). Listened to before anything else on the page,
+  // so they work while the remote screen has the keyboard; what a shortcut means in a session is
+  // the session's to do (AnalystSession, RemoteViewer).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const focused = document.activeElement;
+      const controlling = focused?.closest?.('.remote-screen.controlling') != null;
+      const action = shortcutOf(event, { typing: isTyping(focused), controlling });
+      if (!action) return;
+      // Not stopped: the remote screen's own listener sees the key and keeps it (and its modifiers) from the customer.
+      event.preventDefault();
+      if (action === 'help') return setHelp(true);
+      if (action === 'takeOldest') {
+        const { console: now, inSession: busy } = live.current;
+        if (busy) return setSaid(t('shortcuts.said.busy'));
+        const oldest = now.tickets.find((ticket) => ticket.customerOnline);
+        if (!oldest) return setSaid(t('shortcuts.said.noOne'));
+        setSaid(t('shortcuts.said.taking', { name: oldest.name }));
+        return now.take(oldest.id);
+      }
+      shortcuts.emit('action', action);
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+
   return (
     <>
       <PageHeader subtitle={t('analyst.title')}>
@@ -35,6 +71,8 @@ export function Console({ me, onSignOut, onSignedOut, onAccountChanged }: { me: 
         <button type="button" class="link-button" onClick={onSignOut}>{t('analyst.signOut')}</button>
       </PageHeader>
       <main class="container wide">
+        <p class="visually-hidden" role="status" data-testid="shortcut-said">{said}</p>
+        {help && <ShortcutHelp onClose={() => setHelp(false)} />}
         {console.replaced && (
           <div class="card" data-testid="replaced">
             <Notice kind="info">{t('replaced.analyst')}</Notice>
@@ -50,7 +88,7 @@ export function Console({ me, onSignOut, onSignedOut, onAccountChanged }: { me: 
         )}
         {console.session && (
           <AnalystSession session={console.session} stream={console.remoteStream} peer={console.peer} sharing={console.sharing} customerPresent={console.customerPresent}
-            onEnd={console.endSession} onClose={console.closeSession} onRoute={console.reportRoute} />
+            onEnd={console.endSession} onClose={console.closeSession} onRoute={console.reportRoute} shortcuts={shortcuts} onHelp={() => setHelp(true)} />
         )}
         {!inSession && (
           <nav class="tabs" aria-label={t('analyst.title')}>

@@ -1,5 +1,7 @@
 import type { InputEvent } from '../../protocol/index.js';
 import { normalisedPoint, wheelSteps } from './video-geometry.js';
+import { ModifierGate } from './modifier-gate.js';
+import { COMMAND_KEYS } from './shortcuts.js';
 
 const BUTTONS = ['left', 'middle', 'right'] as const;
 /** The analyst's clock, comparable with the helper's (same epoch), for latency measurement. */
@@ -11,6 +13,8 @@ const stamp = () => performance.timeOrigin + performance.now();
  * key is kept from the analyst's own page.
  */
 export function captureInput(frame: HTMLElement, video: HTMLVideoElement, send: (event: InputEvent) => void): () => void {
+  // Modifiers wait for what they go with: a console shortcut (Alt+Shift+R…) stays in the console.
+  const keys = new ModifierGate((code, down) => send({ k: 'key', code, down, ts: stamp() }));
   const point = (event: MouseEvent) =>
     normalisedPoint({ x: event.clientX, y: event.clientY }, video.getBoundingClientRect(), { width: video.videoWidth, height: video.videoHeight });
   let lastMove = 0;
@@ -33,19 +37,22 @@ export function captureInput(frame: HTMLElement, video: HTMLVideoElement, send: 
     event.preventDefault();
     // Without scrolling: a page that scrolls under the pointer would move the customer's pointer too.
     if (down) frame.focus({ preventScroll: true });
+    keys.flush();
     send({ k: 'move', ...at, ts: stamp() });
     send({ k: 'button', button, down, ts: stamp() });
   };
   const onWheel = (event: WheelEvent) => {
     if (!point(event)) return;
     event.preventDefault();
+    keys.flush();
     send({ k: 'wheel', dx: wheelSteps(event.deltaX, event.deltaMode), dy: wheelSteps(event.deltaY, event.deltaMode), ts: stamp() });
   };
   const onKey = (down: boolean) => (event: KeyboardEvent) => {
     if (!/^[A-Za-z0-9]{1,24}$/.test(event.code)) return;
     event.preventDefault();
     if (event.repeat && !down) return;
-    send({ k: 'key', code: event.code, down, ts: stamp() });
+    if (down) keys.keyDown(event.code, event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code in COMMAND_KEYS);
+    else keys.keyUp(event.code);
   };
   const noMenu = (event: Event) => event.preventDefault();
   const down = onButton(true);
