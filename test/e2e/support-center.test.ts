@@ -245,3 +245,67 @@ t.test('the supervisor\'s overview: an admin watches queues, analysts and a sess
   await supervisor.locator('[data-testid="supervisor-sessions"] [data-session]').waitFor({ state: 'detached' });
   t.match(await supervisor.getByTestId('supervisor-sessions').textContent(), /Aucune session en cours/);
 });
+
+t.test('the viewer and the keyboard: take the oldest, help, zoom, full screen, end with a confirmation', async (t) => {
+  const analyst = await browser.newPage();
+  const first = await browser.newPage();
+  const second = await browser.newPage();
+  t.teardown(async () => {
+    for (const page of [analyst, first, second]) await page.context().close();
+  });
+  await analystSignsIn(analyst, server.url, 'bob');
+  for (const [page, name] of [[first, 'Oldest Olga'], [second, 'Newer Nina']] as const) {
+    await page.goto(`${server.url}/?queue=general`);
+    await page.getByLabel('Your name').fill(name);
+    await page.getByLabel('Email').fill('x@example.com');
+    await page.getByRole('button', { name: 'Request support' }).click();
+    await page.getByTestId('waiting-room').waitFor();
+  }
+  await analyst.getByTestId('ticket').filter({ hasText: 'Newer Nina' }).waitFor();
+
+  // "?" lists the shortcuts; Escape closes the list.
+  await analyst.locator('body').press('?');
+  await analyst.getByTestId('shortcuts-help').waitFor();
+  t.match(await analyst.getByTestId('shortcuts-help').textContent(), /Alt\+Shift\+T.*Take the oldest request/);
+  await analyst.keyboard.press('Escape');
+  await analyst.getByTestId('shortcuts-help').waitFor({ state: 'detached' });
+
+  // Alt+Shift+T takes the oldest request, not the newest.
+  await analyst.keyboard.press('Alt+Shift+KeyT');
+  await first.getByTestId('consent-allow').waitFor();
+  t.match(await analyst.getByTestId('shortcut-said').textContent(), /Taking the request of Oldest Olga/);
+  await first.getByTestId('consent-allow').click();
+  await first.getByTestId('start-share').click();
+  await analyst.getByTestId('viewer').waitFor();
+  await analyst.waitForFunction(() => document.querySelector<HTMLVideoElement>('[data-testid="remote-screen"]')!.videoWidth > 0);
+
+  // Zoom by the toolbar and by the keyboard; the picture's size follows.
+  await analyst.getByTestId('zoom-actual').click();
+  const picture = await analyst.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid="remote-screen"]')!.videoWidth);
+  const width = () => analyst.evaluate(() => Math.round(document.querySelector<HTMLVideoElement>('[data-testid="remote-screen"]')!.getBoundingClientRect().width));
+  t.equal(await width(), picture, '100 %: the picture\'s own pixels');
+  await analyst.getByTestId('zoom-in').click();
+  t.equal(await analyst.getByTestId('zoom-level').textContent(), '150 %');
+  t.equal(await width(), Math.round(picture * 1.5));
+  t.ok(await analyst.evaluate(() => { const v = document.querySelector<HTMLElement>('[data-testid="viewport"]')!; return v.scrollWidth > v.clientWidth; }), 'wider than the view: it scrolls to pan');
+  await analyst.keyboard.press('Alt+Shift+Digit0');
+  await analyst.locator('[data-testid="viewer"][data-zoom="fit"]').waitFor();
+  t.ok(await width() <= (await analyst.evaluate(() => document.querySelector<HTMLElement>('[data-testid="viewport"]')!.clientWidth)), 'fit: within the view');
+
+  // Full screen and back, by the keyboard and by the button.
+  await analyst.keyboard.press('Alt+Shift+KeyF');
+  await analyst.locator('[data-testid="viewer"][data-full-screen="true"]').waitFor();
+  t.equal(await analyst.evaluate(() => document.fullscreenElement?.getAttribute('data-testid')), 'viewer', 'the viewer is full screen');
+  await analyst.getByTestId('full-screen').click();
+  await analyst.locator('[data-testid="viewer"][data-full-screen="false"]').waitFor();
+
+  // Alt+Shift+E asks first: Cancel keeps the session, End ends it.
+  await analyst.keyboard.press('Alt+Shift+KeyE');
+  await analyst.getByTestId('end-confirm').waitFor();
+  await analyst.getByRole('button', { name: 'Cancel' }).click();
+  t.equal(await analyst.getByTestId('analyst-session').getAttribute('data-state'), 'live', 'still live after Cancel');
+  await analyst.keyboard.press('Alt+Shift+KeyE');
+  await analyst.getByTestId('end-confirm').click();
+  await first.getByTestId('ended').waitFor();
+  t.pass('ended after the confirmation');
+});
