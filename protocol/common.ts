@@ -9,6 +9,8 @@ export const LIMITS = {
   problemMax: 500,
   /** The optional comment with a rating (it goes to the analyst's console only). */
   ratingCommentMax: 500,
+  /** The note an analyst leaves with a session they hand over. */
+  transferNoteMax: 500,
   /** Max bytes of one WebSocket frame. SDP with many candidates stays well under 16 KB. */
   frameMaxBytes: 64 * 1024,
   /** Max bytes of an HTTP JSON body. */
@@ -42,6 +44,8 @@ export const EndReason = Type.Union([
   Type.Literal('codeMismatch'),
   /** No analyst took the request within MAX_WAIT_MS. */
   Type.Literal('waitedTooLong'),
+  /** To the analyst who handed the session over: it is no longer theirs (the customer's ticket goes on). */
+  Type.Literal('transferred'),
 ]);
 export type EndReason = Static<typeof EndReason>;
 

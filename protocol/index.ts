@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { ErrorCode, ERRORS } from './errors.js';
 import { QueueChanges, QueueSnapshot, QueueTicketRemoved, QueueTicketUpserted, TicketTake } from './queue.js';
-import { ConsentReply, SessionEnd, SessionIce, SessionPresence, SessionRated, SessionRoute, SessionStarted, SessionStateFrame, ShareState } from './session.js';
+import { ConsentReply, SessionEnd, SessionIce, SessionPresence, SessionRated, SessionRoute, SessionStarted, SessionTransfer, SessionStateFrame, ShareState } from './session.js';
 import { SignalRelay, SignalSend } from './signal.js';
 import { HelperCode, HelperHello, HelperPair, HelperSignal, HelperStatus } from './helper.js';
 import { TicketCancel, TicketStatus } from './ticket.js';
@@ -36,7 +36,7 @@ export const ErrorFrame = Type.Object(
 export type ErrorFrame = Omit<Static<typeof ErrorFrame>, 'code'> & { code: ErrorCode };
 
 /** Every frame a browser may send. The server validates each against this union. */
-export const ClientFrame = Type.Union([TicketTake, AnalystStatusFrame, TicketCancel, ConsentReply, ShareState, SessionRoute, SessionEnd, SignalSend, HelperPair, HelperHello, HelperSignal]);
+export const ClientFrame = Type.Union([TicketTake, AnalystStatusFrame, TicketCancel, ConsentReply, ShareState, SessionRoute, SessionEnd, SessionTransfer, SignalSend, HelperPair, HelperHello, HelperSignal]);
 export type ClientFrame = Static<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['type'];
 
@@ -76,6 +76,7 @@ export const FRAME_ROLES: Record<ClientFrameType, ReadonlyArray<ConnectionRole>>
   'share.state': ['customer'],
   'session.route': ['analyst'],
   'session.end': ['customer', 'analyst'],
+  'session.transfer': ['analyst'],
   signal: ['customer', 'analyst'],
   'helper.pair': ['customer'],
   'helper.hello': ['helper'],

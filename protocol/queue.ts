@@ -52,6 +52,11 @@ export const TicketSummary = Type.Object(
     state: SessionState,
     /** Display name of the analyst who took it, once taken. */
     analystName: Type.Optional(Type.String()),
+    /** A session handed over: by whom, their note, and the colleague it is kept for until `reservedUntil` (epoch ms). */
+    transfer: Type.Optional(Type.Object(
+      { fromName: Type.String(), note: Type.String(), reservedForId: Type.Optional(Type.String()), reservedForName: Type.Optional(Type.String()), reservedUntil: Type.Optional(Type.Number()) },
+      { additionalProperties: false },
+    )),
   },
   { additionalProperties: false },
 );

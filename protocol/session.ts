@@ -97,3 +97,19 @@ export const SessionRated = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/**
+ * Analyst → server: hand the session over, to a queue (`queue`), or to a colleague in it
+ * (`analystId`: only they may take it for 2 minutes). The note goes to the next analyst. The
+ * customer's ticket waits again (in its old place in the line); the next analyst takes it, and the
+ * customer consents again, to that person, on a new peer connection.
+ */
+export const SessionTransfer = Type.Object(
+  {
+    type: Type.Literal('session.transfer'),
+    queue: Id,
+    analystId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);

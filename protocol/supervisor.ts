@@ -60,3 +60,15 @@ export const SupervisorView = Type.Object(
   { additionalProperties: false },
 );
 export type SupervisorView = Static<typeof SupervisorView>;
+
+/** GET /api/analyst/colleagues: the other analysts with a console open, for a hand-over. */
+export const Colleagues = Type.Array(Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    status: Type.Union([Type.Literal('available'), Type.Literal('away'), Type.Literal('inSession')]),
+    queues: Type.Array(Id),
+  },
+  { additionalProperties: false },
+));
+export type Colleagues = Static<typeof Colleagues>;

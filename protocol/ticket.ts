@@ -81,6 +81,8 @@ export const TicketStatus = Type.Object(
     endReason: Type.Optional(EndReason),
     /** While waiting: whether the queue is open, who is there to answer, and the estimated wait at this place. */
     outlook: Type.Optional(QueueOutlook),
+    /** Handed over: who passed the request on, and to which queue or colleague (the analyst's note is not shown to the customer). */
+    transfer: Type.Optional(Type.Object({ fromName: Type.String(), queueName: Type.String(), toName: Type.Optional(Type.String()) }, { additionalProperties: false })),
     /** With the ended status of a session that went ahead: the customer may rate it once (POST /api/ratings). */
     ratingToken: Type.Optional(Type.String()),
   },

@@ -25,6 +25,10 @@ export function checkRatingComment(comment: string): ErrorCode | null {
   return comment.trim().length <= LIMITS.ratingCommentMax ? null : 'rating.invalidComment';
 }
 
+export function checkTransferNote(note: string): ErrorCode | null {
+  return note.trim().length <= LIMITS.transferNoteMax ? null : 'transfer.invalidNote';
+}
+
 export function checkProblem(problem: string): ErrorCode | null {
   return problem.trim().length <= LIMITS.problemMax ? null : 'ticket.invalidProblem';
 }

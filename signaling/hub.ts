@@ -4,8 +4,8 @@ import type { Clock } from './clock.js';
 import type { HelperPairing } from './helper-pairing.js';
 import { isEnded, isInSession, isWaiting, mayHoldIce } from './session-machine.js';
 import type { NodeRegistry } from './node-registry.js';
-import type { TicketRecord, TicketStore } from './store/ticket-store.js';
-import { namedConnections, PRESENCE_FIELDS } from './store/ticket-rules.js';
+import type { TicketRecord, TicketStore, Transfer } from './store/ticket-store.js';
+import { namedConnections, PRESENCE_FIELDS, TRANSFER_RESERVE_MS } from './store/ticket-rules.js';
 import type { IceServerIssuer } from './turn-credentials.js';
 import type { QueueOutlooks } from './queue-outlook.js';
 import { teamOf, type PresenceEntry, type TeamPresence } from './team-presence.js';
@@ -39,6 +39,16 @@ export function toSummary(ticket: TicketRecord): TicketSummary {
     customerOnline: ticket.customerOnline,
     state: ticket.state,
     ...(ticket.analyst ? { analystName: ticket.analyst.name } : {}),
+    ...(ticket.transfer ? { transfer: transferSummary(ticket.transfer) } : {}),
+  };
+}
+
+function transferSummary(transfer: Transfer): NonNullable<TicketSummary['transfer']> {
+  const reserved = transfer.reservedFor;
+  return {
+    fromName: transfer.fromName,
+    note: transfer.note,
+    ...(reserved ? { reservedForId: reserved.id, reservedForName: reserved.name, reservedUntil: transfer.at + TRANSFER_RESERVE_MS } : {}),
   };
 }
 
@@ -388,7 +398,20 @@ export class Hub {
       ...(ticket.analyst ? { analystName: ticket.analyst.name } : {}),
       ...(ticket.endReason ? { endReason: ticket.endReason } : {}),
       ...(outlook ? { outlook } : {}),
+      // Handed over and not yet answered by the next analyst: the customer is told who passed it on, to whom.
+      ...(ticket.transfer && (isWaiting(ticket.state) || ticket.state === 'offered')
+        ? { transfer: { fromName: ticket.transfer.fromName, queueName: this.queueNames.get(ticket.queue) ?? ticket.queue, ...(ticket.transfer.reservedFor ? { toName: ticket.transfer.reservedFor.name } : {}) } }
+        : {}),
     };
+  }
+
+  /** A colleague with a console open on any node (the team's presence), or undefined. */
+  colleague(analystId: string): PresenceEntry | undefined {
+    return this.team.all().find((entry) => entry.analystId === analystId);
+  }
+
+  queueExists(queue: string): boolean {
+    return this.queueNames.has(queue);
   }
 
   private local(connectionId: string | null | undefined): Connection | undefined {
@@ -399,6 +422,7 @@ export class Hub {
     const stateChanged = previous !== ticket.state;
     // Every node sees every take: each keeps the queues' pace for the estimates.
     if (previous === 'waiting' && ticket.state === 'offered') this.outlooks.recordTake(ticket.queue);
+    if (previous !== null && isInSession(previous) && isWaiting(ticket.state)) this.handedOver(ticket);
     this.notifyQueueAnalysts(ticket, previous);
     this.notifySessionAnalyst(ticket, previous);
 
@@ -525,6 +549,17 @@ export class Hub {
         frames.set(key, text);
       }
       if (text) conn.sendSerialized(text);
+    }
+  }
+
+  /** The console that handed the session over hears it is no longer its own. */
+  private handedOver(ticket: TicketRecord): void {
+    const conn = this.local(ticket.transfer?.fromConnection);
+    if (!conn) return;
+    conn.send({ type: 'session.state', sessionId: ticket.id, state: 'ended', endReason: 'transferred' });
+    if (conn.ticketId === ticket.id) {
+      conn.ticketId = null;
+      this.reportTeam();
     }
   }
 

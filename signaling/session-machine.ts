@@ -7,14 +7,17 @@ import type { ConnectionRole, SessionState } from '../protocol/index.js';
 //      │              refuse                 └──────shareStop────────┘
 //      ▼                 ▼
 //    ended ◀──────── end (from any state but ended: cancel, leave, expire, hang up)
+//
+//   offered, consented, live ──transfer──▶ waiting (handed over: to a queue, or to a colleague
+//   in it; the next analyst takes it and the customer consents again, to that person)
 
-export type SessionEvent = 'take' | 'allow' | 'refuse' | 'shareStart' | 'shareStop' | 'end';
+export type SessionEvent = 'take' | 'allow' | 'refuse' | 'shareStart' | 'shareStop' | 'end' | 'transfer';
 
 const TRANSITIONS: Record<SessionState, Partial<Record<SessionEvent, SessionState>>> = {
   waiting: { take: 'offered', end: 'ended' },
-  offered: { allow: 'consented', refuse: 'ended', end: 'ended' },
-  consented: { shareStart: 'live', end: 'ended' },
-  live: { shareStop: 'consented', end: 'ended' },
+  offered: { allow: 'consented', refuse: 'ended', end: 'ended', transfer: 'waiting' },
+  consented: { shareStart: 'live', end: 'ended', transfer: 'waiting' },
+  live: { shareStop: 'consented', end: 'ended', transfer: 'waiting' },
   ended: {},
 };
 

@@ -1,9 +1,9 @@
 import type { EndReason, SessionState } from '../../protocol/index.js';
 import type { Clock } from '../clock.js';
 import { isEnded, type SessionEvent } from '../session-machine.js';
-import { decideApply, decidePresence, decideTake, dueToEnd, newTicket } from '../store/ticket-rules.js';
+import { decideApply, decidePresence, decideTake, decideTransfer, dueToEnd, newTicket } from '../store/ticket-rules.js';
 import { WaitingLines } from '../store/waiting-lines.js';
-import type { AbsenceLimits, AnalystRef, NewTicket, Presence, StoreResult, TicketListener, TicketRecord, TicketStore } from '../store/ticket-store.js';
+import type { AbsenceLimits, AnalystRef, NewTicket, Presence, StoreResult, TicketListener, TicketRecord, TicketStore, TransferTarget } from '../store/ticket-store.js';
 import type { RedisLink } from './link.js';
 
 // Compare-and-set of one ticket, atomic in Redis: commit only if the stored version is the one the
@@ -128,6 +128,10 @@ export class RedisTicketStore implements TicketStore {
   take(id: string, analyst: AnalystRef): Promise<StoreResult> {
     return this.decide(id, (ticket) => decideTake(ticket, analyst, this.clock.now()));
   }
+  async transfer(id: string, by: string, target: TransferTarget): Promise<StoreResult> {
+    return this.decide(id, (ticket) => decideTransfer(ticket, by, target, this.clock.now()));
+  }
+
 
   apply(id: string, event: SessionEvent, endReason?: EndReason): Promise<StoreResult> {
     return this.decide(id, (ticket) => decideApply(ticket, event, endReason));

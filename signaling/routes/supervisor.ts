@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { errorBody, ErrorBody, SupervisorView } from '../../protocol/index.js';
+import { Colleagues, errorBody, ErrorBody, SupervisorView } from '../../protocol/index.js';
 import { isInSession } from '../session-machine.js';
 import { teamOf } from '../team-presence.js';
 import { analystOf } from './auth.js';
@@ -8,6 +8,16 @@ import { analystOf } from './auth.js';
 export async function supervisorRoutes(instance: FastifyInstance): Promise<void> {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { config, store, team, outlook, dayStats, clock } = app.relay;
+
+  // The colleagues a session can be handed to: every analyst with a console open, on any node.
+  app.get('/api/analyst/colleagues', { schema: { response: { 200: Colleagues, '4xx': ErrorBody } } }, async (req, reply) => {
+    const who = await analystOf(app, req);
+    if (!who) return reply.code(401).send(errorBody('auth.required'));
+    return team.all()
+      .filter((p) => p.analystId !== who.id)
+      .map((p) => ({ id: p.analystId, name: p.name, status: p.sessionId ? ('inSession' as const) : p.status, queues: p.queues }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  });
 
   // The whole support center now, for admins (the supervisors): every queue, analyst and session
   // in progress, across every node. Never a session's content or a customer's name.

@@ -1,9 +1,9 @@
 import type { EndReason, SessionState } from '../../protocol/index.js';
 import type { Clock } from '../clock.js';
 import { isEnded, type SessionEvent } from '../session-machine.js';
-import { decideApply, decidePresence, decideTake, dueToEnd, newTicket } from './ticket-rules.js';
+import { decideApply, decidePresence, decideTake, decideTransfer, dueToEnd, newTicket } from './ticket-rules.js';
 import { WaitingLines } from './waiting-lines.js';
-import type { AbsenceLimits, AnalystRef, NewTicket, Presence, StoreResult, TicketListener, TicketRecord, TicketStore } from './ticket-store.js';
+import type { AbsenceLimits, AnalystRef, NewTicket, Presence, StoreResult, TicketListener, TicketRecord, TicketStore, TransferTarget } from './ticket-store.js';
 
 export { newToken } from './ticket-rules.js';
 
@@ -59,6 +59,10 @@ export class MemoryTicketStore implements TicketStore {
   async take(id: string, analyst: AnalystRef): Promise<StoreResult> {
     return this.decide(id, (ticket) => decideTake(ticket, analyst, this.clock.now()));
   }
+  async transfer(id: string, by: string, target: TransferTarget): Promise<StoreResult> {
+    return this.decide(id, (ticket) => decideTransfer(ticket, by, target, this.clock.now()));
+  }
+
 
   async apply(id: string, event: SessionEvent, endReason?: EndReason): Promise<StoreResult> {
     return this.decide(id, (ticket) => decideApply(ticket, event, endReason));

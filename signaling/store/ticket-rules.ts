@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EndReason } from '../../protocol/index.js';
 import { isEnded, isInSession, isWaiting, nextState, type SessionEvent } from '../session-machine.js';
-import type { AbsenceLimits, AnalystRef, NewTicket, Presence, StoreResult, TicketRecord } from './ticket-store.js';
+import type { AbsenceLimits, AnalystRef, NewTicket, Presence, StoreResult, TicketRecord, TransferTarget } from './ticket-store.js';
 
 // The decisions every store makes, as pure functions from a record to the next record (a copy).
 // The memory store applies them directly; the Redis store applies them and then commits with a
@@ -39,10 +39,21 @@ const copy = (ticket: TicketRecord): TicketRecord => ({
   version: ticket.version + 1,
 });
 
+/** A session handed to a colleague is theirs to take for this long; then anyone in the queue may. */
+export const TRANSFER_RESERVE_MS = 2 * 60_000;
+
+/** Who the ticket is kept for now (a hand-over to a colleague, within TRANSFER_RESERVE_MS), if anyone. */
+export function reservedFor(ticket: TicketRecord, now: number): { id: string; name: string } | null {
+  const transfer = ticket.transfer;
+  return isWaiting(ticket.state) && transfer?.reservedFor && now - transfer.at < TRANSFER_RESERVE_MS ? transfer.reservedFor : null;
+}
+
 export function decideTake(ticket: TicketRecord | undefined, analyst: AnalystRef, now: number): StoreResult {
   if (!ticket) return { ok: false, code: 'ticket.notFound' };
   if (!isWaiting(ticket.state)) return { ok: false, code: 'ticket.alreadyTaken' };
   if (!ticket.customerOnline) return { ok: false, code: 'ticket.customerOffline' };
+  const reserved = reservedFor(ticket, now);
+  if (reserved && reserved.id !== analyst.id) return { ok: false, code: 'ticket.reserved' };
   const next = copy(ticket);
   next.analyst = { ...analyst, awaySince: null };
   next.takenAt = now;
@@ -57,6 +68,28 @@ export function decideApply(ticket: TicketRecord | undefined, event: SessionEven
   const next = copy(ticket);
   next.state = state;
   if (isEnded(state)) next.endReason = endReason ?? 'cancelled';
+  return { ok: true, ticket: next };
+}
+
+export function decideTransfer(ticket: TicketRecord | undefined, by: string, target: TransferTarget, now: number): StoreResult {
+  if (!ticket) return { ok: false, code: 'ticket.notFound' };
+  if (!isInSession(ticket.state) || !ticket.analyst) return { ok: false, code: 'session.notActive' };
+  if (ticket.analyst.id !== by) return { ok: false, code: 'session.notMember' };
+  const state = nextState(ticket.state, 'transfer');
+  if (state === null) return { ok: false, code: 'session.invalidTransition' };
+  const next = copy(ticket);
+  next.transfer = {
+    fromId: ticket.analyst.id,
+    fromName: ticket.analyst.name,
+    fromConnection: ticket.analyst.connectionId,
+    note: target.note,
+    at: now,
+    ...(target.reservedFor ? { reservedFor: { ...target.reservedFor } } : {}),
+  };
+  next.state = state;
+  next.queue = target.queue;
+  delete next.analyst;
+  delete next.takenAt;
   return { ok: true, ticket: next };
 }
 
@@ -123,7 +156,8 @@ export function decidePresence(ticket: TicketRecord | undefined, presence: Prese
 export function dueToEnd(ticket: TicketRecord, now: number, limits: AbsenceLimits): 'expired' | 'customerLeft' | 'analystLeft' | 'customerClosed' | 'analystClosed' | 'waitedTooLong' | null {
   if (isWaiting(ticket.state)) {
     // A socket kept open must not hold a place in the line for ever.
-    if (now - ticket.createdAt >= limits.maxWait) return 'waitedTooLong';
+    // A session handed over waits afresh from the hand-over.
+    if (now - (ticket.transfer?.at ?? ticket.createdAt) >= limits.maxWait) return 'waitedTooLong';
     if (ticket.offlineSince === null) return null;
     const limit = ticket.createdBy === 'analyst' && !ticket.customerSeen ? limits.link : limits.customer;
     return now - ticket.offlineSince >= limit ? 'expired' : null;

@@ -33,6 +33,8 @@ export interface TicketRecord {
   createdAt: number;
   /** When an analyst took it (epoch ms): the session's start, for the supervisor's view. */
   takenAt?: number;
+  /** The last hand-over: who passed the session on, when, with what note, and to whom if to a colleague. */
+  transfer?: Transfer;
   /** Insertion order, to break createdAt ties so the queue order is total. */
   seq: number;
   state: SessionState;
@@ -51,6 +53,24 @@ export interface TicketRecord {
   customerClosed?: boolean;
   /** Bumped by every change: optimistic concurrency between nodes (compare-and-set). */
   version: number;
+}
+
+export interface Transfer {
+  fromId: string;
+  fromName: string;
+  /** The console that handed it over: it is told the session is no longer its. */
+  fromConnection: string | null;
+  note: string;
+  at: number;
+  /** A colleague it was handed to: only they may take it, for TRANSFER_RESERVE_MS. */
+  reservedFor?: { id: string; name: string };
+}
+
+/** Where a session goes: a queue, and optionally a colleague in it. */
+export interface TransferTarget {
+  queue: string;
+  reservedFor?: { id: string; name: string };
+  note: string;
 }
 
 export type StoreResult = { ok: true; ticket: TicketRecord } | { ok: false; code: ErrorCode };
@@ -122,6 +142,8 @@ export interface TicketStore {
   take(id: string, analyst: AnalystRef): Promise<StoreResult>;
   /** Applies a state machine event; `end` needs a reason. */
   apply(id: string, event: SessionEvent, endReason?: EndReason): Promise<StoreResult>;
+  /** The session's analyst (`by`) hands it over: the ticket waits again in the target queue. */
+  transfer(id: string, by: string, target: TransferTarget): Promise<StoreResult>;
   /** Records who is connected for a ticket (customer, helper). */
   setPresence(id: string, presence: Presence): Promise<StoreResult>;
   /** Ends every ticket or session whose people have been away too long; returns the ended ids. */

@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
-import { analystSignsIn } from '../helpers/flows.js';
+import { analystSignsIn, waitForDecodedFrames } from '../helpers/flows.js';
 import { startServer } from '../helpers/server.js';
 
 // A support center's day in Chromium, across three pages: the customer's portal and waiting room
@@ -308,4 +308,60 @@ t.test('the viewer and the keyboard: take the oldest, help, zoom, full screen, e
   await analyst.getByTestId('end-confirm').click();
   await first.getByTestId('ended').waitFor();
   t.pass('ended after the confirmation');
+});
+
+t.test('hand-over in three pages: bob hands a live session to carol with a note; the customer consents to carol; a new connection, a new code', async (t) => {
+  const bob = await browser.newPage();
+  const carol = await browser.newPage();
+  const customer = await browser.newPage();
+  t.teardown(async () => {
+    for (const page of [bob, carol, customer]) await page.context().close();
+  });
+  await analystSignsIn(bob, server.url, 'bob');
+  await analystSignsIn(carol, server.url, 'carol');
+  await customer.goto(`${server.url}/?queue=general`);
+  await customer.getByLabel('Your name').fill('Handed Hugo');
+  await customer.getByLabel('Phone').fill('+33 6 11 22 33 44');
+  await customer.getByLabel('What is the problem?').fill('Printer offline');
+  await customer.getByRole('button', { name: 'Request support' }).click();
+  await customer.getByTestId('waiting-room').waitFor();
+  await bob.getByTestId('ticket').filter({ hasText: 'Handed Hugo' }).getByRole('button').click();
+  await customer.getByTestId('consent-allow').click();
+  await customer.getByTestId('start-share').click();
+  const codeOf = (page: Page) => page.getByTestId('verification-code').getAttribute('data-code');
+  await bob.getByTestId('verification-code').waitFor();
+  const bobCode = await codeOf(bob);
+  await bob.getByTestId('chat-input').fill('Bob here, one moment');
+  await bob.getByTestId('chat-input').press('Enter');
+  await customer.getByTestId('chat-message').filter({ hasText: 'Bob here' }).waitFor({ timeout: 10_000 });
+
+  // Bob hands over to carol, by the keyboard through the form.
+  await bob.getByTestId('hand-over').click();
+  await bob.getByTestId('hand-over-to').selectOption({ label: 'Carol Petit: Available, in Printers' });
+  await bob.getByTestId('hand-over-note').fill('Driver reinstalled; still offline.');
+  await bob.getByTestId('hand-over-send').click();
+  await bob.locator('[data-testid="session-status"][data-end-reason="transferred"]').waitFor();
+  t.match(await bob.getByTestId('session-status').textContent(), /You handed the session over/);
+
+  // The customer waits again, told who takes over; the screen share stopped.
+  await customer.getByTestId('handed-over').waitFor();
+  t.match(await customer.getByTestId('handed-over').textContent(), /Bob Durand passed your request on to Carol Petit/);
+  t.equal(await customer.getByTestId('sharing-indicator').count(), 0, 'nothing is shared meanwhile');
+
+  const ticket = carol.getByTestId('ticket').filter({ hasText: 'Handed Hugo' });
+  await ticket.waitFor();
+  t.match(await ticket.getByTestId('ticket-transfer').textContent(), /Handed over by Bob Durand: Driver reinstalled; still offline\..*handed to you/);
+  await ticket.getByRole('button').click();
+  await customer.getByTestId('consent-allow').waitFor();
+  t.match(await customer.getByTestId('consent-step').textContent(), /Carol Petit wants to help you.*Bob Durand handed your session over to Carol Petit/);
+  await customer.getByTestId('consent-allow').click();
+  t.match(await carol.getByTestId('session-transfer').textContent(), /Handed over by Bob Durand: Driver reinstalled/);
+  await customer.getByTestId('start-share').click();
+  await waitForDecodedFrames(carol, 3);
+  await carol.getByTestId('verification-code').waitFor();
+  await customer.waitForFunction((code) => document.querySelector('[data-testid="verification-code"]')?.getAttribute('data-code') !== code, bobCode);
+  const [carolCode, customerCode] = [await codeOf(carol), await codeOf(customer)];
+  t.equal(carolCode, customerCode, `carol and the customer read the same code (${carolCode})`);
+  t.not(carolCode, bobCode, 'a new connection, a new code');
+  t.equal(await customer.getByTestId('chat-message').filter({ hasText: 'Bob here' }).count(), 0, 'bob\'s part of the session is not carried into carol\'s');
 });

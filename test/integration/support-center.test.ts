@@ -315,3 +315,105 @@ t.test('the supervisor\'s view: admins only; every queue, analyst and session, n
   t.same((await view(await login(server.url, 'alice'))).body.queues[0].today, { takes: 0, sessions: 0, medianTimeToTakeMs: null });
   await bob.close();
 });
+
+t.test('hand-over: to a colleague (kept for them 2 minutes) or to a queue; the customer consents again, to the new person; refusals change nothing', async (t) => {
+  const clock = new ManualClock(Date.parse('2026-12-02T10:00:00Z'));
+  const server = await startServer({}, { clock });
+  t.teardown(() => server.close());
+  const connectAs = async (name: string) => {
+    const client = await TestClient.connect(server.wsUrl, { cookie: await login(server.url, name) });
+    await client.next('queue.snapshot');
+    return client;
+  };
+  const [bob, carol, alice] = [await connectAs('bob'), await connectAs('carol'), await connectAs('alice')];
+  const customer = await waitingCustomer(server, { name: 'Hanna', problem: 'Printer offline' });
+  bob.send({ type: 'ticket.take', ticketId: customer.ticket.ticketId });
+  await bob.next('session.started');
+  customer.socket.send({ type: 'consent.reply', allow: true });
+  await bob.until('session.state', (f) => f.state === 'consented');
+
+  // Refusals first: nothing moves.
+  const refusals: Array<[Record<string, unknown>, string]> = [
+    [{ queue: 'nope' }, 'queue.unknown'],
+    [{ queue: 'printers', analystId: 'bob' }, 'transfer.analystUnavailable'],
+    [{ queue: 'general', analystId: 'carol' }, 'transfer.analystUnavailable'],
+    [{ queue: 'printers', analystId: 'nobody' }, 'transfer.analystUnavailable'],
+    [{ queue: 'printers', note: 'x'.repeat(501) }, 'transfer.invalidNote'],
+  ];
+  for (const [fields, code] of refusals) {
+    bob.send({ type: 'session.transfer', ...fields });
+    t.equal((await bob.next('error')).code, code, JSON.stringify(fields).slice(0, 60));
+  }
+  alice.send({ type: 'session.transfer', queue: 'printers' });
+  t.equal((await alice.next('error')).code, 'session.notActive', 'only the session\'s analyst');
+  customer.socket.send({ type: 'session.transfer', queue: 'printers' });
+  t.equal((await customer.socket.next('error')).code, 'frame.forbidden');
+  t.equal(server.app.relay.store.get(customer.ticket.ticketId)!.state, 'consented', 'still bob\'s session');
+
+  // To carol, in printers, with a note.
+  bob.send({ type: 'session.transfer', queue: 'printers', analystId: 'carol', note: '  Driver reinstalled; still offline.  ' });
+  t.same(await bob.until('session.state', (f) => f.state === 'ended'), { type: 'session.state', sessionId: customer.ticket.ticketId, state: 'ended', endReason: 'transferred' }, 'bob hears the session is no longer his');
+  const waiting = await customer.socket.until('ticket.status', (s) => s.state === 'waiting');
+  t.same(waiting.transfer, { fromName: 'Bob Durand', queueName: 'Printers', toName: 'Carol Petit' }, 'the customer is told who takes over (not the note)');
+  t.equal(waiting.queue, 'printers');
+  const upsert = await carol.until('queue.ticketUpserted', (f) => f.ticket.id === customer.ticket.ticketId);
+  t.same(upsert.ticket.transfer, { fromName: 'Bob Durand', note: 'Driver reinstalled; still offline.', reservedForId: 'carol', reservedForName: 'Carol Petit', reservedUntil: Date.parse('2026-12-02T10:02:00Z') });
+  t.equal(upsert.ticket.problem, 'Printer offline');
+
+  // Kept for carol: alice (also in printers) is refused; a stray signal from bob goes nowhere.
+  alice.send({ type: 'ticket.take', ticketId: customer.ticket.ticketId });
+  t.equal((await alice.next('error')).code, 'ticket.reserved');
+  bob.send({ type: 'signal', data: { type: 'offer', sdp: 'v=0' } });
+  t.equal((await bob.next('error')).code, 'session.notActive');
+  t.same(await customer.socket.pending('signal'), [], 'nothing relayed from the old analyst');
+
+  // Carol and alice at once: carol's take wins (it is kept for her), alice is refused.
+  alice.send({ type: 'ticket.take', ticketId: customer.ticket.ticketId });
+  carol.send({ type: 'ticket.take', ticketId: customer.ticket.ticketId });
+  t.equal((await carol.next('session.started')).ticket.transfer?.note, 'Driver reinstalled; still offline.', 'carol reads bob\'s note');
+  t.equal((await alice.next('error')).code, 'ticket.reserved');
+  const offered = await customer.socket.until('ticket.status', (s) => s.state === 'offered');
+  t.equal(offered.analystName, 'Carol Petit', 'the consent names the new person');
+  t.match(offered.transfer, { fromName: 'Bob Durand' });
+  t.ok(customer.socket.frames.some((f) => f.type === 'session.ice'), 'fresh ICE servers with the new consent dialog');
+  customer.socket.send({ type: 'consent.reply', allow: true });
+  await carol.until('session.state', (f) => f.state === 'consented');
+  customer.socket.send({ type: 'signal', link: 7, data: { type: 'offer', sdp: 'v=0' } });
+  t.match(await carol.next('signal'), { from: 'customer', link: 7 }, 'signals now go to carol');
+  t.same(await bob.pending('signal'), [], 'and not to bob');
+
+  // Carol hands it to the queue; past the 2 minutes a reservation no longer holds anyone back.
+  carol.send({ type: 'session.transfer', queue: 'general' });
+  await carol.until('session.state', (f) => f.state === 'ended');
+  const again = await customer.socket.until('ticket.status', (s) => s.state === 'waiting' && s.queue === 'general');
+  t.same(again.transfer, { fromName: 'Carol Petit', queueName: 'General support' });
+  alice.send({ type: 'ticket.take', ticketId: customer.ticket.ticketId });
+  await alice.until('session.started', (f) => f.sessionId === customer.ticket.ticketId);
+  t.pass('anyone in the queue may take a session handed to the queue');
+  await Promise.all([bob.close(), carol.close(), alice.close(), customer.socket.close()]);
+});
+
+t.test('a reservation for a colleague lapses after 2 minutes; colleagues are listed for analysts only', async (t) => {
+  const clock = new ManualClock(Date.parse('2026-12-02T10:00:00Z'));
+  const server = await startServer({}, { clock });
+  t.teardown(() => server.close());
+  t.equal((await fetch(`${server.url}/api/analyst/colleagues`)).status, 401);
+  const bobCookie = await login(server.url, 'bob');
+  const bob = await TestClient.connect(server.wsUrl, { cookie: bobCookie });
+  const carol = await TestClient.connect(server.wsUrl, { cookie: await login(server.url, 'carol') });
+  const alice = await TestClient.connect(server.wsUrl, { cookie: await login(server.url, 'alice') });
+  await Promise.all([bob, carol, alice].map((c) => c.next('queue.snapshot')));
+  const colleagues = (await fetch(`${server.url}/api/analyst/colleagues`, { headers: { cookie: bobCookie } }).then((r) => r.json())) as Array<{ id: string; status: string }>;
+  t.same(colleagues.map((c) => [c.id, c.status]), [['alice', 'available'], ['carol', 'available']], 'everyone but bob himself');
+
+  const customer = await waitingCustomer(server);
+  bob.send({ type: 'ticket.take', ticketId: customer.ticket.ticketId });
+  await bob.next('session.started');
+  bob.send({ type: 'session.transfer', queue: 'printers', analystId: 'carol' });
+  await customer.socket.until('ticket.status', (s) => s.state === 'waiting');
+  clock.advance(2 * 60_000);
+  alice.send({ type: 'ticket.take', ticketId: customer.ticket.ticketId });
+  await alice.until('session.started', (f) => f.sessionId === customer.ticket.ticketId);
+  t.pass('after 2 minutes anyone in the queue may take it');
+  await Promise.all([bob.close(), carol.close(), alice.close(), customer.socket.close()]);
+});

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { logSharing, type SharingSource } from '../activity/sharing-activity.js';
 import { Dialog, Notice, StreamVideo } from '../ui/components.js';
 import { RemoteViewer, type ShortcutBus } from './RemoteViewer.js';
+import { HandOverForm } from './HandOverForm.js';
 import { SessionToolsPanel } from '../ui/SessionToolsPanel.js';
 import { VerificationCode } from '../ui/VerificationCode.js';
 import { useSessionTools } from '../activity/use-session-tools.js';
@@ -43,7 +44,7 @@ function useVideoStats(peer: SessionConnection | null, active: boolean) {
   return stats;
 }
 
-export function AnalystSession({ session, stream, peer, sharing, customerPresent, onEnd, onClose, onRoute, shortcuts, onHelp }: {
+export function AnalystSession({ session, stream, peer, sharing, customerPresent, onEnd, onClose, onRoute, shortcuts, onHelp, onHandOver }: {
   session: AnalystSessionInfo;
   /** False while the customer's page is away (reconnecting): the session goes on. */
   customerPresent: boolean;
@@ -56,7 +57,9 @@ export function AnalystSession({ session, stream, peer, sharing, customerPresent
   /** The console's keyboard shortcuts (release control, end the session, the viewer's). */
   shortcuts: ShortcutBus;
   onHelp: () => void;
+  onHandOver: (target: { queue: string; analystId?: string }, note: string) => void;
 }) {
+  const [handingOver, setHandingOver] = useState(false);
   const { t } = useI18n();
   const [confirmEnd, setConfirmEnd] = useState(false);
   const name = session.ticket.name;
@@ -88,12 +91,27 @@ export function AnalystSession({ session, stream, peer, sharing, customerPresent
         {ended ? (
           <button type="button" class="primary" onClick={onClose} data-testid="back-to-queue">{t('analystSession.back')}</button>
         ) : (
-          <button type="button" class="danger" onClick={() => onEnd()} data-testid="analyst-end">{t('analystSession.end')}</button>
+          <span class="row">
+            <button type="button" class="secondary" onClick={() => setHandingOver(true)} aria-expanded={handingOver} data-testid="hand-over">{t('handOver.open')}</button>
+            <button type="button" class="danger" onClick={() => onEnd()} data-testid="analyst-end">{t('analystSession.end')}</button>
+          </span>
         )}
       </div>
+      {handingOver && !ended && (
+        <HandOverForm currentQueue={session.ticket.queue} onCancel={() => setHandingOver(false)}
+          onHandOver={(target, note) => {
+            setHandingOver(false);
+            onHandOver(target, note);
+          }} />
+      )}
       <p class="muted">
         {t('analystSession.contact')}: {[session.ticket.email, session.ticket.phone].filter(Boolean).join(' · ') || '—'}
       </p>
+      {session.ticket.transfer && (
+        <blockquote class="problem" data-testid="session-transfer">
+          <span class="muted">{t('handOver.from', { name: session.ticket.transfer.fromName })}</span> {session.ticket.transfer.note}
+        </blockquote>
+      )}
       {session.ticket.problem && (
         <blockquote class="problem" data-testid="session-problem">
           <span class="muted">{t('analyst.problem')}</span> {session.ticket.problem}

@@ -88,7 +88,7 @@ export function Console({ me, onSignOut, onSignedOut, onAccountChanged }: { me: 
         )}
         {console.session && (
           <AnalystSession session={console.session} stream={console.remoteStream} peer={console.peer} sharing={console.sharing} customerPresent={console.customerPresent}
-            onEnd={console.endSession} onClose={console.closeSession} onRoute={console.reportRoute} shortcuts={shortcuts} onHelp={() => setHelp(true)} />
+            onEnd={console.endSession} onClose={console.closeSession} onRoute={console.reportRoute} shortcuts={shortcuts} onHelp={() => setHelp(true)} onHandOver={console.handOver} />
         )}
         {!inSession && (
           <nav class="tabs" aria-label={t('analyst.title')}>
@@ -104,7 +104,7 @@ export function Console({ me, onSignOut, onSignedOut, onAccountChanged }: { me: 
         {!inSession && tab === 'security' && <TwoStepPanel me={me} onChanged={onAccountChanged} />}
         {!inSession && tab === 'queues' && (
           <div class="columns">
-            <QueueList queues={console.queues} tickets={console.tickets} team={console.team} clockOffset={console.clockOffset}
+            <QueueList meId={me.id} queues={console.queues} tickets={console.tickets} team={console.team} clockOffset={console.clockOffset}
               onTake={console.take} disabled={console.socket !== 'open'} />
             <div class="stack">
               <CreateLinkForm queues={console.queues} />

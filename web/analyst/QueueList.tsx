@@ -4,7 +4,8 @@ import { formatDuration } from '../ui/components.js';
 import { useI18n } from '../i18n/i18n.js';
 
 /** The analyst's queues, oldest ticket first, with live waiting times. */
-export function QueueList({ queues, tickets, team, clockOffset, onTake, disabled }: {
+export function QueueList({ meId, queues, tickets, team, clockOffset, onTake, disabled }: {
+  meId: string;
   queues: QueueInfo[];
   tickets: TicketSummary[];
   /** Each queue's analysts online and available (queue.team). */
@@ -40,8 +41,12 @@ export function QueueList({ queues, tickets, team, clockOffset, onTake, disabled
               <p class="muted">{t('analyst.empty')}</p>
             ) : (
               <ul class="tickets">
-                {waiting.map((ticket) => (
-                  <li key={ticket.id} class="ticket" data-testid="ticket" data-ticket-id={ticket.id}>
+                {waiting.map((ticket) => {
+                  const transfer = ticket.transfer;
+                  const keptFor = transfer?.reservedForId && (transfer.reservedUntil ?? 0) > now ? transfer : null;
+                  const notMine = keptFor !== null && keptFor.reservedForId !== meId;
+                  return (
+                  <li key={ticket.id} class="ticket" data-testid="ticket" data-ticket-id={ticket.id} data-kept-for={keptFor?.reservedForId ?? ''}>
                     <div>
                       <strong>{ticket.name}</strong>
                       <span class={ticket.customerOnline ? 'online' : 'offline'}>
@@ -51,13 +56,20 @@ export function QueueList({ queues, tickets, team, clockOffset, onTake, disabled
                         {[ticket.email, ticket.phone].filter(Boolean).join(' · ')} · {t('analyst.waiting', { duration: formatDuration(now - ticket.createdAt) })}
                       </div>
                       {ticket.problem && <div class="problem-line" data-testid="ticket-problem">{ticket.problem}</div>}
+                      {transfer && (
+                        <div class="problem-line" data-testid="ticket-transfer">
+                          {t('handOver.from', { name: transfer.fromName })} {transfer.note}
+                          {keptFor && <> · <strong>{keptFor.reservedForId === meId ? t('handOver.forYou') : t('handOver.keptFor', { name: keptFor.reservedForName ?? '', duration: formatDuration((keptFor.reservedUntil ?? 0) - now) })}</strong></>}
+                        </div>
+                      )}
                     </div>
-                    <button type="button" class="primary" disabled={disabled || !ticket.customerOnline}
+                    <button type="button" class="primary" disabled={disabled || !ticket.customerOnline || notMine}
                       onClick={() => onTake(ticket.id)} aria-label={`${t('analyst.take')} ${ticket.name}`}>
                       {t('analyst.take')}
                     </button>
                   </li>
-                ))}
+                  );
+                })}
               </ul>
             )}
           </div>

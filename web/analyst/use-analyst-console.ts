@@ -42,6 +42,8 @@ export interface AnalystConsole {
   /** Each of the analyst's queues: analysts online and available. */
   team: QueueTeamEntry[];
   setStatus(status: AnalystStatus): void;
+  /** Hands the session over to a queue, or to a colleague in it, with a note for the next analyst. */
+  handOver(target: { queue: string; analystId?: string }, note: string): void;
   take(ticketId: string): void;
   /** Hangs up; `codeMismatch` when the analyst said the verification codes differ. */
   endSession(reason?: 'codeMismatch'): void;
@@ -193,6 +195,10 @@ export function useAnalystConsole(onSignedOut: () => void): AnalystConsole {
     setStatus: (next) => {
       globalThis.localStorage?.setItem(STATUS_KEY, next);
       client.current?.send({ type: 'analyst.status', status: next });
+    },
+    handOver: (target, note) => {
+      setNotice(null);
+      client.current?.send({ type: 'session.transfer', queue: target.queue, ...(target.analystId ? { analystId: target.analystId } : {}), ...(note ? { note } : {}) });
     },
     take: (ticketId) => {
       setNotice(null);

@@ -44,6 +44,7 @@ export function TicketPage({ token }: { token: string }) {
       return (
         <section class="card" data-testid="consent-step">
           <h1>{t('consent.title', { analyst })}</h1>
+          {session.status?.transfer && <p data-testid="consent-handed-over">{t('consent.handedOver', { from: session.status.transfer.fromName, analyst })}</p>}
           <ConsentDialog analyst={analyst} onAnswer={session.answerConsent} />
         </section>
       );

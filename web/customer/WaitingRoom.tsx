@@ -21,6 +21,13 @@ export function WaitingRoom({ status, reconnecting, onCancel }: { status: Ticket
       ) : (
         <p>{t('wait.connecting')}</p>
       )}
+      {status?.transfer && (
+        <p class="notice notice-info" data-testid="handed-over">
+          {status.transfer.toName
+            ? t('wait.handedOverTo', { from: status.transfer.fromName, to: status.transfer.toName })
+            : t('wait.handedOverQueue', { from: status.transfer.fromName, queue: status.transfer.queueName })}
+        </p>
+      )}
       {status?.outlook && <QueueOutlookText outlook={status.outlook} testId="waiting-outlook" />}
       {status?.outlook && !status.outlook.open && <p class="muted">{t('wait.closedKeepsPlace')}</p>}
       {reconnecting && <p class="muted">{t('wait.reconnecting')}</p>}

@@ -115,6 +115,14 @@ export class ScreenShare<T extends ShareTarget = ShareTarget> {
     if (this.shared && this.sharedOn !== connection) this.shareOn(connection, this.shared);
   }
 
+  /**
+   * The session was handed to another analyst: the screen is released (the next analyst is asked
+   * for anew, and the customer shares again for them); the server already knows nothing is shared.
+   */
+  handOver(): void {
+    this.release(false);
+  }
+
   /** The session is over: the screen is released, nothing more is shared. Idempotent. */
   end(): void {
     this.ended = true;

@@ -167,10 +167,20 @@ export function useCustomerTicket(token: string): CustomerTicket {
       }
     });
     let firstStatus = true;
+    let lastState: TicketStatus['state'] | null = null;
     signaling.on('ticket.status', (frame) => {
       ticketId = frame.ticketId;
       setStatus(frame);
       if (frame.state === 'ended') return finish(frame.endReason ?? null);
+      // Handed over to another analyst: this session's connection, screen and record go; the next
+      // analyst starts afresh (the customer consents again, to them; a new verification code).
+      if (frame.state === 'waiting' && lastState !== null && lastState !== 'waiting') {
+        screenShare.handOver();
+        sessionConnections.handOver();
+        new SessionHistory().end(frame.ticketId, removeScopeFiles);
+        setShareAgain(false);
+      }
+      lastState = frame.state;
       setPhase(phaseOf(frame));
       // Back in a session whose screen was shared (this page was reloaded, or is a new tab): the
       // browser needs the customer's click to share again. The server hears it is not shared now.

@@ -118,6 +118,20 @@ export class CustomerConnections<C extends ConnectionLike = SessionConnection> {
     this.replace(connection, 0);
   }
 
+  /**
+   * The session was handed to another analyst: this connection goes, and the next analyst's comes
+   * with the next consent (numbered above, with the ICE servers given with that consent dialog).
+   */
+  handOver(): void {
+    if (this.stopped) return;
+    this.cancelReplacement();
+    this.current?.destroy();
+    this.current = null;
+    this.attempt = 0;
+    this.ice = NO_ICE;
+    this.events.emit('connection', null);
+  }
+
   /** The session is over (or the page goes): no more connections. Idempotent. */
   stop(): void {
     if (this.stopped) return;

@@ -5,6 +5,7 @@ import type { Handler } from './context.js';
 import { helperHello, helperPair, helperSignal } from './helper.js';
 import { sessionEnd } from './session-end.js';
 import { sessionRoute } from './session-route.js';
+import { sessionTransfer } from './session-transfer.js';
 import { shareState } from './share-state.js';
 import { signal } from './signal.js';
 import { ticketCancel } from './ticket-cancel.js';
@@ -19,6 +20,7 @@ export const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   'share.state': shareState,
   'session.route': sessionRoute,
   'session.end': sessionEnd,
+  'session.transfer': sessionTransfer,
   signal,
   'helper.pair': helperPair,
   'helper.hello': helperHello,
