@@ -4,7 +4,7 @@ import type { Clock } from './clock.js';
 import type { Hub } from './hub.js';
 import { isInSession } from './session-machine.js';
 import type { TicketStore } from './store/ticket-store.js';
-import type { DayStats } from './day-stats.js';
+import type { DayStats, QueueDay } from './day-stats.js';
 import type { TeamPresence } from './team-presence.js';
 
 /**
@@ -33,37 +33,27 @@ export class Metrics {
         for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
       },
     });
-    new Gauge({
-      name: 'relaydesk_today_takes',
-      help: 'Requests taken today in each queue (since midnight in QUEUE_TIMEZONE or the node\'s start; memory only).',
-      labelNames: ['queue'],
-      registers,
-      collect() {
-        for (const q of queues) this.set({ queue: q.id }, center.dayStats.of(q.id).takes);
-      },
-    });
-    new Gauge({
-      name: 'relaydesk_today_sessions',
-      help: 'Sessions ended today in each queue after the customer allowed them (memory only).',
-      labelNames: ['queue'],
-      registers,
-      collect() {
-        for (const q of queues) this.set({ queue: q.id }, center.dayStats.of(q.id).sessions);
-      },
-    });
-    new Gauge({
-      name: 'relaydesk_today_time_to_take_median_seconds',
-      help: 'Median time from request to take today, per queue (absent before the first take).',
-      labelNames: ['queue'],
-      registers,
-      collect() {
-        this.reset();
-        for (const q of queues) {
-          const median = center.dayStats.of(q.id).medianTimeToTakeMs;
-          if (median !== null) this.set({ queue: q.id }, median / 1000);
-        }
-      },
-    });
+    // Today so far per queue (DayStats), one gauge each; a queue without a value yet has none.
+    const today: Array<[name: string, help: string, value: (day: QueueDay) => number | null]> = [
+      ['relaydesk_today_takes', 'Requests taken today in each queue (since midnight in QUEUE_TIMEZONE or the node\'s start; memory only).', (day) => day.takes],
+      ['relaydesk_today_sessions', 'Sessions ended today in each queue after the customer allowed them (memory only).', (day) => day.sessions],
+      ['relaydesk_today_time_to_take_median_seconds', 'Median time from request to take today, per queue (absent before the first take).', (day) => (day.medianTimeToTakeMs === null ? null : day.medianTimeToTakeMs / 1000)],
+    ];
+    for (const [name, help, value] of today) {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['queue'],
+        registers,
+        collect() {
+          this.reset();
+          for (const q of queues) {
+            const v = value(center.dayStats.of(q.id));
+            if (v !== null) this.set({ queue: q.id }, v);
+          }
+        },
+      });
+    }
     new Gauge({
       name: 'relaydesk_connections',
       help: 'Open WebSocket connections, by role.',

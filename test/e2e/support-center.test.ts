@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
-import { analystSignsIn, waitForDecodedFrames } from '../helpers/flows.js';
+import { analystSignsIn, customerRequestsHelp, waitForDecodedFrames } from '../helpers/flows.js';
 import { startServer } from '../helpers/server.js';
 
 // A support center's day in Chromium, across three pages: the customer's portal and waiting room
@@ -215,11 +215,7 @@ t.test('the supervisor\'s overview: an admin watches queues, analysts and a sess
   await analysts.locator('[data-analyst="bob"][data-status="available"]').waitFor();
   await analysts.locator('[data-analyst="alice"][data-status="away"]').waitFor();
 
-  await customer.goto(`${server.url}/?queue=general`);
-  await customer.getByLabel('Your name').fill('Hidden Person');
-  await customer.getByLabel('Email').fill('hidden@example.com');
-  await customer.getByRole('button', { name: 'Request support' }).click();
-  await customer.getByTestId('waiting-room').waitFor();
+  await customerRequestsHelp(customer, server.url, 'Hidden Person', 'general', { email: 'hidden@example.com', phone: '' });
   await supervisor.locator('[data-testid="supervisor-queues"] [data-queue="general"][data-waiting="1"]').waitFor();
 
   await bob.getByTestId('ticket').filter({ hasText: 'Hidden Person' }).getByRole('button').click();
@@ -254,13 +250,8 @@ t.test('the viewer and the keyboard: take the oldest, help, zoom, full screen, e
     for (const page of [analyst, first, second]) await page.context().close();
   });
   await analystSignsIn(analyst, server.url, 'bob');
-  for (const [page, name] of [[first, 'Oldest Olga'], [second, 'Newer Nina']] as const) {
-    await page.goto(`${server.url}/?queue=general`);
-    await page.getByLabel('Your name').fill(name);
-    await page.getByLabel('Email').fill('x@example.com');
-    await page.getByRole('button', { name: 'Request support' }).click();
-    await page.getByTestId('waiting-room').waitFor();
-  }
+  await customerRequestsHelp(first, server.url, 'Oldest Olga', 'general', { phone: '' });
+  await customerRequestsHelp(second, server.url, 'Newer Nina', 'general', { phone: '' });
   await analyst.getByTestId('ticket').filter({ hasText: 'Newer Nina' }).waitFor();
 
   // "?" lists the shortcuts; Escape closes the list.
@@ -319,12 +310,7 @@ t.test('hand-over in three pages: bob hands a live session to carol with a note;
   });
   await analystSignsIn(bob, server.url, 'bob');
   await analystSignsIn(carol, server.url, 'carol');
-  await customer.goto(`${server.url}/?queue=general`);
-  await customer.getByLabel('Your name').fill('Handed Hugo');
-  await customer.getByLabel('Phone').fill('+33 6 11 22 33 44');
-  await customer.getByLabel('What is the problem?').fill('Printer offline');
-  await customer.getByRole('button', { name: 'Request support' }).click();
-  await customer.getByTestId('waiting-room').waitFor();
+  await customerRequestsHelp(customer, server.url, 'Handed Hugo', 'general', { email: '', phone: '+33 6 11 22 33 44', problem: 'Printer offline' });
   await bob.getByTestId('ticket').filter({ hasText: 'Handed Hugo' }).getByRole('button').click();
   await customer.getByTestId('consent-allow').click();
   await customer.getByTestId('start-share').click();

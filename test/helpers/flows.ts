@@ -1,11 +1,22 @@
 import type { Page } from 'playwright-core';
 
-/** The customer fills the portal form and lands on their waiting page. */
-export async function customerRequestsHelp(page: Page, baseUrl: string, name = 'Ann Customer', queue = 'general'): Promise<void> {
+/**
+ * The customer fills the portal form and lands on their waiting page. `fields`: what they type
+ * (an email and a phone unless told; an empty one is left blank), and the problem if any.
+ */
+export async function customerRequestsHelp(
+  page: Page,
+  baseUrl: string,
+  name = 'Ann Customer',
+  queue = 'general',
+  fields: { email?: string; phone?: string; problem?: string } = {},
+): Promise<void> {
+  const { email = 'ann@example.com', phone = '+33 1 23 45 67 89', problem = '' } = fields;
   await page.goto(`${baseUrl}/?queue=${queue}`);
   await page.getByLabel('Your name').fill(name);
-  await page.getByLabel('Email').fill('ann@example.com');
-  await page.getByLabel('Phone').fill('+33 1 23 45 67 89');
+  if (email) await page.getByLabel('Email').fill(email);
+  if (phone) await page.getByLabel('Phone').fill(phone);
+  if (problem) await page.getByLabel('What is the problem?').fill(problem);
   await page.getByRole('button', { name: 'Request support' }).click();
   await page.getByTestId('waiting-room').waitFor();
 }
