@@ -24,6 +24,13 @@ export const LONG_PASS = 200;
 /** A queue's long position passes run at most this often: positions reach everyone within it. */
 export const POSITION_PASS_MS = 250;
 
+/**
+ * The team's changes of this interval reach the consoles and the waiting customers together: every
+ * take puts an analyst in a session, and a burst of takes must not be a pass over every waiting
+ * customer each.
+ */
+export const TEAM_CHANGES_MS = 200;
+
 /** The analysts' consoles hear the queues' changes of this interval together (one frame when several). */
 export const QUEUE_CHANGES_MS = 50;
 
@@ -78,6 +85,9 @@ export class Hub {
   /** The outlook each local waiting customer was last told, as JSON (sent again only when it changed). */
   private readonly sentOutlooks = new Map<string, string>();
   private readonly unsubscribeTeam: () => void;
+  private teamTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The queue.team each console was last sent, as JSON (sent again only when it changed). */
+  private readonly sentTeams = new WeakMap<Connection, string>();
   private readonly team: TeamPresence;
   private readonly outlooks: QueueOutlooks;
   private readonly ratings: RatingSlots;
@@ -108,10 +118,7 @@ export class Hub {
     this.ratings = people.ratings;
     this.queueNames = new Map(queues.map((q) => [q.id, q.name]));
     this.unsubscribe = store.subscribe((ticket, previous) => this.onTicketChange(ticket, previous));
-    this.unsubscribeTeam = this.team.onChange(() => {
-      this.sendTeams();
-      this.refreshOutlooks();
-    });
+    this.unsubscribeTeam = this.team.onChange(() => this.teamChanged());
     bus.onMessage((message) => {
       const conn = this.connections.get(message.connectionId);
       if (message.kind === 'send') conn?.send(message.frame);
@@ -172,13 +179,23 @@ export class Hub {
     this.team.report(entries);
   }
 
-  private sendTeam(conn: Connection): void {
+  /** `always`: the console asked (its status), so it is answered even when nothing changed. */
+  private sendTeam(conn: Connection, always = true): void {
     if (!conn.analyst) return;
-    conn.send({ type: 'queue.team', status: conn.status, queues: teamOf(this.team.all(), conn.analyst.queues) });
+    const frame: ServerFrame = { type: 'queue.team', status: conn.status, queues: teamOf(this.team.all(), conn.analyst.queues) };
+    const text = JSON.stringify(frame);
+    if (!always && this.sentTeams.get(conn) === text) return;
+    this.sentTeams.set(conn, text);
+    conn.sendSerialized(text);
   }
 
-  private sendTeams(): void {
-    for (const conn of this.analysts) this.sendTeam(conn);
+  private teamChanged(): void {
+    if (this.teamTimer) return;
+    this.teamTimer = setTimeout(() => {
+      this.teamTimer = undefined;
+      for (const conn of this.analysts) this.sendTeam(conn, false);
+      this.refreshOutlooks();
+    }, TEAM_CHANGES_MS);
   }
 
   /**
@@ -377,6 +394,7 @@ export class Hub {
   dispose(): void {
     this.unsubscribe();
     this.unsubscribeTeam();
+    clearTimeout(this.teamTimer);
     this.passTimers.forEach((timer) => clearTimeout(timer));
     this.passTimers.clear();
     clearTimeout(this.queueTimer);
