@@ -30,6 +30,8 @@ export const POSITION_PASS_MS = 250;
  * customer each.
  */
 export const TEAM_CHANGES_MS = 200;
+/** This node's analysts are reported to the team's presence at most this often. */
+export const TEAM_REPORT_MS = 50;
 
 /** The analysts' consoles hear the queues' changes of this interval together (one frame when several). */
 export const QUEUE_CHANGES_MS = 50;
@@ -86,6 +88,7 @@ export class Hub {
   private readonly sentOutlooks = new Map<string, string>();
   private readonly unsubscribeTeam: () => void;
   private teamTimer: ReturnType<typeof setTimeout> | undefined;
+  private reportTimer: ReturnType<typeof setTimeout> | undefined;
   /** The queue.team each console was last sent, as JSON (sent again only when it changed). */
   private readonly sentTeams = new WeakMap<Connection, string>();
   private readonly team: TeamPresence;
@@ -157,7 +160,8 @@ export class Hub {
       other.status = status;
       other.statusSince = now;
     }
-    this.reportTeam();
+    // At once: the console is answered with the team as it is now.
+    this.reportTeamNow();
     // Told even when nothing changed: the console waits for the server's word.
     this.sendTeam(conn);
   }
@@ -169,14 +173,29 @@ export class Hub {
     this.reportTeam();
   }
 
-  /** This node's analysts, as the team's presence (one entry per console; the presence merges them). */
+  /**
+   * This node's analysts changed (a console came or went, a session started or ended): the
+   * team's presence hears it once per TEAM_REPORT_MS, so 10,000 consoles connecting are not
+   * 10,000 reports of 10,000 entries each.
+   */
   private reportTeam(): void {
+    if (this.reportTimer) return;
+    this.reportTimer = setTimeout(() => this.reportTeamNow(), TEAM_REPORT_MS);
+  }
+
+  /** This node's analysts, as the team's presence (one entry per console; the presence merges them). */
+  private reportTeamNow(): void {
+    clearTimeout(this.reportTimer);
+    this.reportTimer = undefined;
     const entries: PresenceEntry[] = [];
     for (const conn of this.analysts) {
       if (!conn.analyst) continue;
       entries.push({ analystId: conn.analyst.id, name: conn.analyst.displayName, status: conn.status, since: conn.statusSince, queues: conn.analyst.queues, sessionId: conn.ticketId, route: conn.ticketId ? conn.route : null });
     }
     this.team.report(entries);
+    // A console that just connected hears its team once it counts in it (even when the merged
+    // view did not change: another console of the same analyst was there already).
+    for (const conn of this.analysts) if (!this.sentTeams.has(conn)) this.sendTeam(conn);
   }
 
   /** `always`: the console asked (its status), so it is answered even when nothing changed. */
@@ -259,7 +278,7 @@ export class Hub {
       serverTime: this.clock.now(),
       ...(session ? { resumedSessionId: session.id } : {}),
     });
-    this.sendTeam(conn);
+    // queue.team follows with the next report of this node's analysts (TEAM_REPORT_MS), which counts this console.
     if (!session) return;
     conn.ticketId = session.id;
     this.reportTeam();
@@ -395,6 +414,7 @@ export class Hub {
     this.unsubscribe();
     this.unsubscribeTeam();
     clearTimeout(this.teamTimer);
+    clearTimeout(this.reportTimer);
     this.passTimers.forEach((timer) => clearTimeout(timer));
     this.passTimers.clear();
     clearTimeout(this.queueTimer);

@@ -29,7 +29,11 @@ export class Metrics {
       registers,
       collect() {
         const counts = { available: 0, away: 0, inSession: 0 };
-        for (const person of center.team.all()) counts[person.sessionId ? 'inSession' : person.status] += 1;
+        // In a session by the store's word (the truth at once), not the presence's (a report behind).
+        for (const person of center.team.all()) {
+          const ticket = person.sessionId ? store.get(person.sessionId) : undefined;
+          counts[ticket && isInSession(ticket.state) ? 'inSession' : person.status] += 1;
+        }
         for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
       },
     });

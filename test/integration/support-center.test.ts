@@ -4,6 +4,7 @@ import { ManualClock } from '../../signaling/clock.js';
 import { parseQueueHours } from '../../signaling/queue-hours.js';
 import { startRedis } from '../helpers/redis.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { until } from '../helpers/until.js';
 import { createTicket, login, takenSession, TestClient } from '../helpers/ws-client.js';
 
 // A support center's day over the real server: intake (problem, email or phone), the queues'
@@ -280,6 +281,8 @@ t.test('the supervisor\'s view: admins only; every queue, analyst and session, n
   clock.advance(90_000);
   await waitingCustomer(server, { name: 'Second' });
   clock.advance(30_000);
+  // The node reports its analysts to the team within TEAM_REPORT_MS.
+  await until('bob in the team', async () => (await view(admin)).body.analysts.length === 1);
   const waiting = await view(admin);
   t.match(waiting.body.queues[0], { waiting: 2, longestWaitMs: 120_000, online: 1, available: 1 });
   t.same(waiting.body.analysts.map((a) => [a.name, a.status]), [['Bob Durand', 'available']]);
@@ -290,7 +293,7 @@ t.test('the supervisor\'s view: admins only; every queue, analyst and session, n
   await bob.until('session.state', (f) => f.state === 'consented');
   clock.advance(45_000);
   bob.send({ type: 'session.route', route: 'relay' });
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await until('the route in the view', async () => (await view(admin)).body.sessions[0]?.route === 'relay');
   const live = await view(admin);
   t.same(live.body.sessions, [{ id: first.ticket.ticketId, queue: 'general', analystName: 'Bob Durand', state: 'consented', since: Date.parse('2026-12-02T09:02:00Z'), route: 'relay' }]);
   t.same(live.body.analysts.map((a) => [a.name, a.status, a.since]), [['Bob Durand', 'inSession', Date.parse('2026-12-02T09:02:00Z')]], 'in a session since the take');
@@ -299,6 +302,7 @@ t.test('the supervisor\'s view: admins only; every queue, analyst and session, n
 
   bob.send({ type: 'session.end' });
   await bob.until('session.state', (f) => f.state === 'ended');
+  await until('bob available again', async () => (await view(admin)).body.analysts[0]?.status === 'available');
   const after = await view(admin);
   t.same(after.body.sessions, []);
   t.match(after.body.queues[0].today, { takes: 1, sessions: 1 });
@@ -326,6 +330,7 @@ t.test('hand-over: to a colleague (kept for them 2 minutes) or to a queue; the c
     return client;
   };
   const [bob, carol, alice] = [await connectAs('bob'), await connectAs('carol'), await connectAs('alice')];
+  await until('the three in the team', () => server.app.relay.team.all().length === 3);
   const customer = await waitingCustomer(server, { name: 'Hanna', problem: 'Printer offline' });
   bob.send({ type: 'ticket.take', ticketId: customer.ticket.ticketId });
   await bob.next('session.started');
@@ -403,7 +408,9 @@ t.test('a reservation for a colleague lapses after 2 minutes; colleagues are lis
   const carol = await TestClient.connect(server.wsUrl, { cookie: await login(server.url, 'carol') });
   const alice = await TestClient.connect(server.wsUrl, { cookie: await login(server.url, 'alice') });
   await Promise.all([bob, carol, alice].map((c) => c.next('queue.snapshot')));
-  const colleagues = (await fetch(`${server.url}/api/analyst/colleagues`, { headers: { cookie: bobCookie } }).then((r) => r.json())) as Array<{ id: string; status: string }>;
+  const colleaguesNow = async () => (await fetch(`${server.url}/api/analyst/colleagues`, { headers: { cookie: bobCookie } }).then((r) => r.json())) as Array<{ id: string; status: string }>;
+  await until('both colleagues reported', async () => (await colleaguesNow()).length === 2);
+  const colleagues = await colleaguesNow();
   t.same(colleagues.map((c) => [c.id, c.status]), [['alice', 'available'], ['carol', 'available']], 'everyone but bob himself');
 
   const customer = await waitingCustomer(server);
