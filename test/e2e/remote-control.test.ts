@@ -105,9 +105,11 @@ t.test('while controlling: the view zooms and clicks still land right; the conso
   await analyst.keyboard.press('Alt+Shift+Equal');
   await analyst.keyboard.press('Alt+Shift+Equal');
   await analyst.locator('[data-testid="viewer"][data-zoom="2"]').waitFor();
-  const width = await analyst.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid="remote-screen"]')!.getBoundingClientRect().width);
-  const picture = await analyst.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid="remote-screen"]')!.videoWidth);
-  t.equal(Math.round(width), picture * 2, 'at 200 % the picture is twice its own pixels wide (device pixel ratio 1)');
+  // The encoder may change the picture's resolution under load: the size follows it (its resize event).
+  await t.resolves(analyst.waitForFunction(() => {
+    const video = document.querySelector<HTMLVideoElement>('[data-testid="remote-screen"]')!;
+    return video.videoWidth > 0 && Math.round(video.getBoundingClientRect().width) === video.videoWidth * 2;
+  }, undefined, { timeout: 5000 }), 'at 200 % the picture is twice its own pixels wide (device pixel ratio 1)');
   // The centre stayed in view; a point there maps to the same spot of the customer's screen.
   const centre = await spot(analyst, 0.5, 0.5);
   await analyst.mouse.move(centre.x, centre.y);
