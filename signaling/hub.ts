@@ -7,7 +7,7 @@ import type { NodeRegistry } from './node-registry.js';
 import type { TicketRecord, TicketStore, Transfer } from './store/ticket-store.js';
 import { namedConnections, PRESENCE_FIELDS, TRANSFER_RESERVE_MS } from './store/ticket-rules.js';
 import type { IceServerIssuer } from './turn-credentials.js';
-import type { QueueOutlooks } from './queue-outlook.js';
+import { outlookKey, type QueueOutlooks } from './queue-outlook.js';
 import { teamOf, type PresenceEntry, type TeamPresence } from './team-presence.js';
 import type { RatingSlots } from './rating-slots.js';
 
@@ -91,6 +91,8 @@ export class Hub {
   private reportTimer: ReturnType<typeof setTimeout> | undefined;
   /** The queue.team each console was last sent, as JSON (sent again only when it changed). */
   private readonly sentTeams = new WeakMap<Connection, string>();
+  /** Each queue's team counts ("online/available") at the last pass over its waiting customers. */
+  private readonly sentCounts = new Map<string, string>();
   private readonly team: TeamPresence;
   private readonly outlooks: QueueOutlooks;
   private readonly ratings: RatingSlots;
@@ -213,7 +215,11 @@ export class Hub {
     this.teamTimer = setTimeout(() => {
       this.teamTimer = undefined;
       for (const conn of this.analysts) this.sendTeam(conn, false);
-      this.refreshOutlooks();
+      // Only the queues whose counts moved: an analyst's next session (every take) changes no count.
+      const counts = teamOf(this.team.all(), [...this.queueNames.keys()]);
+      const moved = counts.filter((entry) => this.sentCounts.get(entry.queue) !== `${entry.online}/${entry.available}`).map((entry) => entry.queue);
+      for (const entry of counts) this.sentCounts.set(entry.queue, `${entry.online}/${entry.available}`);
+      if (moved.length > 0) this.refreshOutlooks(moved);
     }, TEAM_CHANGES_MS);
   }
 
@@ -222,13 +228,16 @@ export class Hub {
    * went, the estimate moved with time, a queue opened or closed). Called on team changes and by
    * the server every OUTLOOK_REFRESH_MS.
    */
-  refreshOutlooks(): void {
-    for (const conn of this.connections.values()) {
-      if (conn.role !== 'customer' || !conn.ticketId) continue;
-      const ticket = this.store.get(conn.ticketId);
-      if (!ticket || !isWaiting(ticket.state)) continue;
-      const position = this.sentPositions.get(ticket.id) ?? this.store.position(ticket.id);
-      if (this.sentOutlooks.get(ticket.id) !== JSON.stringify(this.outlooks.outlook(ticket.queue, position))) conn.send(this.statusFor(ticket, position));
+  refreshOutlooks(queues: Iterable<string> = this.queueNames.keys()): void {
+    for (const queue of queues) {
+      const line = this.store.waitingIn(queue);
+      for (let index = 0; index < line.length; index++) {
+        const ticket = line[index];
+        const customer = this.local(ticket.customerConnection);
+        if (!customer) continue;
+        const position = index + 1;
+        if (this.sentOutlooks.get(ticket.id) !== outlookKey(this.outlooks.outlook(queue, position))) customer.send(this.statusFor(ticket, position));
+      }
     }
   }
 
@@ -423,7 +432,7 @@ export class Hub {
   statusFor(ticket: TicketRecord, position = this.store.position(ticket.id)): TicketStatus {
     this.sentPositions.set(ticket.id, position);
     const outlook = isWaiting(ticket.state) ? this.outlooks.outlook(ticket.queue, position) : undefined;
-    if (outlook) this.sentOutlooks.set(ticket.id, JSON.stringify(outlook));
+    if (outlook) this.sentOutlooks.set(ticket.id, outlookKey(outlook));
     else this.sentOutlooks.delete(ticket.id);
     return {
       type: 'ticket.status',

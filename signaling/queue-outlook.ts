@@ -19,11 +19,24 @@ export const MIN_TAKES = 2;
  * have stopped shows a growing wait, not the pace of an hour ago. Every node records the takes
  * it sees in the store's change events (every node sees every change), so all give the same answer.
  */
-/** Whole minutes, rounded up; 0 under a minute ("less than a minute"). */
-export const minutesOf = (ms: number): number => (ms < 60_000 ? 0 : Math.ceil(ms / 60_000));
+/**
+ * Whole minutes, rounded up, and coarser the longer the wait (an estimate is not a promise, and a
+ * long line's estimates should not tick every few seconds): 0 under a minute ("less than a
+ * minute"), then to the minute up to 10, to 5 minutes up to an hour, to 15 beyond.
+ */
+export function minutesOf(ms: number): number {
+  if (ms < 60_000) return 0;
+  const minutes = Math.ceil(ms / 60_000);
+  const step = minutes <= 10 ? 1 : minutes <= 60 ? 5 : 15;
+  return Math.ceil(minutes / step) * step;
+}
+
+/** The fields of an outlook as one short string: what a customer was told, to compare with what they would be told now. */
+export const outlookKey = (o: QueueOutlook): string => `${o.open ? 1 : 0}|${o.opensAt ?? ''}|${o.analystsOnline}|${o.analystsAvailable}|${o.estimatedMinutes ?? ''}`;
 
 export class QueueOutlooks {
   private readonly takes = new Map<string, number[]>();
+  private readonly intervals = new Map<string, { at: number; interval: number | null }>();
   /** Each queue's open/team part, kept for the minute (a pass over a long line asks for it per customer). */
   private readonly bases = new Map<string, { minute: number; base: Omit<QueueOutlook, 'estimatedMinutes'> }>();
 
@@ -40,6 +53,7 @@ export class QueueOutlooks {
     list.push(at);
     if (list.length > TAKES_KEPT) list.splice(0, list.length - TAKES_KEPT);
     this.takes.set(queue, list);
+    this.intervals.delete(queue);
   }
 
   isOpen(queue: string): boolean {
@@ -48,10 +62,21 @@ export class QueueOutlooks {
 
   /** Milliseconds a customer at `position` (1-based) should wait, or null when the pace is unknown. */
   estimateMs(queue: string, position: number): number | null {
+    const interval = this.interval(queue);
+    return interval === null ? null : position * interval;
+  }
+
+  /** One take every so many ms, now; kept for the instant (a pass asks it for every customer of the queue). */
+  private interval(queue: string): number | null {
     const now = this.clock.now();
-    const recent = (this.takes.get(queue) ?? []).filter((at) => now - at <= TAKE_WINDOW_MS);
-    if (recent.length < MIN_TAKES) return null;
-    return (position * (now - recent[0])) / recent.length;
+    const kept = this.intervals.get(queue);
+    if (kept?.at === now) return kept.interval;
+    const takes = this.takes.get(queue) ?? [];
+    const first = takes.findIndex((at) => now - at <= TAKE_WINDOW_MS);
+    const count = first < 0 ? 0 : takes.length - first;
+    const interval = count < MIN_TAKES ? null : (now - takes[first]) / count;
+    this.intervals.set(queue, { at: now, interval });
+    return interval;
   }
 
   /** The outlook at `position` in `queue`'s line (a new request: the end of the line + 1). */

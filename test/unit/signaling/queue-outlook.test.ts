@@ -15,6 +15,7 @@ function setup() {
 
 t.test('minutesOf() rounds up to whole minutes, 0 under a minute', async (t) => {
   t.same([0, 59_999, 60_000, 60_001, 150_000].map(minutesOf), [0, 0, 1, 2, 3]);
+  t.same([10, 11, 24, 60, 61, 100].map((m) => minutesOf(m * 60_000)), [10, 15, 25, 60, 75, 105], 'coarser for long waits: 5 minutes up to an hour, then 15');
 });
 
 t.test('the estimate is the place times the recent interval between takes, measured up to now', async (t) => {
