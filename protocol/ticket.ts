@@ -79,7 +79,11 @@ export const TicketStatus = Type.Object(
     position: Type.Integer({ minimum: 0 }),
     analystName: Type.Optional(Type.String()),
     endReason: Type.Optional(EndReason),
-    /** While waiting: whether the queue is open, who is there to answer, and the estimated wait at this place. */
+    /**
+     * While waiting: whether the queue is open, who is there to answer, and the estimated wait at
+     * this place. Sent on connecting and whenever it changed; a waiting status without it means
+     * "as last told" (most position updates leave it as it was).
+     */
     outlook: Type.Optional(QueueOutlook),
     /** Handed over: who passed the request on, and to which queue or colleague (the analyst's note is not shown to the customer). */
     transfer: Type.Optional(Type.Object({ fromName: Type.String(), queueName: Type.String(), toName: Type.Optional(Type.String()) }, { additionalProperties: false })),

@@ -30,6 +30,8 @@ export const POSITION_PASS_MS = 250;
  * customer each.
  */
 export const TEAM_CHANGES_MS = 200;
+/** An outlook pass looks at this many waiting customers per turn of the event loop. */
+export const OUTLOOK_CHUNK = 500;
 /** This node's analysts are reported to the team's presence at most this often. */
 export const TEAM_REPORT_MS = 50;
 
@@ -91,6 +93,9 @@ export class Hub {
   private reportTimer: ReturnType<typeof setTimeout> | undefined;
   /** The queue.team each console was last sent, as JSON (sent again only when it changed). */
   private readonly sentTeams = new WeakMap<Connection, string>();
+  /** The outlook pass under way (refreshOutlooks): the queues still to do, and where it is in the current one. */
+  private outlookPass: { queue: string | null; index: number } | null = null;
+  private readonly outlookQueues = new Set<string>();
   /** Each queue's team counts ("online/available") at the last pass over its waiting customers. */
   private readonly sentCounts = new Map<string, string>();
   private readonly team: TeamPresence;
@@ -229,17 +234,44 @@ export class Hub {
    * the server every OUTLOOK_REFRESH_MS.
    */
   refreshOutlooks(queues: Iterable<string> = this.queueNames.keys()): void {
-    for (const queue of queues) {
-      const line = this.store.waitingIn(queue);
-      for (let index = 0; index < line.length; index++) {
-        const ticket = line[index];
+    for (const queue of queues) this.outlookQueues.add(queue);
+    if (this.outlookPass) return;
+    this.outlookPass = { queue: null, index: 0 };
+    setImmediate(() => this.outlookChunk());
+  }
+
+  /**
+   * One stretch of the outlook pass: at most OUTLOOK_CHUNK waiting customers, then the event loop
+   * gets a turn (a take's position updates do not wait behind a pass over 10,000 customers).
+   */
+  private outlookChunk(): void {
+    const pass = this.outlookPass;
+    if (!pass) return;
+    let budget = OUTLOOK_CHUNK;
+    while (budget > 0) {
+      if (pass.queue === null) {
+        const next = this.outlookQueues.values().next();
+        if (next.done) {
+          this.outlookPass = null;
+          return;
+        }
+        this.outlookQueues.delete(next.value);
+        pass.queue = next.value;
+        pass.index = 0;
+      }
+      const line = this.store.waitingIn(pass.queue);
+      for (; pass.index < line.length && budget > 0; pass.index++, budget--) {
+        const ticket = line[pass.index];
         const customer = this.local(ticket.customerConnection);
         if (!customer) continue;
-        const position = index + 1;
-        if (this.sentOutlooks.get(ticket.id) !== outlookKey(this.outlooks.outlook(queue, position))) customer.send(this.statusFor(ticket, position));
+        const position = pass.index + 1;
+        if (this.sentOutlooks.get(ticket.id) !== outlookKey(this.outlooks.outlook(pass.queue, position))) customer.send(this.statusFor(ticket, position));
       }
+      if (pass.index >= line.length) pass.queue = null;
     }
+    setImmediate(() => this.outlookChunk());
   }
+
 
   /** Sends to a socket on this node or any other. */
   sendTo(connectionId: string | null | undefined, frame: ServerFrame): void {
@@ -261,7 +293,7 @@ export class Hub {
     if (previous && previous !== conn.id) this.closeRemote(previous, CLOSE_CODES.replaced, 'replaced by a newer connection');
     const result = await this.store.setPresence(ticket.id, { customerConnection: conn.id });
     if (!result.ok) return conn.close(4401, 'ticket ended');
-    conn.send(this.statusFor(result.ticket));
+    conn.send(this.statusFor(result.ticket, undefined, true));
     // Back in a running session (a reload, a reconnect): fresh credentials, the last may be old.
     if (mayHoldIce('customer', result.ticket.state)) this.sendIce(conn, result.ticket);
     if (isInSession(result.ticket.state)) conn.send(presenceOf(result.ticket));
@@ -424,16 +456,27 @@ export class Hub {
     this.unsubscribeTeam();
     clearTimeout(this.teamTimer);
     clearTimeout(this.reportTimer);
+    this.outlookPass = null;
     this.passTimers.forEach((timer) => clearTimeout(timer));
     this.passTimers.clear();
     clearTimeout(this.queueTimer);
   }
 
-  statusFor(ticket: TicketRecord, position = this.store.position(ticket.id)): TicketStatus {
+  /**
+   * The customer's status. While waiting it carries the outlook only when it differs from what
+   * this customer was last told (a take moves hundreds of places; their outlook mostly stays), or
+   * on `fresh` (a page that just connected knows nothing yet).
+   */
+  statusFor(ticket: TicketRecord, position = this.store.position(ticket.id), fresh = false): TicketStatus {
     this.sentPositions.set(ticket.id, position);
-    const outlook = isWaiting(ticket.state) ? this.outlooks.outlook(ticket.queue, position) : undefined;
-    if (outlook) this.sentOutlooks.set(ticket.id, outlookKey(outlook));
-    else this.sentOutlooks.delete(ticket.id);
+    let outlook = isWaiting(ticket.state) ? this.outlooks.outlook(ticket.queue, position) : undefined;
+    if (outlook) {
+      const key = outlookKey(outlook);
+      if (!fresh && this.sentOutlooks.get(ticket.id) === key) outlook = undefined;
+      else this.sentOutlooks.set(ticket.id, key);
+    } else {
+      this.sentOutlooks.delete(ticket.id);
+    }
     return {
       type: 'ticket.status',
       ticketId: ticket.id,

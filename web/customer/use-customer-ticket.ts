@@ -170,7 +170,8 @@ export function useCustomerTicket(token: string): CustomerTicket {
     let lastState: TicketStatus['state'] | null = null;
     signaling.on('ticket.status', (frame) => {
       ticketId = frame.ticketId;
-      setStatus(frame);
+      // A waiting status without its outlook keeps the last one (the server sends it when it changes).
+      setStatus((previous) => (frame.state === 'waiting' && !frame.outlook && previous?.state === 'waiting' && previous.outlook ? { ...frame, outlook: previous.outlook } : frame));
       if (frame.state === 'ended') return finish(frame.endReason ?? null);
       // Handed over to another analyst: this session's connection, screen and record go; the next
       // analyst starts afresh (the customer consents again, to them; a new verification code).
