@@ -1,27 +1,13 @@
-import t, { type Test } from 'tap';
-import { launchBrowser } from '../helpers/browser.js';
-import { removeSavedFiles, runHelper, savePairingFile } from '../helpers/helper-process.js';
-import { startServer } from '../helpers/server.js';
-import { controlAllowed as allowedControl, expected, near, spot, waitFor } from '../helpers/control.js';
-import { pointerAt, startEventRecorder, startXvfb, stopChild } from '../helpers/xvfb.js';
+import t from 'tap';
+import { runHelper, savePairingFile } from '../helpers/helper-process.js';
+import { expected, near, spot, startControlRig, waitFor } from '../helpers/control.js';
+import { pointerAt, stopChild } from '../helpers/xvfb.js';
 
 // The analyst's viewer during remote control, with the real helper injecting into a real X server
 // (Xvfb) and an X client (xev) recording every key that arrives: zoom keeps clicks on the right
 // spot, and the console's Alt+Shift shortcuts never reach the customer's computer. (Its own file:
 // remote-control.test.ts is near the per-file time limit.)
-const xvfb = await startXvfb(1280, 800);
-const recorder = startEventRecorder(xvfb.display);
-const server = await startServer();
-const browser = await launchBrowser();
-t.teardown(async () => {
-  removeSavedFiles();
-  await browser.close();
-  await server.close();
-  await stopChild(recorder.child);
-  await xvfb.stop();
-});
-
-const controlAllowed = (t: Test, name: string) => allowedControl(t, browser, server.url, name);
+const { xvfb, recorder, controlAllowed } = await startControlRig(t);
 
 t.test('while controlling: the view zooms and clicks still land right; the console\'s Alt+Shift shortcuts never reach the customer, Alt+Shift+R releases control', async (t) => {
   const { customer, analyst } = await controlAllowed(t, 'Zoom Zelda');

@@ -1,31 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import t, { type Test } from 'tap';
-import { launchBrowser } from '../helpers/browser.js';
-import { removeSavedFiles, runHelper, savePairingFile } from '../helpers/helper-process.js';
+import t from 'tap';
+import { runHelper, savePairingFile } from '../helpers/helper-process.js';
 import { rogueHelper } from '../helpers/rogue-helper.js';
-import { startServer } from '../helpers/server.js';
 import { connectedSession } from '../helpers/session.js';
-import { controlAllowed as allowedControl, expected, near, spot, waitFor } from '../helpers/control.js';
+import { expected, near, spot, startControlRig, waitFor } from '../helpers/control.js';
 import { waitForDecodedFrames } from '../helpers/flows.js';
-import { moveLocalPointer, pointerAt, startEventRecorder, startXvfb, stopChild } from '../helpers/xvfb.js';
+import { moveLocalPointer, pointerAt, stopChild } from '../helpers/xvfb.js';
 
 // A real session in Chromium plus the real helper injecting into a real X server (Xvfb), with an
 // X client (xev) recording what arrives. The shared picture is Chromium's synthetic screen; the
 // helper maps its normalised coordinates onto the 1280×800 Xvfb screen.
-const xvfb = await startXvfb(1280, 800);
-const recorder = startEventRecorder(xvfb.display);
-const server = await startServer();
-const browser = await launchBrowser();
-t.teardown(async () => {
-  removeSavedFiles();
-  await browser.close();
-  await server.close();
-  await stopChild(recorder.child);
-  await xvfb.stop();
-});
-
-const controlAllowed = (t: Test, name: string) => allowedControl(t, browser, server.url, name);
+const { xvfb, recorder, server, browser, controlAllowed } = await startControlRig(t);
 
 t.test('a helper with a wrong pairing code is refused', async (t) => {
   const helper = runHelper(xvfb.display, { server: server.url, code: '000000', secret: '0'.repeat(32) });

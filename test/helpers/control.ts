@@ -1,8 +1,11 @@
 import type { Test } from 'tap';
 import type { Page } from 'playwright-core';
-import type { BrowserSession } from './browser.js';
+import { launchBrowser, type BrowserSession } from './browser.js';
 import { waitForDecodedFrames } from './flows.js';
+import { removeSavedFiles } from './helper-process.js';
+import { startServer } from './server.js';
 import { connectedSession } from './session.js';
+import { startEventRecorder, startXvfb, stopChild } from './xvfb.js';
 
 // What the remote-control browser tests share: a session with control allowed, and where the
 // analyst must point on their video to reach a spot of the customer's (Xvfb) screen.
@@ -45,4 +48,24 @@ export async function controlAllowed(t: Test, browser: BrowserSession, serverUrl
   await analyst.getByTestId('request-control').click();
   await customer.getByTestId('control-allow').click();
   return { customer, analyst };
+}
+
+/**
+ * What a remote-control test file starts with: a 1280×800 Xvfb, an X client (xev) recording what
+ * arrives there, the real server and Chromium, all stopped when the file's tests end.
+ * `controlAllowed(t, name)`: a session on them with the screen shared and control allowed.
+ */
+export async function startControlRig(t: Test) {
+  const xvfb = await startXvfb(1280, 800);
+  const recorder = startEventRecorder(xvfb.display);
+  const server = await startServer();
+  const browser = await launchBrowser();
+  t.teardown(async () => {
+    removeSavedFiles();
+    await browser.close();
+    await server.close();
+    await stopChild(recorder.child);
+    await xvfb.stop();
+  });
+  return { xvfb, recorder, server, browser, controlAllowed: (test: Test, name: string) => controlAllowed(test, browser, server.url, name) };
 }
