@@ -11,13 +11,14 @@ import { outlookKey, type QueueOutlooks } from './queue-outlook.js';
 import { teamOf, type PresenceEntry, type TeamPresence } from './team-presence.js';
 import type { RatingSlots } from './rating-slots.js';
 
+import { Connection } from './ws/connection.js';
+
 /** What the hub keeps of the people around the tickets: the team's presence, the queues' outlook, the ratings to come. */
 export interface HubPeople {
   team: TeamPresence;
   outlooks: QueueOutlooks;
   ratings: RatingSlots;
 }
-import { Connection } from './ws/connection.js';
 
 /** A position pass over more waiting customers than this is a long one (Hub.linesToSend). */
 export const LONG_PASS = 200;
@@ -86,7 +87,7 @@ export class Hub {
 
   /** The position each local waiting customer was last told (so only changes are sent). */
   private readonly sentPositions = new Map<string, number>();
-  /** The outlook each local waiting customer was last told, as JSON (sent again only when it changed). */
+  /** The outlook each local waiting customer was last told, as its outlookKey (sent again only when it changed). */
   private readonly sentOutlooks = new Map<string, string>();
   private readonly unsubscribeTeam: () => void;
   private teamTimer: ReturnType<typeof setTimeout> | undefined;
@@ -272,7 +273,6 @@ export class Hub {
     setImmediate(() => this.outlookChunk());
   }
 
-
   /** Sends to a socket on this node or any other. */
   sendTo(connectionId: string | null | undefined, frame: ServerFrame): void {
     if (!connectionId) return;
@@ -411,7 +411,7 @@ export class Hub {
     // Each write below applies only while the record names this connection (or none: a sweep saw
     // the socket gone first), never over a newer connection of the same person.
     if (this.analysts.delete(conn)) this.reportTeam();
-    this.sentOutlooks.delete(conn.ticketId ?? '');
+    if (conn.role === 'customer' && conn.ticketId) this.sentOutlooks.delete(conn.ticketId);
     const ticket = conn.ticketId ? this.store.get(conn.ticketId) : undefined;
     if (conn.role === 'helper' && ticket?.helperConnection === conn.id) {
       await this.store.setPresence(ticket.id, { helperConnection: null, onlyIf: { helperConnection: [conn.id, null] } });
@@ -477,11 +477,12 @@ export class Hub {
     } else {
       this.sentOutlooks.delete(ticket.id);
     }
+    const queueName = this.queueNames.get(ticket.queue) ?? ticket.queue;
     return {
       type: 'ticket.status',
       ticketId: ticket.id,
       queue: ticket.queue,
-      queueName: this.queueNames.get(ticket.queue) ?? ticket.queue,
+      queueName,
       name: ticket.customer.name,
       state: ticket.state,
       position,
@@ -490,7 +491,7 @@ export class Hub {
       ...(outlook ? { outlook } : {}),
       // Handed over and not yet answered by the next analyst: the customer is told who passed it on, to whom.
       ...(ticket.transfer && (isWaiting(ticket.state) || ticket.state === 'offered')
-        ? { transfer: { fromName: ticket.transfer.fromName, queueName: this.queueNames.get(ticket.queue) ?? ticket.queue, ...(ticket.transfer.reservedFor ? { toName: ticket.transfer.reservedFor.name } : {}) } }
+        ? { transfer: { fromName: ticket.transfer.fromName, queueName, ...(ticket.transfer.reservedFor ? { toName: ticket.transfer.reservedFor.name } : {}) } }
         : {}),
     };
   }

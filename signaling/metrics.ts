@@ -5,7 +5,7 @@ import type { Hub } from './hub.js';
 import { isInSession } from './session-machine.js';
 import type { TicketStore } from './store/ticket-store.js';
 import type { DayStats, QueueDay } from './day-stats.js';
-import type { TeamPresence } from './team-presence.js';
+import { shownStatus, type TeamPresence } from './team-presence.js';
 
 /**
  * Prometheus metrics for ops. Gauges are computed from the store and hub at scrape time, so they
@@ -29,11 +29,7 @@ export class Metrics {
       registers,
       collect() {
         const counts = { available: 0, away: 0, inSession: 0 };
-        // In a session by the store's word (the truth at once), not the presence's (a report behind).
-        for (const person of center.team.all()) {
-          const ticket = person.sessionId ? store.get(person.sessionId) : undefined;
-          counts[ticket && isInSession(ticket.state) ? 'inSession' : person.status] += 1;
-        }
+        for (const person of center.team.all()) counts[shownStatus(person, (id) => isInSession(store.get(id)?.state ?? 'ended'))] += 1;
         for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
       },
     });

@@ -12,14 +12,6 @@ export const OUTLOOK_REFRESH_MS = 15_000;
 export const MIN_TAKES = 2;
 
 /**
- * What a customer may expect of each queue: open or not, who is there, and how long the wait
- * should be. The estimate is the queue's recent pace, in memory only: over the last takes (at
- * most TAKES_KEPT, none older than TAKE_WINDOW_MS), one take every (now − oldest) / count, so a
- * place p waits p of those intervals. The interval is measured up to now, so a queue whose takes
- * have stopped shows a growing wait, not the pace of an hour ago. Every node records the takes
- * it sees in the store's change events (every node sees every change), so all give the same answer.
- */
-/**
  * Whole minutes, rounded up, and coarser the longer the wait (an estimate is not a promise, and a
  * long line's estimates should not tick every few seconds): 0 under a minute ("less than a
  * minute"), then to the minute up to 10, to 5 minutes up to an hour, to 15 beyond.
@@ -34,6 +26,14 @@ export function minutesOf(ms: number): number {
 /** The fields of an outlook as one short string: what a customer was told, to compare with what they would be told now. */
 export const outlookKey = (o: QueueOutlook): string => `${o.open ? 1 : 0}|${o.opensAt ?? ''}|${o.analystsOnline}|${o.analystsAvailable}|${o.estimatedMinutes ?? ''}`;
 
+/**
+ * What a customer may expect of each queue: open or not, who is there, and how long the wait
+ * should be. The estimate is the queue's recent pace, in memory only: over the last takes (at
+ * most TAKES_KEPT, none older than TAKE_WINDOW_MS), one take every (now − oldest) / count, so a
+ * place p waits p of those intervals. The interval is measured up to now, so a queue whose takes
+ * have stopped shows a growing wait, not the pace of an hour ago. Every node records the takes
+ * it sees in the store's change events (every node sees every change), so all give the same answer.
+ */
 export class QueueOutlooks {
   private readonly takes = new Map<string, number[]>();
   private readonly intervals = new Map<string, { at: number; interval: number | null }>();

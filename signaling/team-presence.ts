@@ -47,6 +47,14 @@ export function mergeEntries(entries: PresenceEntry[]): PresenceEntry[] {
   return [...byAnalyst.values()];
 }
 
+/**
+ * How the team's views show an analyst: in a session by the store's word (`inSession`: the truth at
+ * once; the presence's own sessionId can be a report behind), else their own status.
+ */
+export function shownStatus(entry: PresenceEntry, inSession: (sessionId: string) => boolean): AnalystStatus | 'inSession' {
+  return entry.sessionId && inSession(entry.sessionId) ? 'inSession' : entry.status;
+}
+
 /** Each queue's team: online (a console open), available (available and not in a session). */
 export function teamOf(entries: PresenceEntry[], queues: string[]): QueueTeamEntry[] {
   return queues.map((queue) => {
@@ -117,7 +125,10 @@ export class RedisTeamPresence implements TeamPresence {
 
   static async start(link: RedisLink, nodeId: string, clock: Clock): Promise<RedisTeamPresence> {
     const presence = new RedisTeamPresence(link, nodeId, clock);
-    await link.listen('presence', () => void presence.read().catch(() => undefined));
+    // Another node's report (the message is its node id); our own is read right after our write.
+    await link.listen('presence', (node) => {
+      if (node !== nodeId) void presence.read().catch(() => undefined);
+    });
     link.onReconnect(() => void presence.read().catch(() => undefined));
     await presence.write();
     presence.timer = setInterval(() => void presence.write().catch(() => undefined), PRESENCE_BEAT_MS);

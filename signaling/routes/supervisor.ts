@@ -2,12 +2,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Colleagues, errorBody, ErrorBody, SupervisorView } from '../../protocol/index.js';
 import { isInSession } from '../session-machine.js';
-import { teamOf } from '../team-presence.js';
+import { shownStatus, teamOf } from '../team-presence.js';
 import { analystOf } from './auth.js';
 
 export async function supervisorRoutes(instance: FastifyInstance): Promise<void> {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { config, store, team, outlook, dayStats, clock } = app.relay;
+  const sessionRuns = (id: string) => isInSession(store.get(id)?.state ?? 'ended');
 
   // The colleagues a session can be handed to: every analyst with a console open, on any node.
   app.get('/api/analyst/colleagues', { schema: { response: { 200: Colleagues, '4xx': ErrorBody } } }, async (req, reply) => {
@@ -15,7 +16,7 @@ export async function supervisorRoutes(instance: FastifyInstance): Promise<void>
     if (!who) return reply.code(401).send(errorBody('auth.required'));
     return team.all()
       .filter((p) => p.analystId !== who.id)
-      .map((p) => ({ id: p.analystId, name: p.name, status: p.sessionId ? ('inSession' as const) : p.status, queues: p.queues }))
+      .map((p) => ({ id: p.analystId, name: p.name, status: shownStatus(p, sessionRuns), queues: p.queues }))
       .sort((a, b) => a.name.localeCompare(b.name));
   });
 
@@ -46,14 +47,10 @@ export async function supervisorRoutes(instance: FastifyInstance): Promise<void>
         };
       }),
       analysts: people.map((p) => {
-        const session = p.sessionId ? sessions.find((s) => s.id === p.sessionId) : undefined;
-        return {
-          id: p.analystId,
-          name: p.name,
-          status: session ? ('inSession' as const) : p.status,
-          since: session?.takenAt ?? p.since,
-          queues: p.queues,
-        };
+        const status = shownStatus(p, sessionRuns);
+        // In a session since its take; else since their status began.
+        const since = status === 'inSession' ? store.get(p.sessionId!)?.takenAt ?? p.since : p.since;
+        return { id: p.analystId, name: p.name, status, since, queues: p.queues };
       }).sort((a, b) => a.name.localeCompare(b.name)),
       sessions: sessions.map((s) => ({ id: s.id, queue: s.queue, analystName: s.analyst!.name, state: s.state, since: s.takenAt ?? s.createdAt, route: routes.get(s.id) ?? null }))
         .sort((a, b) => a.since - b.since),

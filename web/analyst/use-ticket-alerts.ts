@@ -9,6 +9,9 @@ const ASKED_KEY = 'relaydesk.notifications.asked';
 
 export type NotificationState = 'unsupported' | NotificationPermission;
 
+/** Behind another tab or window: the analyst would not see a new request. */
+const inBackground = () => document.hidden || !document.hasFocus();
+
 const permission = (): NotificationState => (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
 
 /** Brings the console forward on a ticket: the queue shows it, its Take button has the focus. */
@@ -24,7 +27,6 @@ export interface TicketAlertsState {
   /** The analyst chose "not now" for notifications (the offer stays away). */
   declined: boolean;
   sound: boolean;
-  unseen: number;
   askNotifications(): Promise<void>;
   decline(): void;
   setSound(on: boolean): void;
@@ -36,7 +38,6 @@ export function useTicketAlerts(tickets: TicketSummary[], queues: QueueInfo[]): 
   const [notifications, setNotifications] = useState<NotificationState>(permission());
   const [declined, setDeclined] = useState(globalThis.localStorage?.getItem(ASKED_KEY) === 'declined');
   const [soundOn, setSoundOn] = useState(sound.get());
-  const [unseen, setUnseen] = useState(0);
   const settings = useRef<AlertSettings>({ notifications: false, sound: false });
   settings.current = { notifications: notifications === 'granted', sound: soundOn };
   const words = useRef({ t, queues });
@@ -45,7 +46,7 @@ export function useTicketAlerts(tickets: TicketSummary[], queues: QueueInfo[]): 
   const alerts = useRef<TicketAlerts | null>(null);
   alerts.current ??= new TicketAlerts(
     {
-      isBackground: () => document.hidden || !document.hasFocus(),
+      isBackground: inBackground,
       setTitle: (title) => (document.title = title),
       notify: (title, body, tag, onClick) => {
         const shown = new Notification(title, { body, tag, lang: document.documentElement.lang });
@@ -66,16 +67,11 @@ export function useTicketAlerts(tickets: TicketSummary[], queues: QueueInfo[]): 
     showTicket,
   );
 
-  useEffect(() => {
-    alerts.current!.update(tickets);
-    setUnseen(alerts.current!.unseenCount);
-  }, [tickets]);
+  useEffect(() => alerts.current!.update(tickets), [tickets]);
 
   useEffect(() => {
     const back = () => {
-      if (document.hidden || !document.hasFocus()) return;
-      alerts.current!.seen();
-      setUnseen(0);
+      if (!inBackground()) alerts.current!.seen();
     };
     document.addEventListener('visibilitychange', back);
     window.addEventListener('focus', back);
@@ -89,7 +85,6 @@ export function useTicketAlerts(tickets: TicketSummary[], queues: QueueInfo[]): 
     notifications,
     declined,
     sound: soundOn,
-    unseen,
     askNotifications: async () => {
       if (typeof Notification === 'undefined') return;
       setNotifications(await Notification.requestPermission());

@@ -34,5 +34,3 @@ export function keepCentre(
   const cy = before.height > 0 ? (viewport.scrollTop + viewport.clientHeight / 2) / before.height : 0.5;
   return { left: Math.max(0, cx * after.width - viewport.clientWidth / 2), top: Math.max(0, cy * after.height - viewport.clientHeight / 2) };
 }
-
-export const zoomLabel = (zoom: Zoom): string => (zoom.mode === 'fit' ? 'fit' : `${Math.round(zoom.scale * 100)} %`);
